@@ -1,0 +1,46 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+]
+
+let package = Package(
+    name: "hotfix",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "hotfix", targets: ["hotfix"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
+        .target(name: "HotfixEngine", swiftSettings: strict),
+        .target(
+            name: "HotfixRuntime",
+            dependencies: [
+                "HotfixEngine",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(name: "HotfixScreen", dependencies: ["HotfixEngine"], swiftSettings: strict),
+        .target(name: "HotfixTerminal", dependencies: ["CNcurses", "HotfixScreen"], swiftSettings: strict),
+        .executableTarget(
+            name: "hotfix",
+            dependencies: [
+                "HotfixEngine", "HotfixRuntime", "HotfixScreen", "HotfixTerminal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "HotfixEngineTests", dependencies: ["HotfixEngine"], swiftSettings: strict),
+        .testTarget(name: "HotfixRuntimeTests", dependencies: ["HotfixRuntime"], swiftSettings: strict),
+        .testTarget(name: "HotfixScreenTests", dependencies: ["HotfixScreen"], swiftSettings: strict),
+        .testTarget(name: "HotfixCLITests", dependencies: ["HotfixRuntime"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,95 @@
+import Foundation
+
+/// The workflow's never-do list, as rules the engine checks before acting.
+public enum Guardrail: String, Codable, Sendable, CaseIterable {
+    /// No DEPLOY until every checklist item is passed or waived with a reason.
+    case checklist
+    /// No leaving DEPLOY (no deploy counts) without its monitoring window and a verdict.
+    case monitoring
+    /// No CLOSE while a backport target is unhandled.
+    case backports
+    /// No finish without a tag.
+    case tag
+
+    public var summary: String {
+        switch self {
+        case .checklist: "no deploy before the pre-deploy checklist passes"
+        case .monitoring: "no deploy without its monitoring window"
+        case .backports: "no close while a backport target is unhandled"
+        case .tag: "no finish without a tag"
+        }
+    }
+}
+
+/// A guardrail's answer: allowed, or refused with the reason in words.
+public struct GuardrailVerdict: Sendable, Equatable {
+    public var rule: Guardrail
+    public var message: String
+    public var next: String
+}
+
+/// What a person is trying to do, for the guardrails to judge.
+public enum GuardedAction: Sendable, Equatable {
+    case enter(Phase)
+    case leave(Phase)
+    case closeIncident
+}
+
+public enum Guardrails {
+    /// Every guardrail that refuses `action` in `state`; empty means allowed.
+    public static func check(_ action: GuardedAction, in state: IncidentState) -> [GuardrailVerdict] {
+        switch action {
+        case .enter(.deploy):
+            let open = ChecklistItem.allCases.filter { !(state.checklist[$0]?.status.clearsGate ?? false) }
+            guard !open.isEmpty else { return [] }
+            let names = open.map { item -> String in
+                let status = state.checklist[item]?.status ?? .unchecked
+                return "\(item.rawValue) (\(status.rawValue))"
+            }
+            return [GuardrailVerdict(
+                rule: .checklist,
+                message: "the pre-deploy checklist is not done: \(names.joined(separator: ", "))",
+                next: "pass each item (hotfix check ITEM --pass --evidence TEXT) or waive it (hotfix check ITEM --waive REASON)")]
+        case .leave(.deploy):
+            guard state.verdict == nil else { return [] }
+            return [GuardrailVerdict(
+                rule: .monitoring,
+                message: "no monitoring window has judged this deploy yet",
+                next: "run the monitoring window (hotfix deploy) or, if you deploy through CI/CD, pass --override REASON")]
+        case .enter(.close):
+            let open = state.backports.values.filter { !$0.isHandled }.sorted { $0.branch < $1.branch }
+            if state.backports.isEmpty {
+                return [GuardrailVerdict(
+                    rule: .backports,
+                    message: "nothing has been backported yet (develop and every feature branch must get the fix)",
+                    next: "run hotfix backport, or pass --override REASON")]
+            }
+            guard !open.isEmpty else { return [] }
+            let names = open.map { "\($0.branch) (\($0.outcome))" }
+            return [GuardrailVerdict(
+                rule: .backports,
+                message: "backport targets are unhandled: \(names.joined(separator: ", "))",
+                next: "resolve the conflicts and rerun hotfix backport, skip a branch with a reason, or pass --override REASON")]
+        case .closeIncident:
+            guard state.tag == nil else { return [] }
+            return [GuardrailVerdict(
+                rule: .tag,
+                message: "the fix is not tagged (hotfix-\(state.id) is missing)",
+                next: "run hotfix finish to merge, tag and push, or pass --override REASON")]
+        default:
+            return []
+        }
+    }
+
+    /// The guardrails for moving from the current phase to the next one (or closing).
+    public static func forAdvance(in state: IncidentState) -> [GuardrailVerdict] {
+        guard let phase = state.phase else { return [] }
+        var verdicts = check(.leave(phase), in: state)
+        if let next = phase.next {
+            verdicts += check(.enter(next), in: state)
+        } else {
+            verdicts += check(.closeIncident, in: state)
+        }
+        return verdicts
+    }
+}

@@ -1,0 +1,260 @@
+import Foundation
+
+/// One line of the journal: an envelope around what happened.
+public struct Event: Sendable, Equatable {
+    /// The journal schema this build writes and reads.
+    public static let schemaVersion = 1
+
+    public var schema: Int
+    /// 1, 2, 3, … in file order.
+    public var seq: Int
+    /// Wall-clock time, UTC, millisecond precision.
+    public var at: Date
+    /// The writer's monotonic clock in seconds (informational: orders events within one process).
+    public var mono: Double
+    public var body: EventBody
+
+    public init(seq: Int, at: Date, mono: Double = 0, body: EventBody) {
+        schema = Event.schemaVersion
+        self.seq = seq
+        self.at = Date(timeIntervalSince1970: (at.timeIntervalSince1970 * 1000).rounded() / 1000)
+        self.mono = mono
+        self.body = body
+    }
+
+    public var type: String { body.type }
+}
+
+/// What happened. Each case is one event type in the journal.
+public enum EventBody: Sendable, Equatable {
+    case started(Started)
+    case assessed(Assessment)
+    case phaseChanged(PhaseChange)
+    case overridden(GuardrailOverride)
+    case checked(Check)
+    case noted(Note)
+    case commandRan(CommandRun)
+    case git(GitRecord)
+    case deploy(DeployRecord)
+    case verdict(VerdictRecord)
+    case rollback(RollbackRecord)
+    case notification(NotificationRecord)
+    case artifact(Artifact)
+    case warning(Warning)
+
+    public var type: String {
+        switch self {
+        case .started: "started"
+        case .assessed: "assessed"
+        case .phaseChanged: "phase"
+        case .overridden: "override"
+        case .checked: "check"
+        case .noted: "note"
+        case .commandRan: "command"
+        case .git: "git"
+        case .deploy: "deploy"
+        case .verdict: "verdict"
+        case .rollback: "rollback"
+        case .notification: "notification"
+        case .artifact: "artifact"
+        case .warning: "warning"
+        }
+    }
+}
+
+// MARK: - Payloads
+
+/// The incident was opened.
+public struct Started: Codable, Sendable, Equatable {
+    public var id: IncidentID
+    public var title: String
+    public var severity: Severity
+    public var detectedAt: Date
+    public var budgets: Budgets
+    /// The linked GitHub issue number, if any.
+    public var issue: Int?
+
+    public init(id: IncidentID, title: String, severity: Severity, detectedAt: Date, budgets: Budgets, issue: Int? = nil) {
+        self.id = id; self.title = title; self.severity = severity
+        self.detectedAt = detectedAt; self.budgets = budgets; self.issue = issue
+    }
+}
+
+/// Answers to ASSESS; a nil field leaves the previous answer as it was.
+public struct Assessment: Codable, Sendable, Equatable {
+    public var broken: String?
+    public var impact: String?
+    public var hypothesis: String?
+
+    public init(broken: String? = nil, impact: String? = nil, hypothesis: String? = nil) {
+        self.broken = broken; self.impact = impact; self.hypothesis = hypothesis
+    }
+
+    public var isEmpty: Bool { broken == nil && impact == nil && hypothesis == nil }
+}
+
+/// A guardrail passed with a written reason: shown as a deviation in the report.
+public struct GuardrailOverride: Codable, Sendable, Equatable {
+    public var rule: Guardrail
+    public var reason: String
+    /// What the person was doing, e.g. `next deploy → backport`.
+    public var action: String
+    /// What the guardrail said.
+    public var message: String
+
+    public init(rule: Guardrail, reason: String, action: String, message: String) {
+        self.rule = rule; self.reason = reason; self.action = action; self.message = message
+    }
+}
+
+/// The incident moved from one phase to the next; `to == nil` closes it.
+public struct PhaseChange: Codable, Sendable, Equatable {
+    public var from: Phase
+    public var to: Phase?
+    public var overrides: [GuardrailOverride]
+
+    public init(from: Phase, to: Phase?, overrides: [GuardrailOverride] = []) {
+        self.from = from; self.to = to; self.overrides = overrides
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        from = try c.decode(Phase.self, forKey: .from)
+        to = try c.decodeIfPresent(Phase.self, forKey: .to)
+        overrides = try c.decodeIfPresent([GuardrailOverride].self, forKey: .overrides) ?? []
+    }
+}
+
+/// A checklist item was set.
+public struct Check: Codable, Sendable, Equatable {
+    public var item: ChecklistItem
+    public var status: CheckStatus
+    public var evidence: String?
+    public var reason: String?
+    public var source: CheckSource
+    /// The commit the result was computed on, when it depends on one.
+    public var commit: String?
+
+    public init(item: ChecklistItem, status: CheckStatus, evidence: String? = nil, reason: String? = nil,
+                source: CheckSource = .manual, commit: String? = nil) {
+        self.item = item; self.status = status; self.evidence = evidence
+        self.reason = reason; self.source = source; self.commit = commit
+    }
+}
+
+/// A free-text note.
+public struct Note: Codable, Sendable, Equatable {
+    public var text: String
+    public init(text: String) { self.text = text }
+}
+
+/// A command that ran: git, tests, docker, kubectl, gh.
+public struct CommandRun: Codable, Sendable, Equatable {
+    public var phase: Phase?
+    /// What the step was for, e.g. `smoke`, `pull`, `set-image`.
+    public var step: String
+    public var argv: [String]
+    public var exitCode: Int32
+    public var seconds: Double
+    public var passed: Int?
+    public var failed: Int?
+    public var outputTail: [String]?
+    public var commit: String?
+
+    public init(phase: Phase?, step: String, argv: [String], exitCode: Int32, seconds: Double,
+                passed: Int? = nil, failed: Int? = nil, outputTail: [String]? = nil, commit: String? = nil) {
+        self.phase = phase; self.step = step; self.argv = argv; self.exitCode = exitCode
+        self.seconds = seconds; self.passed = passed; self.failed = failed
+        self.outputTail = outputTail; self.commit = commit
+    }
+}
+
+/// A git step of the branch or finish plan and its result.
+public struct GitRecord: Codable, Sendable, Equatable {
+    /// `branch`, `preflight`, `backport`, `merge-main`, `tag`, `push`, `delete-branch`.
+    public var step: String
+    /// The target branch for backports and merges.
+    public var target: String?
+    /// `done`, `merged`, `up-to-date`, `conflict`, `skipped`, `failed`, `planned`.
+    public var outcome: String
+    public var sha: String?
+    public var files: [String]?
+    public var detail: String?
+
+    public init(step: String, target: String? = nil, outcome: String, sha: String? = nil,
+                files: [String]? = nil, detail: String? = nil) {
+        self.step = step; self.target = target; self.outcome = outcome
+        self.sha = sha; self.files = files; self.detail = detail
+    }
+}
+
+/// A deploy step: build, push, baseline, set-image, rollout.
+public struct DeployRecord: Codable, Sendable, Equatable {
+    public var step: String
+    public var outcome: String
+    public var image: String?
+    public var revision: Int?
+    public var detail: String?
+
+    public init(step: String, outcome: String, image: String? = nil, revision: Int? = nil, detail: String? = nil) {
+        self.step = step; self.outcome = outcome; self.image = image; self.revision = revision; self.detail = detail
+    }
+}
+
+/// The monitoring window's verdict.
+public struct VerdictRecord: Codable, Sendable, Equatable {
+    /// `PASS`, `MARGINAL`, `FAIL`, `INCONCLUSIVE`.
+    public var outcome: String
+    public var reasons: [String]
+    public var windowSeconds: Double
+    public var numbers: [String: Double]
+
+    public init(outcome: String, reasons: [String], windowSeconds: Double, numbers: [String: Double] = [:]) {
+        self.outcome = outcome; self.reasons = reasons; self.windowSeconds = windowSeconds; self.numbers = numbers
+    }
+}
+
+/// A rollback of the deployment.
+public struct RollbackRecord: Codable, Sendable, Equatable {
+    public var revision: Int?
+    public var image: String?
+    public var outcome: String
+    public var automatic: Bool
+
+    public init(revision: Int?, image: String?, outcome: String, automatic: Bool = false) {
+        self.revision = revision; self.image = image; self.outcome = outcome; self.automatic = automatic
+    }
+}
+
+/// A notification or GitHub action: queued, sent or failed.
+public struct NotificationRecord: Codable, Sendable, Equatable {
+    /// `telegram`, `github`.
+    public var channel: String
+    /// `started`, `deployed`, `verdict`, `complete`, `comment`, `close`.
+    public var kind: String
+    /// `queued`, `sent`, `failed`.
+    public var status: String
+    public var attempt: Int
+    public var detail: String?
+
+    public init(channel: String, kind: String, status: String, attempt: Int = 1, detail: String? = nil) {
+        self.channel = channel; self.kind = kind; self.status = status; self.attempt = attempt; self.detail = detail
+    }
+}
+
+/// A file the tool wrote (report, post-mortem) or a post-mortem marked written.
+public struct Artifact: Codable, Sendable, Equatable {
+    /// `report`, `postmortem`, `postmortem-done`.
+    public var kind: String
+    public var path: String
+
+    public init(kind: String, path: String) { self.kind = kind; self.path = path }
+}
+
+/// Something a person should see: a minimal-change rule broken, a phase run out of order.
+public struct Warning: Codable, Sendable, Equatable {
+    public var source: String
+    public var message: String
+
+    public init(source: String, message: String) { self.source = source; self.message = message }
+}

@@ -1,0 +1,150 @@
+import Foundation
+
+/// One visit of a phase: when it started and, once left, when it ended.
+public struct PhaseVisit: Sendable, Equatable, Codable {
+    public var phase: Phase
+    public var start: Date
+    public var end: Date?
+}
+
+/// A backport target's latest result.
+public struct BackportStatus: Sendable, Equatable, Codable {
+    public var branch: String
+    /// `merged`, `up-to-date`, `conflict`, `skipped`, `failed`, `planned`.
+    public var outcome: String
+    public var sha: String?
+    public var files: [String]
+    public var detail: String?
+    public var at: Date
+
+    /// Merged, up to date, or skipped with a reason: nothing left to do for this branch.
+    public var isHandled: Bool { ["merged", "up-to-date", "skipped"].contains(outcome) }
+}
+
+/// The incident as the journal says it is: a fold over its events, nothing stored besides.
+public struct IncidentState: Sendable, Equatable {
+    public var id: IncidentID
+    public var title: String
+    public var severity: Severity
+    public var detectedAt: Date
+    public var startedAt: Date
+    public var budgets: Budgets
+    public var issue: Int?
+    public var assessment = Assessment()
+    /// The active phase; nil once the incident is closed.
+    public var phase: Phase?
+    public var closedAt: Date?
+    public var visits: [PhaseVisit] = []
+    public var checklist: [ChecklistItem: CheckEntry] = [:]
+    public var notes: [(at: Date, text: String)] = []
+    public var overrides: [(at: Date, override: GuardrailOverride)] = []
+    public var commands: [(at: Date, run: CommandRun)] = []
+    public var gitSteps: [(at: Date, record: GitRecord)] = []
+    public var backports: [String: BackportStatus] = [:]
+    public var tag: (name: String, sha: String?)?
+    public var deploySteps: [(at: Date, record: DeployRecord)] = []
+    public var deployedAt: Date?
+    public var verdicts: [(at: Date, record: VerdictRecord)] = []
+    public var rollbacks: [(at: Date, record: RollbackRecord)] = []
+    public var notifications: [(at: Date, record: NotificationRecord)] = []
+    public var artifacts: [String: String] = [:]
+    public var postmortemDoneAt: Date?
+    public var warnings: [(at: Date, warning: Warning)] = []
+    public var lastSeq = 0
+    public var lastEventAt: Date
+
+    public init(started: Started, at: Date) {
+        id = started.id
+        title = started.title
+        severity = started.severity
+        detectedAt = started.detectedAt
+        startedAt = at
+        budgets = started.budgets
+        issue = started.issue
+        phase = .assess
+        visits = [PhaseVisit(phase: .assess, start: at)]
+        lastEventAt = at
+        for item in ChecklistItem.allCases { checklist[item] = CheckEntry() }
+    }
+
+    public var isClosed: Bool { phase == nil }
+
+    /// The latest verdict of a monitoring window, if any.
+    public var verdict: VerdictRecord? { verdicts.last?.record }
+
+    /// When the fix was judged stable: the first PASS or MARGINAL verdict.
+    public var verifiedAt: Date? {
+        verdicts.first { ["PASS", "MARGINAL"].contains($0.record.outcome) }?.at
+    }
+
+    public static func == (a: IncidentState, b: IncidentState) -> Bool {
+        a.id == b.id && a.lastSeq == b.lastSeq && a.phase == b.phase && a.checklist == b.checklist
+            && a.assessment == b.assessment && a.visits == b.visits
+    }
+}
+
+extension IncidentState {
+    /// Applies one event. Events are facts: nothing here refuses; refusals happen before writing.
+    public mutating func apply(_ event: Event) {
+        lastSeq = event.seq
+        lastEventAt = event.at
+        let at = event.at
+        switch event.body {
+        case .started:
+            break  // only the first event starts an incident; a repeat is ignored
+        case .assessed(let a):
+            if let v = a.broken { assessment.broken = v }
+            if let v = a.impact { assessment.impact = v }
+            if let v = a.hypothesis { assessment.hypothesis = v }
+        case .phaseChanged(let change):
+            if let i = visits.indices.last, visits[i].end == nil { visits[i].end = at }
+            for o in change.overrides { overrides.append((at, o)) }
+            phase = change.to
+            if let to = change.to {
+                visits.append(PhaseVisit(phase: to, start: at))
+            } else {
+                closedAt = at
+            }
+        case .overridden(let o):
+            overrides.append((at, o))
+        case .checked(let c):
+            checklist[c.item] = CheckEntry(status: c.status, evidence: c.evidence, reason: c.reason, source: c.source, at: at)
+        case .noted(let n):
+            notes.append((at, n.text))
+        case .commandRan(let run):
+            commands.append((at, run))
+        case .git(let g):
+            gitSteps.append((at, g))
+            if g.step == "backport", let target = g.target {
+                backports[target] = BackportStatus(branch: target, outcome: g.outcome, sha: g.sha,
+                                                   files: g.files ?? [], detail: g.detail, at: at)
+            }
+            if g.step == "tag", g.outcome == "done" || g.outcome == "up-to-date" {
+                tag = (g.target ?? "hotfix-\(id)", g.sha)
+            }
+        case .deploy(let d):
+            deploySteps.append((at, d))
+            if d.step == "rollout", d.outcome == "done", deployedAt == nil { deployedAt = at }
+        case .verdict(let v):
+            verdicts.append((at, v))
+        case .rollback(let r):
+            rollbacks.append((at, r))
+        case .notification(let n):
+            notifications.append((at, n))
+        case .artifact(let a):
+            artifacts[a.kind] = a.path
+            if a.kind == "postmortem-done", postmortemDoneAt == nil { postmortemDoneAt = at }
+        case .warning(let w):
+            warnings.append((at, w))
+        }
+    }
+
+    /// Folds a whole journal. Returns nil when the first event is not `started`.
+    public static func replay(_ events: [Event]) -> IncidentState? {
+        guard let first = events.first, case .started(let s) = first.body else { return nil }
+        var state = IncidentState(started: s, at: first.at)
+        state.lastSeq = first.seq
+        for e in events.dropFirst() { state.apply(e) }
+        return state
+    }
+}
