@@ -40,7 +40,7 @@ let package = Package(
         ),
         .testTarget(name: "HotfixEngineTests", dependencies: ["HotfixEngine"], swiftSettings: strict),
         .testTarget(name: "HotfixRuntimeTests", dependencies: ["HotfixRuntime"], swiftSettings: strict),
-        .testTarget(name: "HotfixScreenTests", dependencies: ["HotfixScreen"], swiftSettings: strict),
+        .testTarget(name: "HotfixScreenTests", dependencies: ["HotfixScreen"], resources: [.copy("Golden")], swiftSettings: strict),
         .testTarget(name: "HotfixCLITests", dependencies: ["HotfixRuntime"], swiftSettings: strict),
     ]
 )

@@ -1,0 +1,58 @@
+import Foundation
+import HotfixEngine
+import Testing
+@testable import HotfixScreen
+
+@Suite("Console screens against golden files")
+struct ScreenGoldenTests {
+    static let sizes = [Size(width: 80, height: 24), Size(width: 160, height: 48)]
+
+    @Test("every phase, at 80x24 and 160x48", arguments: Phase.allCases)
+    func phase(_ phase: Phase) throws {
+        for size in Self.sizes {
+            let model = IncidentFixture.model(in: phase, size: size)
+            #expect(model.incident.phase == phase)
+            try Golden.check(Screen.render(model), "\(phase.rawValue)-\(size.width)x\(size.height)")
+        }
+    }
+
+    @Test("the ? overlay lists every binding")
+    func helpOverlay() throws {
+        for size in Self.sizes {
+            var model = IncidentFixture.model(in: .fix, size: size)
+            _ = model.update(.key(.char("?")))
+            let buf = Screen.render(model)
+            try Golden.check(buf, "help-\(size.width)x\(size.height)")
+            let text = buf.lines().joined(separator: "\n")
+            for binding in model.keyMap.bindings {
+                #expect(text.contains(binding.keyLabel), "the overlay misses \(binding.keyLabel)")
+            }
+        }
+    }
+
+    @Test("below 80x24 the screen says so, and recovers when enlarged")
+    func tooSmall() throws {
+        var model = IncidentFixture.model(in: .deploy, size: Size(width: 60, height: 20))
+        let small = Screen.render(model)
+        try Golden.check(small, "too-small-60x20")
+        #expect(small.lines().joined().contains("terminal too small: need 80x24, have 60x20"))
+        _ = model.update(.resize(Size(width: 80, height: 24)))
+        #expect(!Screen.render(model).lines().joined().contains("too small"))
+    }
+
+    @Test("a checklist with passed, failed, waived and open items shows evidence and the reason")
+    func checklistWithWaiver() throws {
+        for size in Self.sizes {
+            var model = IncidentFixture.model(at: 2500, size: size)
+            _ = model.update(.key(.down))
+            _ = model.update(.key(.down))
+            _ = model.update(.key(.down))
+            let buf = Screen.render(model)
+            try Golden.check(buf, "checklist-waived-\(size.width)x\(size.height)")
+            let text = buf.lines().joined(separator: "\n")
+            #expect(text.contains("[~] Logging added"))
+            #expect(text.contains("reason: the error path already logs at WARN"))
+            #expect(text.contains("evidence: mypy: 2 errors in app/users.py"))
+        }
+    }
+}
