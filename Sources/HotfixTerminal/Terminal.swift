@@ -86,7 +86,10 @@ public final class Terminal {
             if r == ERR { break }
             if r == hf_key_code_yes() {
                 if Int32(ch) == hf_key_resize() {
-                    out.append(.resize(refreshSize()))
+                    // resizeterm() (ours, after SIGWINCH) queues KEY_RESIZE: read the size it set.
+                    size = Size(width: Int(hf_cols()), height: Int(hf_lines()))
+                    previous = nil
+                    out.append(.resize(size))
                 } else if let key = KeyDecoder.function(Int32(ch)) {
                     out.append(.key(key))
                 }

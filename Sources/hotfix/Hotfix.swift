@@ -17,7 +17,7 @@ struct Hotfix: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Start.self, Status.self, List.self, Timeline.self, Assess.self, Next.self, CheckItem.self,
-            NoteCommand.self, Init.self, AppendStress.self,
+            NoteCommand.self, Init.self, AppendStress.self, ConsoleCommand.self, Demo.self,
         ]
     )
 }
@@ -26,7 +26,9 @@ struct Hotfix: AsyncParsableCommand {
 enum Main {
     static func main() async {
         do {
-            var command = try Hotfix.parseAsRoot()
+            // Plain `hotfix` in a terminal, in a repository with an open incident, opens the console.
+            let bare = CommandLine.arguments.count == 1 ? await ConsoleCommand.opensByDefault() : false
+            var command = try Hotfix.parseAsRoot(bare ? ["console"] : nil)
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
