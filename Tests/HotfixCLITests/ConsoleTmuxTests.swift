@@ -154,6 +154,27 @@ import Glibc
         #expect(status.stdout.contains("GET /users/999 answers 500"))
     }
 
+    /// Ctrl-C, SIGTERM and SIGHUP leave the console the way `q` does: terminal restored, sandbox path printed.
+    @Test(arguments: ["ctrl-c", "TERM", "HUP"])
+    func otherWaysOutRestoreTheTerminal(_ way: String) throws {
+        let tmp = TempDir("hotfix-demo-test")
+        let t = try Tmux(width: 80, height: 24, env: ["HOME": tmp.path, "TMPDIR": tmp.path, "LANG": "C.UTF-8"])
+        t.type("\(HotfixBinary.path) demo --clean")
+        t.press("Enter")
+        t.waitFor("┌ Phases", seconds: 30)
+        if way == "ctrl-c" {
+            t.press("C-c")
+        } else {
+            let shell = t.value("#{pane_pid}")
+            let children = (try? String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)) ?? ""
+            let pid = try #require(children.split(separator: " ").first.flatMap { Int32($0) }, "no console process under the shell")
+            kill(pid, way == "TERM" ? SIGTERM : SIGHUP)
+        }
+        t.waitFor("Removed the demo sandbox")
+        #expect(t.value("#{alternate_on}") == "0")
+        #expect(t.value("#{cursor_flag}") == "1")
+    }
+
     @Test func withoutATerminalTheConsolePointsToStatus() {
         let repo = GitSandbox()
         let console = HotfixBinary.run(["console"], in: repo.work)
