@@ -121,7 +121,7 @@ import Glibc
         t.press("Enter")
         t.type("GET /users/999 answers 500")
         t.press("Enter")
-        screen = t.waitFor("assess · what is broken")
+        screen = t.waitFor("assessed: broken:")
         #expect(screen.contains("GET /users/999 answers 500"))
 
         // Too small, then back.

@@ -57,7 +57,7 @@ struct ConsoleModelTests {
         _ = model.update(.journal([change]))
         #expect(model.incident.phase == .branch)
         #expect(model.viewed == .branch)
-        #expect(model.log.lines.last?.text == "phase ASSESS → BRANCH")
+        #expect(model.log.lines.last?.text == "ASSESS done, entered BRANCH")
     }
 
     @Test("log search highlights matches and pause freezes the view")
