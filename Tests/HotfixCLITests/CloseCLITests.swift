@@ -68,7 +68,7 @@ import Testing
         let env = ["PATH": Self.systemPath, "HOTFIX_TELEGRAM_TOKEN": token, "HOTFIX_TELEGRAM_CHAT": "-1009"]
         #expect(hotfix("start", "API down", in: repo, env: env).status == 0)
         let requests = server.requests
-        #expect(requests.count == 2, "one failure, one retry")
+        try #require(requests.count == 2, "one failure, one retry")
         #expect(requests.allSatisfy { $0.method == "POST" && $0.path == "/bot\(token)/sendMessage" })
         let body = try #require(JSONSerialization.jsonObject(with: Data(requests[1].body.utf8)) as? [String: Any])
         #expect(body["chat_id"] as? String == "-1009")

@@ -46,16 +46,24 @@ public final class StubHTTPServer: @unchecked Sendable {
 
     public var requests: [Request] { lock.withLock { recorded } }
 
+    /// Stops listening; safe to call twice (a second close could hit another test's descriptor).
     public func stop() {
-        shutdown(listenFD, Int32(SHUT_RDWR))
-        close(listenFD)
+        let fd: Int32 = lock.withLock {
+            let fd = listenFD
+            listenFD = -1
+            return fd
+        }
+        guard fd >= 0 else { return }
+        shutdown(fd, Int32(SHUT_RDWR))
+        close(fd)
     }
 
     deinit { stop() }
 
     private func serve() {
+        let listening = lock.withLock { listenFD }
         while true {
-            let fd = accept(listenFD, nil, nil)
+            let fd = accept(listening, nil, nil)
             if fd < 0 { return }
             handle(fd)
             close(fd)
