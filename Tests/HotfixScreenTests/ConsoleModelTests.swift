@@ -65,11 +65,11 @@ struct ConsoleModelTests {
         var model = IncidentFixture.model(in: .deploy, size: Self.size)
         _ = model.update(.key(.char("l")))
         _ = model.update(.key(.char("/")))
-        for ch in "rev 8" { _ = model.update(.key(.char(ch))) }
+        for ch in "revision 8" { _ = model.update(.key(.char(ch))) }
         _ = model.update(.key(.enter))
         let buf = Screen.render(model)
         #expect(buf.roleGrid().joined().contains("HHHHH"))
-        #expect(buf.lines().joined().contains("/rev 8"))
+        #expect(buf.lines().joined().contains("/revision 8"))
         _ = model.update(.key(.char("p")))
         let before = Screen.render(model).lines()
         _ = model.update(.output([LogLine(at: nil, text: "late line")]))

@@ -22,7 +22,7 @@ public enum EventLog {
         case .deploy(let d): d.outcome == "failed" ? .error : .info
         case .verdict(let v): v.outcome == "FAIL" ? .error : (v.outcome == "PASS" ? .info : .warn)
         case .notification(let n): n.status == "failed" ? .error : .info
-        case .started, .assessed, .noted, .artifact: .info
+        case .started, .assessed, .noted, .artifact, .changes: .info
         }
     }
 }
