@@ -50,6 +50,22 @@ struct ConsoleModelTests {
         #expect(change.overrides.first?.reason == "CI deploys it")
     }
 
+    @Test("t runs the tests from the TEST view, once at a time, and the status row shows progress")
+    func runTests() {
+        var model = IncidentFixture.model(at: 2000, size: Self.size)
+        #expect(model.update(.key(.char("t"))) == [.runTests])
+        #expect(model.update(.key(.char("t"))).isEmpty, "a second run waits for the first")
+        _ = model.update(.activity("running smoke: pytest -q"))
+        _ = model.update(.output([LogLine(at: nil, text: "  │ 3 passed")]))
+        let text = Screen.render(model).lines().joined(separator: "\n")
+        #expect(text.contains("▶ running smoke: pytest -q"))
+        #expect(text.contains("│ 3 passed"))
+        _ = model.update(.activity(nil))
+        #expect(model.update(.key(.char("t"))) == [.runTests])
+        var assess = IncidentFixture.model(at: 30, size: Self.size)
+        #expect(assess.update(.key(.char("t"))).isEmpty, "t means nothing outside the TEST view")
+    }
+
     @Test("journal events from another terminal move the view along with the active phase")
     func followsJournal() {
         var model = IncidentFixture.model(at: 30, size: Self.size)

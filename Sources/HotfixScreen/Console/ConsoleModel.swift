@@ -70,6 +70,8 @@ public enum ConsoleMessage: Sendable {
     case journal([Event])
     /// Lines of output from a running command.
     case output([LogLine])
+    /// What a background job is doing now (nil when it has finished).
+    case activity(String?)
     /// An effect could not be carried out (for example the journal refused an append).
     case failed(HotfixError)
 }
@@ -78,6 +80,8 @@ public enum ConsoleMessage: Sendable {
 public enum ConsoleEffect: Sendable, Equatable {
     /// Append these events to the journal (they were validated by `Engine.decide`).
     case append([EventBody])
+    /// Run the TEST phase's commands in the background, streaming their output back as messages.
+    case runTests
     case quit
 }
 
@@ -96,6 +100,8 @@ public struct ConsoleModel: Sendable {
     public var showHelp = false
     public var log = LogPane()
     public var status: StatusMessage?
+    /// A background job in progress (the tests), shown on the status row.
+    public var activity: String?
     public var keyMap = KeyMap.standard
 
     /// A console on `events` (the whole journal so far); nil when they do not start an incident.
@@ -129,7 +135,7 @@ public struct ConsoleModel: Sendable {
         }
     }
 
-    public var contexts: [KeyContext] { KeyMap.contexts(logFocused: logFocused, selectable: selectable) }
+    public var contexts: [KeyContext] { KeyMap.contexts(logFocused: logFocused, selectable: selectable, viewing: viewed) }
 
     public var timing: Timing { Timing(incident, now: now) }
 

@@ -14,6 +14,8 @@ extension ConsoleModel {
             receive(events)
         case .output(let lines):
             log.append(lines)
+        case .activity(let text):
+            activity = text.map(Sanitize.inline)
         case .failed(let error):
             status = StatusMessage(error.description, role: .overdue)
         case .key(let key):
@@ -65,6 +67,15 @@ extension ConsoleModel {
             guard let field = AssessField(rawValue: selection) else { break }
             prompt = .answer(field, TextInput(field.answer(in: incident.assessment) ?? ""))
         case .toggle: return toggle()
+        case .runTests:
+            if activity != nil {
+                status = StatusMessage("the tests are already running; their output is in the log", role: .warning)
+            } else if incident.isClosed {
+                status = StatusMessage("incident \(incident.id) is closed", role: .overdue)
+            } else {
+                activity = "starting the tests"
+                return [.runTests]
+            }
         case .waive:
             guard let item = selectedItem else { break }
             prompt = .waive(item, TextInput(incident.checklist[item]?.reason ?? ""))

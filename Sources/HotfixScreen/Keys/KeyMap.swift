@@ -1,10 +1,12 @@
+import HotfixEngine
+
 /// Something a key does in the console.
 public enum Action: Hashable, Sendable {
     case quit, help
     case advance
     case viewPrevious, viewNext, viewPhase(Int)
     case up, down
-    case edit, toggle, waive
+    case edit, toggle, waive, runTests
     case focusLog
     case follow, pause, search, nextMatch, previousMatch
     case pageUp, pageDown, top, bottom
@@ -12,12 +14,13 @@ public enum Action: Hashable, Sendable {
 
 /// Where the keyboard is: the main pane (with what it shows) or the log pane.
 public enum KeyContext: String, Hashable, Sendable, CaseIterable {
-    case everywhere, assess, checklist, main, log
+    case everywhere, assess, tests, checklist, main, log
 
     public var title: String {
         switch self {
         case .everywhere: "Everywhere"
         case .assess: "ASSESS answers"
+        case .tests: "TEST phase"
         case .checklist: "Pre-deploy checklist"
         case .main: "Main pane"
         case .log: "Log pane (after l)"
@@ -46,6 +49,7 @@ public struct KeyMap: Sendable {
 
     public static let standard = KeyMap(bindings: [
         Binding(keys: [.char("e"), .enter], action: .edit, short: "edit answer", description: "type the selected answer in place; enter saves, esc cancels", context: .assess, inBar: true),
+        Binding(keys: [.char("t")], action: .runTests, short: "run tests", description: "run the smoke and critical-path tests; their output streams into the log", context: .tests, inBar: true),
         Binding(keys: [.char(" ")], action: .toggle, short: "toggle", description: "pass the selected item, or clear it", context: .checklist, inBar: true),
         Binding(keys: [.char("w")], action: .waive, short: "waive", description: "waive the selected item with a written reason", context: .checklist, inBar: true),
         Binding(keys: [.up, .char("k")], action: .up, short: "up", description: "select the item above", context: .main, inBar: false),
@@ -67,9 +71,9 @@ public struct KeyMap: Sendable {
     ])
 
     /// The contexts active for the current view, most specific first.
-    public static func contexts(logFocused: Bool, selectable: KeyContext?) -> [KeyContext] {
+    public static func contexts(logFocused: Bool, selectable: KeyContext?, viewing phase: Phase) -> [KeyContext] {
         if logFocused { return [.log, .everywhere] }
-        return (selectable.map { [$0] } ?? []) + [.main, .everywhere]
+        return (phase == .test ? [.tests] : []) + (selectable.map { [$0] } ?? []) + [.main, .everywhere]
     }
 
     /// The action of `key` in `contexts` (searched in order), if any.

@@ -29,6 +29,8 @@ enum Bars {
         }
         if let status = model.status {
             buf.put(status.text, x: x, y: rect.y, role: status.role, limit: rect.width - 2)
+        } else if let activity = model.activity {
+            buf.put("▶ " + activity, x: x, y: rect.y, role: .phaseActive, limit: rect.width - 2)
         } else if let active = model.incident.phase, active != model.viewed {
             buf.put("viewing \(model.viewed.title) · the active phase is \(active.title) (press \(active.index + 1))",
                     x: x, y: rect.y, role: .muted, limit: rect.width - 2)

@@ -9,7 +9,7 @@ enum PhaseSteps {
         case .assess: return assess(model, width: width)
         case .branch: return branch(s)
         case .fix: return fix(s)
-        case .test: return commands(s, phase: .test, none: "no test run recorded yet: run the smoke and critical-path tests")
+        case .test: return commands(s, phase: .test, steps: testSteps, none: "no test run recorded yet: press t to run the smoke and critical-path tests")
             + [.blank, .heading("Pre-deploy checklist")] + ChecklistView.rows(model, width: width)
         case .deploy: return [.heading("Pre-deploy checklist")] + ChecklistView.rows(model, width: width)
             + [.blank, .heading("Rollout")] + deploy(s)
@@ -56,8 +56,11 @@ enum PhaseSteps {
         return rows + commands(s, phase: .fix, none: nil)
     }
 
-    static func commands(_ s: IncidentState, phase: Phase, none: String?) -> [PaneRow] {
-        let runs = s.commands.filter { $0.run.phase == phase }
+    /// The test runs' step names: a run counts for TEST even when started from another phase.
+    static let testSteps: Set<String> = ["smoke", "critical", "manual"]
+
+    static func commands(_ s: IncidentState, phase: Phase, steps: Set<String> = [], none: String?) -> [PaneRow] {
+        let runs = s.commands.filter { $0.run.phase == phase || steps.contains($0.run.step) }
         if runs.isEmpty { return none.map { [.step(.pending, $0)] } ?? [] }
         return runs.map { run in
             let r = run.run

@@ -32,8 +32,7 @@ struct ConsoleCommand: AsyncParsableCommand {
     static func open(session: Session, id: IncidentID, theme: String?) async throws {
         let theme = try ThemeLoader.load(theme ?? session.config.theme, environment: session.environment)
         let noColor = !(session.environment["NO_COLOR"] ?? "").isEmpty
-        let loop = try ConsoleLoop(journal: session.store.journal(id), clock: session.clock, theme: theme,
-                                   noColor: noColor, environment: session.environment)
+        let loop = try ConsoleLoop(session: session, id: id, theme: theme, noColor: noColor)
         // The loop gets a thread of its own: it blocks in poll() and owns ncurses for its lifetime.
         try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
             let thread = Thread {

@@ -12,6 +12,8 @@ import Glibc
 /// `ConsoleModel.update`, runs the effects, and draws at most once per batch.
 /// Unchecked Sendable: it is handed to its own thread once and used only there.
 final class ConsoleLoop: @unchecked Sendable {
+    let session: Session
+    let id: IncidentID
     let journal: JournalFile
     let clock: any Clock
     let theme: Theme
@@ -22,9 +24,15 @@ final class ConsoleLoop: @unchecked Sendable {
 
     static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGWINCH]
 
-    init(journal: JournalFile, clock: any Clock, theme: Theme, noColor: Bool, environment: [String: String]) throws(HotfixError) {
-        self.journal = journal
-        self.clock = clock
+    /// The background test run, if one is going.
+    var job: (task: Task<Void, Never>, done: DispatchSemaphore)?
+
+    init(session: Session, id: IncidentID, theme: Theme, noColor: Bool) throws(HotfixError) {
+        self.session = session
+        self.id = id
+        journal = session.store.journal(id)
+        clock = session.clock
+        let environment = session.environment
         self.theme = theme
         self.noColor = noColor
         mailbox = try Mailbox()
@@ -40,6 +48,7 @@ final class ConsoleLoop: @unchecked Sendable {
         defer { Terminal.defaultSignals(Self.signals) }
         let terminal = try Terminal(theme: theme, noColor: noColor)
         defer { terminal.stop() }
+        defer { stopJob() }
 
         guard var model = ConsoleModel(events: initial, now: clock.now, size: terminal.size) else {
             throw HotfixError.environment("the journal at \(journal.path) does not start an incident",
@@ -74,12 +83,11 @@ final class ConsoleLoop: @unchecked Sendable {
                 case .resize(let s): batch.append(.resize(s))
                 }
             }
-            if ready == 0 || clock.now.timeIntervalSince1970 >= nextTick {
-                batch.append(.tick(clock.now))
-                let fresh = follower.poll()
-                if !fresh.isEmpty { batch.append(.journal(fresh)) }
-            }
+            if ready == 0 || clock.now.timeIntervalSince1970 >= nextTick { batch.append(.tick(clock.now)) }
             guard !batch.isEmpty else { continue }
+            // Another terminal, or the test job, may have written: read the journal once per batch.
+            let fresh = follower.poll()
+            if !fresh.isEmpty { batch.append(.journal(fresh)) }
 
             var queue = batch[...]
             while let message = queue.popFirst() {
@@ -87,6 +95,8 @@ final class ConsoleLoop: @unchecked Sendable {
                     switch effect {
                     case .quit:
                         return
+                    case .runTests:
+                        startTests()
                     case .append(let bodies):
                         if let failure = perform(bodies, basedOn: model.incident.lastSeq) { queue.append(failure) }
                         let fresh = follower.poll()
@@ -113,6 +123,23 @@ final class ConsoleLoop: @unchecked Sendable {
         } catch {
             return .failed(error)
         }
+    }
+
+    /// Starts the tests in the background (the model refuses a second run while one is going).
+    func startTests() {
+        let (session, id, mailbox, done) = (session, id, mailbox, DispatchSemaphore(value: 0))
+        let task = Task {
+            await TestJob.run(session: session, id: id, mailbox: mailbox)
+            done.signal()
+        }
+        job = (task, done)
+    }
+
+    /// On the way out: cancel a running test job and wait (bounded) so no child is orphaned.
+    func stopJob() {
+        guard let job else { return }
+        job.task.cancel()
+        _ = job.done.wait(timeout: .now() + 5)
     }
 
     /// For the benchmark: the wall-clock time of the first full frame, when asked for.
