@@ -55,6 +55,8 @@ struct ConsoleModelTests {
         var model = IncidentFixture.model(at: 2000, size: Self.size)
         #expect(model.update(.key(.char("t"))) == [.runTests])
         #expect(model.update(.key(.char("t"))).isEmpty, "a second run waits for the first")
+        #expect(model.status?.text.contains("already running") == true)
+        _ = model.update(.key(.down))
         _ = model.update(.activity("running smoke: pytest -q"))
         _ = model.update(.output([LogLine(at: nil, text: "  │ 3 passed")]))
         let text = Screen.render(model).lines().joined(separator: "\n")
