@@ -29,7 +29,7 @@ public enum ThemeParser {
         var currentRole: (role: Role, indent: Int)?
 
         func fail(_ line: Int, _ message: String) -> HotfixError {
-            HotfixError.usage("theme \(source), line \(line): \(message)", untouched: "the built-in theme is used",
+            HotfixError.usage("theme \(source), line \(line): \(message)", untouched: "nothing was changed",
                               next: "fix that line, or pick another theme with --theme NAME|PATH")
         }
         func color(_ raw: String, line: Int) throws(HotfixError) -> Color {
