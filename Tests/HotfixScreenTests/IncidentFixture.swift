@@ -68,6 +68,11 @@ enum IncidentFixture {
         ConsoleModel(events: events(until: seconds), now: t0 + seconds, size: size, timeZone: TimeZone(identifier: "UTC")!)!
     }
 
+    /// A console with the journal as it was at `events` seconds, seen at `now` seconds (time has run on).
+    static func model(events seconds: Double, now: Double, size: Size) -> ConsoleModel {
+        ConsoleModel(events: events(until: seconds), now: t0 + now, size: size, timeZone: TimeZone(identifier: "UTC")!)!
+    }
+
     /// A console in `phase`, a little after it began (or well into it).
     static func model(in phase: Phase, size: Size) -> ConsoleModel {
         let into: [Phase: Double] = [.assess: 192, .branch: 30, .fix: 1400, .test: 500, .deploy: 540, .backport: 350, .close: 75]

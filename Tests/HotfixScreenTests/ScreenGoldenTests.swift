@@ -16,6 +16,20 @@ struct ScreenGoldenTests {
         }
     }
 
+    @Test("a phase past its target warns; past its limit it is overrun, and so is the whole incident")
+    func pastTargetAndOverrun() throws {
+        let fix = IncidentFixture.entered[.fix]!
+        let past = IncidentFixture.model(events: 1800, now: fix + 45 * 60, size: Self.sizes[0])
+        #expect(past.timing.timing(of: .fix).pace == .pastTarget)
+        try Golden.check(Screen.render(past), "fix-past-target-80x24")
+        let over = IncidentFixture.model(events: 1800, now: fix + 125 * 60, size: Self.sizes[0])
+        #expect(over.timing.timing(of: .fix).pace == .overrun)
+        #expect(over.timing.pace == .overrun)
+        let buf = Screen.render(over)
+        try Golden.check(buf, "fix-overrun-80x24")
+        #expect(buf.lines()[0].hasSuffix("overrun"))
+    }
+
     @Test("the ? overlay lists every binding")
     func helpOverlay() throws {
         for size in Self.sizes {

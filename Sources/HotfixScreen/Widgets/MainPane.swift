@@ -10,7 +10,7 @@ enum MainPane {
         case .done: title += " · done in \(Durations.clock(t.used ?? 0))"
         case .pending: title += " · not started"
         }
-        let inner = Block.draw(&buf, rect, title: title, titleRole: PhaseRail.role(t),
+        let inner = Block.draw(&buf, rect, title: title, titleRole: PhaseRail.timeRole(t),
                                border: model.logFocused ? .border : .title)
         guard inner.height > 0 else { return }
         buf.put(" " + model.viewed.purpose.replacingOccurrences(of: "{id}", with: model.incident.id.rawValue),
