@@ -45,7 +45,7 @@ public final class Terminal {
             colors = Int(hf_colors())
         }
         depth = ColorDepth.of(colors: colors, noColor: noColor || theme.monochrome)
-        palette = Palette(theme: theme, depth: depth)
+        palette = Palette(theme: Self.effective(theme, depth), depth: depth)
         size = Size(width: Int(hf_cols()), height: Int(hf_lines()))
         wclear(hf_stdscr())
     }
@@ -62,7 +62,7 @@ public final class Terminal {
 
     /// Switches theme without restarting (colour pairs are redefined, everything is redrawn).
     public func use(_ theme: Theme) {
-        palette = Palette(theme: theme, depth: depth)
+        palette = Palette(theme: Self.effective(theme, depth), depth: depth)
         previous = nil
     }
 
@@ -123,6 +123,11 @@ public final class Terminal {
         wnoutrefresh(screen)
         doupdate()
         previous = buffer
+    }
+
+    /// Without colours a colour theme gives way to an attribute-only one (a monochrome theme keeps its own).
+    static func effective(_ theme: Theme, _ depth: ColorDepth) -> Theme {
+        depth == .none && !theme.monochrome ? .noColor : theme
     }
 
     /// Sends every signal in `signals` to `fd` as one byte (its number) instead of its default action.

@@ -28,6 +28,14 @@ struct ThemeTests {
         }
     }
 
+    @Test("NO_COLOR's built-in scheme is the monochrome theme file, role for role")
+    func noColorMatchesMonochrome() throws {
+        let file = Self.themesDirectory.appendingPathComponent("monochrome.yml")
+        let mono = try ThemeParser.parse(try String(contentsOf: file, encoding: .utf8), source: file.path)
+        #expect(mono.monochrome)
+        for role in Role.allCases { #expect(mono.style(role) == Theme.noColor.style(role), "\(role)") }
+    }
+
     @Test("a bad line is reported with its number and what was expected")
     func badLine() {
         let text = """

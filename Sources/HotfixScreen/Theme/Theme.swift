@@ -34,4 +34,26 @@ public struct Theme: Equatable, Sendable {
         .highlight: Style(fg: .index(0), bg: .index(3)),
         .input: Style(underline: true),
     ])
+
+    /// Attributes only, for `NO_COLOR` and colourless terminals when the chosen theme has colours:
+    /// every role stays distinguishable without a single colour.
+    public static let noColor = Theme(name: "no-color", styles: [
+        .normal: Style(),
+        .title: Style(bold: true),
+        .phaseDone: Style(),
+        .phaseActive: Style(bold: true, reverse: true),
+        .phasePending: Style(dim: true),
+        .overdue: Style(bold: true, underline: true),
+        .warning: Style(underline: true),
+        .ok: Style(),
+        .muted: Style(dim: true),
+        .logError: Style(bold: true),
+        .logWarn: Style(underline: true),
+        .border: Style(dim: true),
+        .selection: Style(reverse: true),
+        .help: Style(),
+        .helpKey: Style(bold: true),
+        .highlight: Style(underline: true, reverse: true),
+        .input: Style(underline: true),
+    ], monochrome: true)
 }
