@@ -124,6 +124,12 @@ import Glibc
             $0.contains("    GET /users/999 answers 500") && $0.contains("assessed: broken: GET /users/999 answers 500")
         }
 
+        // A command typed in another terminal shows on the console.
+        let sandbox = try #require((try? FileManager.default.contentsOfDirectory(atPath: tmp.path))?.first { $0.hasPrefix("hotfix-demo-") })
+        let note = HotfixBinary.run(["note", "paged the payments team"], in: tmp.file(sandbox + "/work"))
+        #expect(note.status == 0, "\(note.stderr)")
+        t.waitFor("note: paged the payments team")
+
         // Too small, then back.
         t.tmux("resize-window", "-t", "t", "-x", "60", "-y", "20")
         t.waitFor("terminal too small: need 80x24, have 60x20")

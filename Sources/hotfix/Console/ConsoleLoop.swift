@@ -58,8 +58,10 @@ final class ConsoleLoop: @unchecked Sendable {
         terminal.present(Screen.render(model))
         recordFirstFrame()
 
+        let watch = JournalWatch(path: journal.path)
         var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
-                   pollfd(fd: mailbox.readFD, events: Int16(POLLIN), revents: 0)]
+                   pollfd(fd: mailbox.readFD, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: watch.fd, events: Int16(POLLIN), revents: 0)]
         while true {
             let now = clock.now.timeIntervalSince1970
             let nextTick = now.rounded(.down) + 1
@@ -71,6 +73,7 @@ final class ConsoleLoop: @unchecked Sendable {
             }
 
             var batch: [ConsoleMessage] = []
+            let journalTouched = fds[2].revents & Int16(POLLIN) != 0 && watch.drain()
             let (posted, signals) = mailbox.drain()
             for s in signals {
                 if s == SIGWINCH { batch.append(.resize(terminal.refreshSize())) } else { return }
@@ -84,7 +87,7 @@ final class ConsoleLoop: @unchecked Sendable {
                 }
             }
             if ready == 0 || clock.now.timeIntervalSince1970 >= nextTick { batch.append(.tick(clock.now)) }
-            guard !batch.isEmpty else { continue }
+            guard !batch.isEmpty || journalTouched else { continue }
             // Another terminal, or the test job, may have written: read the journal once per batch.
             let fresh = follower.poll()
             if !fresh.isEmpty { batch.append(.journal(fresh)) }
@@ -114,7 +117,7 @@ final class ConsoleLoop: @unchecked Sendable {
         do {
             try journal.transact(clock: clock) { (current: IncidentState?) throws(HotfixError) -> [EventBody] in
                 guard let current, current.lastSeq == seq else {
-                    throw HotfixError.refused("the incident changed in another terminal just now",
+                    throw HotfixError.refused("the incident changed just now (another terminal, or the running tests)",
                                               next: "look at the screen again and repeat the action if it still applies")
                 }
                 return bodies
