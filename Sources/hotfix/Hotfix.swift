@@ -18,6 +18,7 @@ struct Hotfix: AsyncParsableCommand {
         subcommands: [
             Start.self, Status.self, List.self, Timeline.self, Assess.self, Next.self, CheckItem.self,
             NoteCommand.self, Init.self, AppendStress.self,
+            BranchCommand.self, DiffCommand.self, Backport.self, Finish.self,
         ]
     )
 }

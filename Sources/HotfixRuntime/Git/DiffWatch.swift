@@ -12,7 +12,7 @@ public struct DiffWatch: Sendable {
         self.settings = settings
     }
 
-    public func review(id: IncidentID) async throws(HotfixError) -> DiffReview {
+    public func review(id: IncidentID, largeDiffLines: Int = DiffReview.largeDiffLines) async throws(HotfixError) -> DiffReview {
         let branch = settings.branchName(id), main = settings.main
         guard let tip = try await git.resolve("refs/heads/\(branch)") else {
             throw .refused("branch \(branch) does not exist", untouched: "nothing was read", next: "create it with hotfix branch")
@@ -34,7 +34,7 @@ public struct DiffWatch: Sendable {
                 files.append(FileChange(path: path, status: .untracked, added: lines, removed: lines == nil ? nil : 0))
             }
         }
-        return DiffReview(base: base, files: files)
+        return DiffReview(base: base, files: files, largeDiffLines: largeDiffLines)
     }
 
     /// Parses `git diff --numstat -z` and `--name-status -z` (renames give two paths).
