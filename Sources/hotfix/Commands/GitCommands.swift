@@ -64,10 +64,9 @@ struct Backport: AsyncParsableCommand {
 
     func validate() throws {
         if skip != nil, (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
-            throw HotfixError.usage("--skip needs --reason TEXT: a skipped backport is a deviation the report shows",
-                                    next: "hotfix backport --skip BRANCH --reason \"why it does not need the fix\"")
+            throw ValidationError("--skip needs --reason TEXT: a skipped backport is a deviation the report shows (hotfix backport --skip BRANCH --reason \"why it does not need the fix\")")
         }
-        if skip == nil, reason != nil { throw HotfixError.usage("--reason goes with --skip BRANCH") }
+        if skip == nil, reason != nil { throw ValidationError("--reason goes with --skip BRANCH") }
     }
 
     func run() async throws {
