@@ -84,7 +84,14 @@ struct Backport: AsyncParsableCommand {
             if !dryRun { print("\(skip): skipped (\(Sanitize.inline(note.text))).") }
             ctx = try await GitContext.open(options, dryRun: dryRun)
         }
-        let run = try await ctx.flow().backport(id: ctx.id, title: ctx.state.title, memory: ctx.memory, dryRun: dryRun)
+        let run: FinishRun
+        do {
+            run = try await ctx.flow().backport(id: ctx.id, title: ctx.state.title, memory: ctx.memory, dryRun: dryRun)
+            try ctx.flush()
+        } catch {
+            try? ctx.flush()
+            throw error
+        }
         if json { try Output.json(GitRunJSON(run, id: ctx.id, dryRun: dryRun)) } else {
             if dryRun { print("Dry run: nothing was changed. The plan, in order:") }
             GitText.printRun(run, dryRun: dryRun)
@@ -128,30 +135,17 @@ struct Finish: AsyncParsableCommand {
         try ctx.warnIfOutOfPhase("hotfix finish", expected: [.backport, .close])
         let options = FinishOptions(scope: .finish, push: !noPush, keepBranch: keepBranch)
         let reason = override?.trimmingCharacters(in: .whitespacesAndNewlines)
-        let dryRun = dryRun
-        let run = try await ctx.flow().finish(id: ctx.id, title: ctx.state.title, memory: ctx.memory,
+        let run: FinishRun
+        do {
+            run = try await ctx.flow().finish(id: ctx.id, title: ctx.state.title, memory: ctx.memory,
                                               options: options, dryRun: dryRun) { backports throws(HotfixError) in
-            // The backports guardrail, judged on the journal the backport steps just wrote.
-            var state = try ctx.session.store.load(ctx.id).state
-            if dryRun {
-                // A planned merge counts as merged: the question is what the real run would refuse.
-                for r in backports.reports {
-                    guard var rec = r.record else { continue }
-                    if rec.outcome == GitOutcome.planned.rawValue { rec.outcome = GitOutcome.merged.rawValue }
-                    state.apply(Event(seq: state.lastSeq + 1, at: state.lastEventAt, body: .git(rec)))
-                }
+                try ctx.flush()
+                try judgeBackports(backports, ctx: ctx, reason: reason)
             }
-            let refusals = Guardrails.check(.enter(.close), in: state).filter { $0.rule == .backports }
-            guard !refusals.isEmpty else { return }
-            let message = refusals.map(\.message).joined(separator: "; ")
-            if dryRun { Output.warn("the real run would stop here: \(message)"); return }
-            guard let reason, !reason.isEmpty else {
-                GitText.printRun(backports, dryRun: false)
-                throw HotfixError.refused("not finishing: \(message)", untouched: "main, the tag and the remote were not touched",
-                                          next: refusals.map(\.next).joined(separator: "; "))
-            }
-            Output.warn("override of 'backports': \(message) — reason: \(reason)")
-            try ctx.record([.overridden(GuardrailOverride(rule: .backports, reason: reason, action: "hotfix finish", message: message))])
+            try ctx.flush()
+        } catch {
+            try? ctx.flush()
+            throw error
         }
         if json { try Output.json(GitRunJSON(run, id: ctx.id, dryRun: dryRun)) } else {
             if dryRun { print("Dry run: nothing was changed. The plan, in order:") }
@@ -164,6 +158,31 @@ struct Finish: AsyncParsableCommand {
                          : "Finished: \(tag) on \(GitText.short(run.facts.mainMerge ?? run.facts.tagCommit)), pushed to \(ctx.settings.remote ?? "nowhere").")
         }
         try ctx.advance(from: .backport)
+    }
+
+    /// The backports guardrail, judged on the journal the backport steps just wrote: refuses to go on
+    /// to main while a target is unhandled, unless overridden with a reason (journaled).
+    func judgeBackports(_ backports: FinishRun, ctx: GitContext, reason: String?) throws(HotfixError) {
+        var state = try ctx.session.store.load(ctx.id).state
+        if dryRun {
+            // A planned merge counts as merged: the question is what the real run would refuse.
+            for r in backports.reports {
+                guard var rec = r.record else { continue }
+                if rec.outcome == GitOutcome.planned.rawValue { rec.outcome = GitOutcome.merged.rawValue }
+                state.apply(Event(seq: state.lastSeq + 1, at: state.lastEventAt, body: .git(rec)))
+            }
+        }
+        let refusals = Guardrails.check(.enter(.close), in: state).filter { $0.rule == .backports }
+        guard !refusals.isEmpty else { return }
+        let message = refusals.map(\.message).joined(separator: "; ")
+        if dryRun { Output.warn("the real run would stop here: \(message)"); return }
+        guard let reason, !reason.isEmpty else {
+            GitText.printRun(backports, dryRun: false)
+            throw HotfixError.refused("not finishing: \(message)", untouched: "main, the tag and the remote were not touched",
+                                      next: refusals.map(\.next).joined(separator: "; "))
+        }
+        Output.warn("override of 'backports': \(message) — reason: \(reason)")
+        try ctx.record([.overridden(GuardrailOverride(rule: .backports, reason: reason, action: "hotfix finish", message: message))])
     }
 }
 

@@ -33,11 +33,25 @@ struct GitContext: Sendable {
 
     var directory: String { session.repository.root }
 
-    /// Appends events to the incident's journal (never in a dry run).
+    /// Events waiting for the next write: see `observer()`.
+    let pending = Pending()
+
+    /// Appends events (and any pending ones) to the incident's journal in one locked, fsynced write.
+    /// Never in a dry run.
     func record(_ bodies: [EventBody]) throws(HotfixError) {
-        guard !dryRun, !bodies.isEmpty else { return }
-        for body in bodies { try session.perform(.record(body), on: id) }
+        guard !dryRun else { return }
+        let all = pending.take() + bodies
+        guard !all.isEmpty else { return }
+        try session.store.journal(id).transact(clock: session.clock) { (current: IncidentState?) throws(HotfixError) -> [EventBody] in
+            guard let current else { throw HotfixError.environment("the journal of \(id) is empty") }
+            var out: [EventBody] = []
+            for body in all { out += try Engine.decide(.record(body), state: current) }
+            return out
+        }
     }
+
+    /// Writes whatever is still pending (at the end of a command, or before reporting an error).
+    func flush() throws(HotfixError) { try record([]) }
 
     /// Journals every git command that changed the repository, with its exit status and SHA.
     /// `HOTFIX_DEBUG_KILL_AFTER_GIT=N` makes the process SIGKILL itself right after the N-th one
@@ -48,9 +62,18 @@ struct GitContext: Sendable {
         let counter = Counter()
         return { rec throws(HotfixError) in
             let r = rec.result
-            try self.record([.commandRan(CommandRun(phase: phase, step: rec.step, argv: r.argv, exitCode: r.exitCode,
-                                                    seconds: r.seconds, outputTail: r.succeeded ? nil : r.tail(6),
-                                                    commit: rec.sha))])
+            let body = EventBody.commandRan(CommandRun(phase: phase, step: rec.step, argv: r.argv, exitCode: r.exitCode,
+                                                       seconds: r.seconds, outputTail: r.succeeded ? nil : r.tail(6),
+                                                       commit: rec.sha))
+            // The commands of a merge (merge-tree, commit-tree, update-ref) are written together with
+            // the step's result, one journal write per branch; any other command is on disk before the
+            // next one runs. A crash between a merge's update-ref and its result loses only that
+            // command's line: the rerun finds the merge (the fix as second parent) and records it.
+            if r.succeeded, ["merge-tree", "commit-tree", "update-ref"].contains(r.argv.dropFirst().first ?? "") {
+                self.pending.add(body)
+            } else {
+                try self.record([body])
+            }
             if let killAfter, counter.next() >= killAfter { kill(getpid(), SIGKILL) }
         }
     }
@@ -58,7 +81,8 @@ struct GitContext: Sendable {
     /// The git flow with commands and step results going to the journal.
     func flow() -> GitFlow {
         GitFlow(directory: directory, settings: settings, observer: observer()) { record throws(HotfixError) in
-            try self.record([.git(record)])
+            // Predictions wait for the next write; every other step result is written at once.
+            if record.step == GitStepName.preflight.rawValue { self.pending.add(.git(record)) } else { try self.record([.git(record)]) }
         }
     }
 
@@ -93,6 +117,14 @@ struct GitContext: Sendable {
             print("\(phase.title) done. Now \(to.title) (\(after.budgets[to].minutesLabel) min): \(to.purpose.replacingOccurrences(of: "{id}", with: id.rawValue)).")
         }
     }
+}
+
+/// Events to write with the next journal write.
+final class Pending: @unchecked Sendable {
+    private let lock = NSLock()
+    private var bodies: [EventBody] = []
+    func add(_ body: EventBody) { lock.withLock { bodies.append(body) } }
+    func take() -> [EventBody] { lock.withLock { defer { bodies = [] }; return bodies } }
 }
 
 /// A thread-safe count, for the debug kill switch.
