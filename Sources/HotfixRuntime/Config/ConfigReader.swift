@@ -166,17 +166,28 @@ struct ConfigReader {
                     else { c.logs.lineCap = try int(v, "logs.line_cap", 256...16 * 1024 * 1024) }
                 }
             case "telegram":
-                for (k, v) in try mapping(node, "telegram", keys: ["token_env", "chat_env", "base_url"]) {
+                for (k, v) in try mapping(node, "telegram", keys: ["token_env", "chat_env", "base_url", "attempts", "templates"]) {
                     let p = "telegram.\(k)"
                     switch k {
                     case "token_env": c.telegram.tokenEnv = try string(v, p)
                     case "chat_env": c.telegram.chatEnv = try string(v, p)
-                    default: c.telegram.baseURL = try string(v, p)
+                    case "attempts": c.telegram.attempts = try int(v, p, 1...10)
+                    case "templates":
+                        for (kind, t) in try mapping(v, p, keys: ["started", "deployed", "verdict", "complete"]) {
+                            c.telegram.templates[kind] = try string(t, "\(p).\(kind)")
+                        }
+                    default:
+                        let url = try string(v, p)
+                        guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
+                            throw fail(v, p, "expected an http(s) URL such as https://api.telegram.org")
+                        }
+                        c.telegram.baseURL = url
                     }
                 }
             case "github":
-                for (k, v) in try mapping(node, "github", keys: ["comment_on"]) {
+                for (k, v) in try mapping(node, "github", keys: ["comment_on", "comment"]) {
                     let p = "github.\(k)"
+                    if k == "comment" { c.github.comment = try string(v, p); continue }
                     c.github.commentOn = try strings(v, p).map { raw throws(HotfixError) in
                         guard let phase = Phase(rawValue: raw) else {
                             throw fail(v, p, "'\(Sanitize.inline(raw))' is not a phase; expected some of \(Phase.allCases.map(\.rawValue).joined(separator: ", "))")

@@ -52,11 +52,17 @@ public struct HotfixConfig: Sendable, Equatable {
         public var tokenEnv = "HOTFIX_TELEGRAM_TOKEN"
         public var chatEnv = "HOTFIX_TELEGRAM_CHAT"
         public var baseURL = "https://api.telegram.org"
+        /// Message templates by kind (started, deployed, verdict, complete).
+        public var templates = NotifySettings.defaultTemplates
+        /// Attempts per message before it waits in the outbox for `hotfix sync`.
+        public var attempts = 3
     }
 
     public struct GitHub: Sendable, Equatable {
         /// Phases after which a comment is posted on the linked issue.
         public var commentOn: [Phase] = [.deploy, .close]
+        /// The comment posted after each of those phases.
+        public var comment = NotifySettings.defaultGithubComment
     }
 
     public struct Report: Sendable, Equatable {

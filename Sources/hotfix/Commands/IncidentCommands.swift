@@ -34,7 +34,8 @@ struct Start: AsyncParsableCommand {
             guard current == nil else { throw HotfixError.usage("incident \(started.id) already exists") }
             return [.started(started)]
         }
-        guard let state = IncidentState.replay(events) else { return }
+        guard let fresh = IncidentState.replay(events) else { return }
+        let state = try await session.dispatch(events, state: fresh)
         if json {
             try Output.json(StatusReport(state, now: session.clock.now))
         } else {
@@ -123,7 +124,7 @@ struct Assess: AsyncParsableCommand {
     func run() async throws {
         let session = try await Session.open()
         let id = try session.select(options)
-        let (state, _) = try session.perform(.assess(Assessment(broken: broken, impact: impact, hypothesis: hypothesis)), on: id)
+        let (state, _) = try await session.perform(.assess(Assessment(broken: broken, impact: impact, hypothesis: hypothesis)), on: id)
         let a = state.assessment
         print("Assessment of \(id):")
         print("  broken:     \(a.broken.map(Sanitize.inline) ?? "–")")
@@ -149,7 +150,7 @@ struct Next: AsyncParsableCommand {
     func run() async throws {
         let session = try await Session.open()
         let id = try session.select(options)
-        let (state, events) = try session.perform(.advance(override: override), on: id)
+        let (state, events) = try await session.perform(.advance(override: override), on: id)
         guard let event = events.first, case .phaseChanged(let change) = event.body else {
             print("Incident \(id) is already closed.")
             return
@@ -191,7 +192,7 @@ struct CheckItem: AsyncParsableCommand {
         let status: CheckStatus = pass ? .passed : fail ? .failed : .waived
         let session = try await Session.open()
         let id = try session.select(options)
-        let (state, _) = try session.perform(.check(Check(item: item, status: status, evidence: evidence, reason: waive)), on: id)
+        let (state, _) = try await session.perform(.check(Check(item: item, status: status, evidence: evidence, reason: waive)), on: id)
         let open = ChecklistItem.allCases.filter { !(state.checklist[$0]?.status.clearsGate ?? false) }
         print("\(item.rawValue): \(status.rawValue)")
         print(open.isEmpty ? "Checklist complete: DEPLOY is allowed." : "Still open: \(open.map(\.rawValue).joined(separator: ", "))")
@@ -210,7 +211,7 @@ struct NoteCommand: AsyncParsableCommand {
     func run() async throws {
         let session = try await Session.open()
         let id = try session.select(options)
-        let (state, _) = try session.perform(.note(text), on: id)
+        let (state, _) = try await session.perform(.note(text), on: id)
         print("Noted (event \(state.lastSeq)).")
     }
 }
