@@ -116,7 +116,7 @@ import Testing
             let s = try template.copy()
             let killed = s.hotfix("finish", env: ["HOTFIX_DEBUG_KILL_AFTER_GIT": "\(n)"])
             if killed.status == 0 { break }  // past the last command: every kill point is covered
-            #expect(killed.status == 9, "killed by SIGKILL after git command \(n): \(killed.stderr)")
+            #expect(killed.status == 128 + 9, "killed by SIGKILL after git command \(n): \(killed.stderr)")
             let rerun = s.hotfix("finish")
             #expect(rerun.status == 0, "rerun after a kill at command \(n): \(rerun.stderr)")
             #expect(s.state() == expected, "end state after a kill at command \(n)")

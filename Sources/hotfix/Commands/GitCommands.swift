@@ -39,7 +39,7 @@ struct BranchCommand: AsyncParsableCommand {
                                            sha: result.base, detail: "cut from \(ctx.settings.main)"))])
             print("Created \(result.branch) from \(ctx.settings.main) at \(GitText.short(result.base)) and checked it out.")
         }
-        try ctx.advance(from: .branch)
+        try await ctx.advance(from: .branch)
     }
 }
 
@@ -104,7 +104,7 @@ struct Backport: AsyncParsableCommand {
                                       next: "merge \(ctx.settings.branchName(ctx.id)) into each by hand and commit, or hotfix backport --skip BRANCH --reason TEXT; then run hotfix backport again")
         }
         if !dryRun, !json { print("Nothing pushed yet: hotfix finish pushes the backported branches with main and the tag.") }
-        try ctx.advance(from: .backport)
+        try await ctx.advance(from: .backport)
     }
 }
 
@@ -157,7 +157,7 @@ struct Finish: AsyncParsableCommand {
             print(noPush ? "Merged and tagged \(tag) locally; nothing pushed (--no-push)."
                          : "Finished: \(tag) on \(GitText.short(run.facts.mainMerge ?? run.facts.tagCommit)), pushed to \(ctx.settings.remote ?? "nowhere").")
         }
-        try ctx.advance(from: .backport)
+        try await ctx.advance(from: .backport)
     }
 
     /// The backports guardrail, judged on the journal the backport steps just wrote: refuses to go on

@@ -42,12 +42,7 @@ struct GitContext: Sendable {
         guard !dryRun else { return }
         let all = pending.take() + bodies
         guard !all.isEmpty else { return }
-        try session.store.journal(id).transact(clock: session.clock) { (current: IncidentState?) throws(HotfixError) -> [EventBody] in
-            guard let current else { throw HotfixError.environment("the journal of \(id) is empty") }
-            var out: [EventBody] = []
-            for body in all { out += try Engine.decide(.record(body), state: current) }
-            return out
-        }
+        _ = try session.record(all, on: id)
     }
 
     /// Writes whatever is still pending (at the end of a command, or before reporting an error).
@@ -108,11 +103,11 @@ struct GitContext: Sendable {
     }
 
     /// Moves to the next phase when the incident is still in `phase` and the guardrails allow it.
-    func advance(from phase: Phase) throws(HotfixError) {
+    func advance(from phase: Phase) async throws(HotfixError) {
         guard !dryRun else { return }
         let now = try session.store.load(id).state
         guard now.phase == phase, Guardrails.forAdvance(in: now).isEmpty else { return }
-        let (after, _) = try session.perform(.advance(override: nil), on: id)
+        let (after, _) = try await session.perform(.advance(override: nil), on: id)
         if let to = after.phase {
             print("\(phase.title) done. Now \(to.title) (\(after.budgets[to].minutesLabel) min): \(to.purpose.replacingOccurrences(of: "{id}", with: id.rawValue)).")
         }
