@@ -1,6 +1,6 @@
 import Foundation
 import HotfixEngine
-import HotfixRuntime
+@testable import HotfixRuntime
 import Testing
 
 @Suite("Git flow against a real repository with a bare origin")
@@ -366,5 +366,17 @@ struct GitFlowTests {
         let kinds = more.warnings.map(\.kind)
         #expect(kinds.contains(.manyFiles) && kinds.contains(.newFile) && kinds.contains(.dependency))
         #expect(more.warnings.first { $0.kind == .dependency }?.rule == "NO new dependencies")
+    }
+}
+
+@Suite("Parsing git's diff output")
+struct GitDiffParsingTests {
+    @Test func renamesAddsAndBinariesAreParsedFromNulSeparatedOutput() {
+        let numstat = "1\t1\tapp.txt\u{0}3\t0\tnew.txt\u{0}0\t0\t\u{0}old name.txt\u{0}new name.txt\u{0}-\t-\tlogo.png\u{0}"
+        let status = "M\u{0}app.txt\u{0}A\u{0}new.txt\u{0}R100\u{0}old name.txt\u{0}new name.txt\u{0}M\u{0}logo.png\u{0}"
+        let files = DiffWatch.parse(numstat: numstat, nameStatus: status)
+        #expect(files.map(\.path) == ["app.txt", "new.txt", "new name.txt", "logo.png"])
+        #expect(files.map(\.status) == [.modified, .added, .renamed, .modified])
+        #expect(files[3].added == nil)
     }
 }
