@@ -103,6 +103,20 @@ import Testing
         }
     }
 
+    @Test func backportInTheBackportPhaseMovesOnToCloseAndFinishThereSaysNothingAboutPhases() throws {
+        let s = setup()
+        for _ in 0..<3 { #expect(s.hotfix("next", "--override", "a drill: deployed through CI/CD").status == 0) }
+        #expect(try json(s.hotfix("status", "--json"))["phase"] as? String == "backport")
+        let backport = s.hotfix("backport")
+        #expect(backport.status == 0, "\(backport.stderr)")
+        #expect(backport.stdout.contains("BACKPORT done. Now CLOSE"))
+        #expect(!backport.stderr.contains("the workflow expects"))
+        let finish = s.hotfix("finish")
+        #expect(finish.status == 0, "\(finish.stderr)")
+        #expect(!finish.stderr.contains("the workflow expects"))
+        #expect(try json(s.hotfix("status", "--json"))["phase"] as? String == "close", "closing the incident stays a person's step")
+    }
+
     @Test func aKillAtEveryGitCommandThenARerunEndsInTheUninterruptedState() throws {
         let template = setup()
         let reference = try template.copy()

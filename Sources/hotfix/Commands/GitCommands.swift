@@ -84,19 +84,11 @@ struct Backport: AsyncParsableCommand {
             if !dryRun { print("\(skip): skipped (\(Sanitize.inline(note.text))).") }
             ctx = try await GitContext.open(options, dryRun: dryRun)
         }
-        let run: FinishRun
-        do {
-            run = try await ctx.flow().backport(id: ctx.id, title: ctx.state.title, memory: ctx.memory, dryRun: dryRun)
-            try ctx.flush()
-        } catch {
-            try? ctx.flush()
-            throw error
+        let flow = ctx.flow()
+        let run = try await ctx.journaled { () async throws(HotfixError) -> FinishRun in
+            try await flow.backport(id: ctx.id, title: ctx.state.title, memory: ctx.memory, dryRun: dryRun)
         }
-        if json { try Output.json(GitRunJSON(run, id: ctx.id, dryRun: dryRun)) } else {
-            if dryRun { print("Dry run: nothing was changed. The plan, in order:") }
-            GitText.printRun(run, dryRun: dryRun)
-        }
-        if let stopped = run.stopped { throw stopped }
+        try ctx.show(run, json: json)
         let open = GitFlow.unhandled(run)
         if !open.isEmpty, !dryRun {
             throw HotfixError.refused("\(open.count) backport target\(open.count == 1 ? "" : "s") need\(open.count == 1 ? "s" : "") attention: \(open.map { "\($0.target) (\($0.outcome))" }.joined(separator: ", "))",
@@ -135,23 +127,15 @@ struct Finish: AsyncParsableCommand {
         try ctx.warnIfOutOfPhase("hotfix finish", expected: [.backport, .close])
         let options = FinishOptions(scope: .finish, push: !noPush, keepBranch: keepBranch)
         let reason = override?.trimmingCharacters(in: .whitespacesAndNewlines)
-        let run: FinishRun
-        do {
-            run = try await ctx.flow().finish(id: ctx.id, title: ctx.state.title, memory: ctx.memory,
-                                              options: options, dryRun: dryRun) { backports throws(HotfixError) in
+        let flow = ctx.flow()
+        let run = try await ctx.journaled { () async throws(HotfixError) -> FinishRun in
+            try await flow.finish(id: ctx.id, title: ctx.state.title, memory: ctx.memory,
+                                  options: options, dryRun: dryRun) { backports throws(HotfixError) in
                 try ctx.flush()
                 try judgeBackports(backports, ctx: ctx, reason: reason)
             }
-            try ctx.flush()
-        } catch {
-            try? ctx.flush()
-            throw error
         }
-        if json { try Output.json(GitRunJSON(run, id: ctx.id, dryRun: dryRun)) } else {
-            if dryRun { print("Dry run: nothing was changed. The plan, in order:") }
-            GitText.printRun(run, dryRun: dryRun)
-        }
-        if let stopped = run.stopped { throw stopped }
+        try ctx.show(run, json: json)
         if !dryRun, !json {
             let tag = ctx.settings.tagName(ctx.id)
             print(noPush ? "Merged and tagged \(tag) locally; nothing pushed (--no-push)."

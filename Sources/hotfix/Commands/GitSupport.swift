@@ -48,6 +48,29 @@ struct GitContext: Sendable {
     /// Writes whatever is still pending (at the end of a command, or before reporting an error).
     func flush() throws(HotfixError) { try record([]) }
 
+    /// Runs a flow and writes what it left pending, also when it fails.
+    func journaled(_ work: () async throws(HotfixError) -> FinishRun) async throws(HotfixError) -> FinishRun {
+        do {
+            let run = try await work()
+            try flush()
+            return run
+        } catch {
+            try? flush()
+            throw error
+        }
+    }
+
+    /// Prints a run (the plan with every command in a dry run) and throws where it stopped.
+    func show(_ run: FinishRun, json: Bool) throws(HotfixError) {
+        if json {
+            try Output.json(GitRunJSON(run, id: id, dryRun: dryRun))
+        } else {
+            if dryRun { print("Dry run: nothing was changed. The plan, in order:") }
+            GitText.printRun(run, dryRun: dryRun)
+        }
+        if let stopped = run.stopped { throw stopped }
+    }
+
     /// Journals every git command that changed the repository, with its exit status and SHA.
     /// `HOTFIX_DEBUG_KILL_AFTER_GIT=N` makes the process SIGKILL itself right after the N-th one
     /// (the crash tests use it to stop at every step).
