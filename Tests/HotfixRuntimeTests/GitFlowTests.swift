@@ -129,6 +129,21 @@ struct GitFlowTests {
         #expect(try await f.originGit("rev-parse", "hotfix-001-api-500^{commit}") == (try await f.originGit("rev-parse", "main")))
     }
 
+    @Test func aConflictingBranchDeletedMeanwhileIsMarkedSkippedAndNoLongerBlocks() async throws {
+        let f = try await GitFixture.make(conflicting: true)
+        defer { f.remove() }
+        try await start(f)
+        let journal = Journal()
+        _ = try await f.flow(journal).backport(id: id, title: "t", memory: journal.memory, dryRun: false)
+        #expect(journal.memory.known["feature/c"] == "conflict")
+        try await f.git("push", "-q", "origin", "--delete", "feature/c")
+        let run = try await finish(f, journal)
+        #expect(run.stopped == nil)
+        let c = journal.records.last { $0.step == "backport" && $0.target == "feature/c" }
+        #expect(c?.outcome == "skipped")
+        #expect(c?.detail?.contains("no longer exists") == true)
+    }
+
     /// The end state that matters, independent of commit timestamps: per branch on origin, its tree,
     /// how many parents it has and how many merges of the fix lie on it; the tag's commit; what is left.
     func shape(_ f: GitFixture) async throws -> [String] {

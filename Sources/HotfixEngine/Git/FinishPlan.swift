@@ -132,6 +132,9 @@ public enum FinishPlan {
             guard let t = facts.target(name) else { return .fail("branch \(name) no longer exists") }
             return decideMerge(t, facts, fix: fix, message: facts.settings.backportMessage)
 
+        case .backportsDone:
+            return .already(.done, sha: fix, detail: nil)
+
         case .mergeMain:
             if let merge = facts.mainMerge {
                 return .already(.merged, sha: merge, detail: "\(facts.settings.main) already has the merge")

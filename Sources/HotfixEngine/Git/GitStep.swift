@@ -22,6 +22,8 @@ public enum FinishStep: Sendable, Hashable, CustomStringConvertible {
     case prepare
     case preflight
     case backport(String)
+    /// Every backport target has been looked at (a summary record; not a step that acts).
+    case backportsDone
     case mergeMain
     case tag
     case push
@@ -31,7 +33,7 @@ public enum FinishStep: Sendable, Hashable, CustomStringConvertible {
     public var name: GitStepName {
         switch self {
         case .prepare, .preflight: .preflight
-        case .backport: .backport
+        case .backport, .backportsDone: .backport
         case .mergeMain: .mergeMain
         case .tag: .tag
         case .push: .push
@@ -44,6 +46,7 @@ public enum FinishStep: Sendable, Hashable, CustomStringConvertible {
         case .prepare: "prepare"
         case .preflight: "preflight"
         case .backport(let t): "backport[\(t)]"
+        case .backportsDone: "backports"
         case .mergeMain: "merge main"
         case .tag: "tag"
         case .push: "push"

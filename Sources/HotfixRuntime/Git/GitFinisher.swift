@@ -99,7 +99,7 @@ public struct GitFinisher: Sendable {
         case .push: facts.remoteName
         case .deleteRemoteBranch: "\(facts.remoteName)/\(facts.branchName)"
         case .deleteLocalBranch: facts.branchName
-        case .prepare, .preflight: nil
+        case .prepare, .preflight, .backportsDone: nil
         }
     }
 

@@ -48,11 +48,20 @@ public struct GitFlow: Sendable {
         let finisher = GitFinisher(git: git, record: record)
         let steps = FinishPlan.steps(facts, FinishOptions(scope: .backport))
         var run = try await finisher.run(steps, facts: facts, options: options, known: memory.known, dryRun: dryRun)
+        // A target the journal still holds as open but that is gone from here and the remote needs nothing more.
+        let present = Set(facts.targets.map(\.name))
+        for (name, outcome) in memory.known.sorted(by: { $0.key < $1.key }) where !present.contains(name) {
+            guard run.stopped == nil, let o = GitOutcome(rawValue: outcome), !o.isHandled else { continue }
+            let record = GitRecord(step: GitStepName.backport.rawValue, target: name, outcome: GitOutcome.skipped.rawValue,
+                                   detail: "the branch no longer exists locally or on \(facts.remoteName)")
+            if !dryRun { try await self.record(record) }
+            run.reports.append(StepReport(step: .backport(name), record: record, commands: []))
+        }
         if run.stopped == nil, !dryRun {
             let summary = GitFlow.summary(run)
             let record = GitRecord(step: GitStepName.backport.rawValue, outcome: GitOutcome.done.rawValue, detail: summary)
             try await self.record(record)
-            run.reports.append(StepReport(step: .preflight, record: record, commands: []))
+            run.reports.append(StepReport(step: .backportsDone, record: record, commands: []))
         }
         return run
     }
@@ -68,7 +77,7 @@ public struct GitFlow: Sendable {
         try await beforeClosing(run)
         let closing = FinishPlan.steps(run.facts, options).filter {
             switch $0 {
-            case .prepare, .preflight, .backport: false
+            case .prepare, .preflight, .backport, .backportsDone: false
             default: true
             }
         }
