@@ -158,12 +158,14 @@ public enum HotfixBinary {
     /// Runs `hotfix args…` in `directory` with a private HOME (no user config leaks in).
     @discardableResult
     public static func run(_ args: [String], in directory: String, env: [String: String] = [:], stdin: String? = nil) -> Run {
-        var environment = GitSandbox.env
+        var environment = ProcessInfo.processInfo.environment
+        for key in ["XDG_CONFIG_HOME", "HOTFIX_INCIDENT", "HOTFIX_THEME", "HOTFIX_NOW", "KUBECONFIG"] { environment[key] = nil }
+        for (k, v) in GitSandbox.env { environment[k] = v }
         environment["HOME"] = directory + "/.home-for-tests"
-        environment["XDG_CONFIG_HOME"] = ""
-        environment["HOTFIX_INCIDENT"] = ""
         environment["NO_COLOR"] = "1"
         for (k, v) in env { environment[k] = v }
-        return HotfixTestSupport.run([path] + args, in: directory, env: environment, stdin: stdin)
+        let child = Child([path] + args, in: directory, env: environment, stdin: stdin)
+        let status = child.wait()
+        return Run(status: status, stdout: child.stdout, stderr: child.stderr)
     }
 }

@@ -103,7 +103,7 @@ struct ConfigReader {
     }
 
     func read(_ root: Node, into c: inout HotfixConfig) throws(HotfixError) {
-        let sections = ["budgets", "git", "test", "deploy", "logs", "telegram", "github", "report", "theme"]
+        let sections = ["budgets", "git", "test", "checks", "deploy", "logs", "telegram", "github", "report", "theme"]
         for (key, node) in try mapping(root, "", keys: sections) {
             switch key {
             case "budgets":
@@ -138,6 +138,21 @@ struct ConfigReader {
                     case "critical": c.test.critical = try argv(v, p)
                     case "manual": c.test.manual = try argv(v, p)
                     default: c.test.timeout = try seconds(v, p)
+                    }
+                }
+            case "checks":
+                for (k, v) in try mapping(node, "checks", keys: ["type_checker", "logging_patterns"]) {
+                    let p = "checks.\(k)"
+                    if k == "type_checker" {
+                        let tool = try string(v, p)
+                        guard ["auto", "mypy", "pyright", "none"].contains(tool) else { throw fail(v, p, "expected auto, mypy, pyright or none") }
+                        c.checks.typeChecker = tool
+                    } else {
+                        let patterns = try strings(v, p)
+                        for pattern in patterns where (try? NSRegularExpression(pattern: pattern)) == nil {
+                            throw fail(v, p, "'\(Sanitize.inline(pattern))' is not a valid regular expression")
+                        }
+                        c.checks.loggingPatterns = patterns
                     }
                 }
             case "deploy":

@@ -39,6 +39,13 @@ public enum ConfigTemplate {
       manual: []
       timeout: 20m
 
+    checks:
+      # Type checker for changed Python files: auto (mypy, then pyright, when installed),
+      # mypy, pyright or none (then hotfix checks added functions' annotations itself).
+      type_checker: auto
+      # Regular expressions for a logger call on an added line; [] = built-in, per language.
+      logging_patterns: []
+
     deploy:
       image: registry/app
       build: [docker, build, -t, "{image}", .]

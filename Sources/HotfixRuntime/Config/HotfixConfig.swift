@@ -26,6 +26,13 @@ public struct HotfixConfig: Sendable, Equatable {
         public var timeout = 1200.0
     }
 
+    public struct Checks: Sendable, Equatable {
+        /// `auto` (mypy, then pyright, when installed), `mypy`, `pyright` or `none`.
+        public var typeChecker = "auto"
+        /// Regular expressions for a logger call; empty means the built-in patterns per language.
+        public var loggingPatterns: [String] = []
+    }
+
     public struct Deploy: Sendable, Equatable {
         public var image = "registry/app"
         public var build = ["docker", "build", "-t", "{image}", "."]
@@ -73,6 +80,7 @@ public struct HotfixConfig: Sendable, Equatable {
     public var budgets = Budgets.workflow
     public var git = Git()
     public var test = Test()
+    public var checks = Checks()
     public var deploy = Deploy()
     public var logs = Logs()
     public var telegram = Telegram()
