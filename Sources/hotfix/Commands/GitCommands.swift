@@ -24,7 +24,9 @@ struct BranchCommand: AsyncParsableCommand {
         try ctx.warnIfOutOfPhase("hotfix branch", expected: [.branch])
         let createdBefore = ctx.state.gitSteps.contains { $0.record.step == GitStepName.branch.rawValue && $0.record.outcome == GitOutcome.done.rawValue }
         let start = BranchStart(git: GitClient(directory: ctx.directory, observer: ctx.observer()), settings: ctx.settings)
-        let result = try await start.run(id: ctx.id, createdBefore: createdBefore, dryRun: dryRun)
+        let result = try await ctx.journaled { () async throws(HotfixError) -> BranchResult in
+            try await start.run(id: ctx.id, createdBefore: createdBefore, dryRun: dryRun)
+        }
         for w in result.warnings { Output.warn(w) }
         if dryRun {
             print("Dry run: nothing was changed. The commands, in order:")

@@ -48,8 +48,8 @@ struct GitContext: Sendable {
     /// Writes whatever is still pending (at the end of a command, or before reporting an error).
     func flush() throws(HotfixError) { try record([]) }
 
-    /// Runs a flow and writes what it left pending, also when it fails.
-    func journaled(_ work: () async throws(HotfixError) -> FinishRun) async throws(HotfixError) -> FinishRun {
+    /// Runs git work and writes what it left pending, also when it fails.
+    func journaled<T>(_ work: () async throws(HotfixError) -> T) async throws(HotfixError) -> T {
         do {
             let run = try await work()
             try flush()
