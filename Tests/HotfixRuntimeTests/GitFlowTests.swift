@@ -144,6 +144,27 @@ struct GitFlowTests {
         #expect(c?.detail?.contains("no longer exists") == true)
     }
 
+    @Test func conflictingFilesAreNamedAsTheyAreNotOctalQuoted() async throws {
+        let f = try await GitFixture.make()
+        defer { f.remove() }
+        try await f.git("checkout", "-q", "develop")
+        try f.write("übersicht é.txt", "develop side\n")
+        try await f.git("add", ".")
+        try await f.git("commit", "-q", "-m", "develop adds a file")
+        try await f.git("push", "-q", "origin", "develop")
+        try await f.git("checkout", "-q", "main")
+        _ = try await BranchStart(git: GitClient(directory: f.work), settings: f.settings).run(id: id, dryRun: false)
+        try f.write("übersicht é.txt", "hotfix side\n")
+        try await f.git("add", ".")
+        try await f.git("commit", "-q", "-m", "the fix adds the same file")
+        let journal = Journal()
+        _ = try await f.flow(journal).backport(id: id, title: "t", dryRun: false)
+        let develop = journal.records.last { $0.step == "backport" && $0.target == "develop" }
+        #expect(develop?.outcome == "conflict")
+        #expect(develop?.files == ["übersicht é.txt"])
+        #expect(journal.records.last { $0.step == "backport" && $0.target == "feature/a" }?.outcome == "merged")
+    }
+
     /// The end state that matters, independent of commit timestamps: per branch on origin, its tree,
     /// how many parents it has and how many merges of the fix lie on it; the tag's commit; what is left.
     func shape(_ f: GitFixture) async throws -> [String] {

@@ -61,7 +61,7 @@ public struct MergeSpec: Sendable, Equatable {
 /// The git command lines the flow uses, in one place.
 public enum GitArgv {
     public static func mergeTree(base: String, fix: String) -> [String] {
-        ["git", "merge-tree", "--write-tree", "--name-only", "--no-messages", base, fix]
+        ["git", "merge-tree", "--write-tree", "--name-only", "--no-messages", "-z", base, fix]
     }
 
     public static func commitTree(tree: String, base: String, fix: String, message: String) -> [String] {

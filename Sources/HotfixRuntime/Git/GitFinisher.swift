@@ -116,9 +116,10 @@ public struct GitFinisher: Sendable {
             // Read-only for refs and the work tree, so a dry run runs it too and can show conflicts.
             let r = dryRun ? try await git.query(Array(argv.dropFirst())) : try await git.change(argv, step: stepName)
             guard r.exitCode == 0 || r.exitCode == 1 else { return ActionResult(failure: GitClient.failure(r)) }
-            let lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            let tree = lines.first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
-            let conflicts = r.exitCode == 1 ? Array(lines.dropFirst().prefix { !$0.isEmpty }) : []
+            // -z: the tree, then each conflicted file, NUL-terminated, names exactly as they are.
+            let fields = r.stdout.split(separator: "\0", omittingEmptySubsequences: false).map(String.init)
+            let tree = fields.first?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            let conflicts = r.exitCode == 1 ? Array(fields.dropFirst().prefix { !$0.isEmpty }) : []
             facts.predictions[target] = MergePrediction(base: base, tree: r.exitCode == 0 ? tree : nil, conflicts: conflicts)
             let record = GitRecord(step: GitStepName.preflight.rawValue, target: target, outcome: GitOutcome.planned.rawValue,
                                    sha: base, files: conflicts.isEmpty ? nil : conflicts,

@@ -87,8 +87,10 @@ struct Backport: AsyncParsableCommand {
             ctx = try await GitContext.open(options, dryRun: dryRun)
         }
         let flow = ctx.flow()
+        var memory = ctx.memory
+        if dryRun, let skip { memory.skipped[skip] = reason }  // not journaled in a dry run, but planned as skipped
         let run = try await ctx.journaled { () async throws(HotfixError) -> FinishRun in
-            try await flow.backport(id: ctx.id, title: ctx.state.title, memory: ctx.memory, dryRun: dryRun)
+            try await flow.backport(id: ctx.id, title: ctx.state.title, memory: memory, dryRun: dryRun)
         }
         try ctx.show(run, json: json)
         let open = GitFlow.unhandled(run)
