@@ -105,7 +105,7 @@ public struct GitFlow: Sendable {
         for r in run.reports {
             guard case .backport = r.step else { continue }
             targets += 1
-            counts[r.record?.outcome ?? "unchanged", default: 0] += 1
+            counts[r.record?.outcome ?? "handled before", default: 0] += 1
         }
         let parts = counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
         return "\(targets) target\(targets == 1 ? "" : "s")" + (parts.isEmpty ? "" : ": " + parts.joined(separator: ", "))
