@@ -175,6 +175,27 @@ struct GitFlowTests {
         #expect(journal.records.last { $0.step == "backport" && $0.target == "feature/a" }?.outcome == "merged")
     }
 
+    @Test func noPushKeepsEverythingLocalAndALaterRunPushesIt() async throws {
+        let f = try await GitFixture.make()
+        defer { f.remove() }
+        try await start(f)
+        let originMain = try await f.originGit("rev-parse", "main")
+        let journal = Journal()
+        let local = try await finish(f, journal, options: FinishOptions(scope: .finish, push: false))
+        #expect(local.stopped == nil)
+        #expect(try await f.originGit("rev-parse", "main") == originMain, "nothing pushed")
+        #expect(try await f.originGit("branch", "--list", "hotfix/001-api-500") != "", "the remote branch is kept")
+        let merge = try await f.git("rev-parse", "main")
+        #expect(try await f.git("rev-parse", "hotfix-001-api-500^{commit}") == merge)
+        #expect(!journal.commands.contains { $0.result.argv.starts(with: ["git", "push"]) })
+
+        let pushed = try await finish(f, journal)
+        #expect(pushed.stopped == nil)
+        #expect(try await f.originGit("rev-parse", "main") == merge, "the same merge, pushed")
+        #expect(try await f.originGit("rev-parse", "hotfix-001-api-500^{commit}") == merge)
+        #expect(try await f.originGit("branch", "--list", "hotfix/001-api-500") == "")
+    }
+
     /// The end state that matters, independent of commit timestamps: per branch on origin, its tree,
     /// how many parents it has and how many merges of the fix lie on it; the tag's commit; what is left.
     func shape(_ f: GitFixture) async throws -> [String] {
