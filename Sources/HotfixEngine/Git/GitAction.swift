@@ -36,7 +36,9 @@ public enum GitAction: Sendable, Equatable {
         case .deleteRemoteBranch(let remote, let branch):
             return [["git", "push", "--porcelain", remote, "--delete", "refs/heads/\(branch)"]]
         case .deleteLocalBranch(let b):
-            return [["git", "branch", "-d", b]]
+            // -D: the plan deletes only once main contains the branch's tip, whatever HEAD is
+            // (-d would judge against HEAD, which may be an unrelated branch).
+            return [["git", "branch", "-D", b]]
         }
     }
 }
