@@ -420,6 +420,13 @@ struct GitFlowTests {
         let kinds = more.warnings.map(\.kind)
         #expect(kinds.contains(.manyFiles) && kinds.contains(.newFile) && kinds.contains(.dependency))
         #expect(more.warnings.first { $0.kind == .dependency }?.rule == "NO new dependencies")
+
+        // After finishing (branch deleted), the tagged merge still gives the fix's diff.
+        try FileManager.default.removeItem(atPath: f.work + "/package.json")
+        try FileManager.default.removeItem(atPath: f.work + "/helper.txt")
+        _ = try await finish(f, Journal())
+        let after = try await watch.review(id: id)
+        #expect(after.files.map(\.path) == ["app.txt"])
     }
 }
 

@@ -13,11 +13,18 @@ public struct DiffWatch: Sendable {
     }
 
     public func review(id: IncidentID, largeDiffLines: Int = DiffReview.largeDiffLines) async throws(HotfixError) -> DiffReview {
-        let branch = settings.branchName(id), main = settings.main
-        guard let tip = try await git.resolve("refs/heads/\(branch)") else {
+        let branch = settings.branchName(id), main = settings.main, tag = settings.tagName(id)
+        var tip = try await git.resolve("refs/heads/\(branch)")
+        var mainTip = try await git.resolve("refs/heads/\(main)")
+        if tip == nil, let merge = try await git.resolve("refs/tags/\(tag)") {
+            // Finished and deleted: the tagged merge still holds both sides.
+            tip = try await git.resolve("\(merge)^2")
+            mainTip = try await git.resolve("\(merge)^1")
+        }
+        guard let tip else {
             throw .refused("branch \(branch) does not exist", untouched: "nothing was read", next: "create it with hotfix branch")
         }
-        guard let mainTip = try await git.resolve("refs/heads/\(main)") else {
+        guard let mainTip else {
             throw .refused("branch \(main) does not exist", untouched: "nothing was read", next: "check git.main in .hotfix.yml")
         }
         let base = try await git.value(["merge-base", mainTip, tip])
