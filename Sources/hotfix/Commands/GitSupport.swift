@@ -16,12 +16,10 @@ struct GitContext: Sendable {
 
     static func open(_ options: IncidentOptions, dryRun: Bool) async throws(HotfixError) -> GitContext {
         let session = try await Session.open()
-        let id = try session.select(options)
-        let loaded = try session.store.load(id)
-        for p in loaded.problems { Output.warn("journal \(id): \(p)") }
+        let (state, _) = try session.loadSelected(options)
         let settings = GitContext.settings(session.config.git)
         try settings.validate()
-        return GitContext(session: session, id: id, state: loaded.state, settings: settings, dryRun: dryRun)
+        return GitContext(session: session, id: state.id, state: state, settings: settings, dryRun: dryRun)
     }
 
     /// The config's git section as the flow's settings; an empty remote or develop means none.
