@@ -175,20 +175,29 @@ final class Cluster: @unchecked Sendable {
                 current.replicas = d.replicas
                 put(current)
             }
-            let allPods = all.flatMap { activePods(of: $0) }
-            var canRemove = allPods.filter { $0.isReady(now) }.count - (d.replicas - unavailable(d))
-            for var old in others where old.replicas > 0 {
-                let pods = activePods(of: old)
-                let unhealthy = pods.filter { !$0.isReady(now) }.count
-                var cut = min(unhealthy, old.replicas)
-                let healthyLeft = old.replicas - cut
-                let extra = min(healthyLeft, max(0, canRemove))
-                canRemove -= extra
-                cut += extra
+            // As the Deployment controller: unhealthy old pods go first, within what the
+            // availability budget allows; then healthy old pods as new ones become available.
+            let minAvailable = d.replicas - unavailable(d)
+            let allSpec = owned(by: d).map(\.replicas).reduce(0, +)
+            let newActive = activePods(of: current)
+            let newUnavailable = newActive.filter { !$0.isReady(now) }.count + max(0, current.replicas - newActive.count)
+            var cleanup = allSpec - minAvailable - newUnavailable
+            for var old in others where old.replicas > 0 && cleanup > 0 {
+                let unhealthy = activePods(of: old).filter { !$0.isReady(now) }.count
+                let cut = min(unhealthy, old.replicas, cleanup)
                 if cut > 0 {
+                    cleanup -= cut
                     old.replicas -= cut
                     put(old)
                 }
+            }
+            let available = owned(by: d).flatMap { activePods(of: $0) }.filter { $0.isReady(now) }.count
+            var canRemove = available - minAvailable
+            for var old in owned(by: d) where old.meta.uid != current.meta.uid && old.replicas > 0 && canRemove > 0 {
+                let cut = min(old.replicas, canRemove)
+                canRemove -= cut
+                old.replicas -= cut
+                put(old)
             }
             // The history limit: the oldest idle ReplicaSets go.
             let idle = owned(by: d).filter { $0.meta.uid != current.meta.uid && $0.replicas == 0 && activePods(of: $0).isEmpty }

@@ -167,6 +167,8 @@ public final class SimCluster: Sendable {
     public struct LogLine: Sendable, Equatable {
         public var time: Date
         public var text: String
+        /// The `--timestamps` prefix kubectl shows for this line.
+        public var stamp: String { Time.rfc3339Nano(time) }
     }
 
     /// What a pod's container wrote in [from, to), every run in order: the truth a follower is checked against.

@@ -25,6 +25,13 @@ final class KubeHarness: @unchecked Sendable {
         try await kubectl.run(["get", "deployment/\(sim.deployment)", "-o", "jsonpath=\(path)"], what: "read").stdout
     }
 
+    /// What the pod wrote from `from` up to and including the line stamped `last`: the truth a follower is checked against.
+    func written(_ pod: String, from: Date = .distantPast, through last: KubeTimestamp) -> [String] {
+        sim.written(pod: pod, from: from, to: last.date.addingTimeInterval(0.001))
+            .filter { KubeTimestamp.parse(Substring($0.stamp)).map { $0 <= last } ?? false }
+            .map(\.text)
+    }
+
     func rollout() async throws -> [String] {
         let lines = Lines()
         try await kubectl.rolloutStatus(deployment: sim.deployment, timeout: 60) { lines.append($0.text) }

@@ -69,8 +69,9 @@ import Testing
             let got = log.lines(of: pod.name)
             let last = try #require(got.last)
             #expect(got.allSatisfy { $0.isNew && $0.templateHash == pod.templateHash })
-            let truth = h.sim.written(pod: pod.name, to: last.timestamp.date.addingTimeInterval(0.000_000_5))
-            #expect(got.map(\.text) == truth.map(\.text), "pod \(pod.name): \(got.count) lines vs \(truth.count) written")
+            let truth = h.written(pod.name, through: last.timestamp)
+            let same = got.map(\.text) == truth
+            #expect(same, "pod \(pod.name): \(got.count) lines followed, \(truth.count) written")
             let first = try #require(log.lines.first { $0.1.pod == pod.name })
             let latency = first.0.timeIntervalSince(pod.started)
             print("first line of \(pod.name) arrived \(String(format: "%.2f", latency)) s after the container started")
@@ -80,8 +81,9 @@ import Testing
             let got = log.lines(of: pod.name)
             guard let last = got.last else { continue }
             #expect(got.allSatisfy { !$0.isNew })
-            let truth = h.sim.written(pod: pod.name, from: since, to: last.timestamp.date.addingTimeInterval(0.000_000_5))
-            #expect(got.map(\.text) == truth.map(\.text), "baseline pod \(pod.name)")
+            let truth = h.written(pod.name, from: since, through: last.timestamp)
+            let same = got.map(\.text) == truth
+            #expect(same, "baseline pod \(pod.name): \(got.count) lines followed, \(truth.count) written")
         }
     }
 
@@ -108,8 +110,9 @@ import Testing
             let got = log.lines(of: pod.name)
             guard let last = got.last else { continue }
             let from = pod.templateHash == before.templateHash ? since : .distantPast
-            let truth = h.sim.written(pod: pod.name, from: from, to: last.timestamp.date.addingTimeInterval(0.000_000_5))
-            #expect(got.map(\.text) == truth.map(\.text), "pod \(pod.name): \(got.count) lines vs \(truth.count) written")
+            let truth = h.written(pod.name, from: from, through: last.timestamp)
+            let same = got.map(\.text) == truth
+            #expect(same, "pod \(pod.name): \(got.count) lines followed, \(truth.count) written")
             checked += got.count
         }
         print("stream-drops: \(checked) lines checked, \(events.filter { if case .tailEnded(_, _, _, true) = $0 { true } else { false } }.count) drops")
@@ -131,12 +134,18 @@ import Testing
         await #expect(throws: HotfixError.self) {
             try await h.kubectl.rolloutStatus(deployment: "app", timeout: 1) { _ in }
         }
-        await follower.stop()
-        await log.finish()
         let crashed = try #require(h.sim.pods().first { $0.image == "registry/app:hotfix-9" })
         #expect(crashed.restarts >= 1 && !crashed.ready)
         // The baseline keeps serving: the rollout stalls on the first new pod.
         #expect(h.sim.pods().filter { $0.templateHash == before.templateHash && $0.ready }.count == 3)
+        // Rolling back removes the crashing pod and leaves the baseline as it was.
+        try await h.kubectl.rolloutUndo(deployment: "app", toRevision: before.revision)
+        _ = try await h.rollout()
+        let back = try await h.kubectl.deployment("app")
+        #expect(back.images == ["app": h.sim.baselineImage] && back.revision == 3 && back.templateHash == before.templateHash)
+        #expect(await log.wait(5) { _ in h.sim.pods().allSatisfy { $0.templateHash == before.templateHash } })
+        await follower.stop()
+        await log.finish()
     }
 
     @Test func unreachableUnauthorizedAndMissingAreClearErrors() async throws {
