@@ -164,9 +164,31 @@ import Testing
         #expect(e2?.kind == .environment && e2?.message.contains("unreachable") == true)
 
         var missing = h.kubectl
-        missing.executable = "kubectl-that-does-not-exist"
+        missing.target.kubectl = "kubectl-that-does-not-exist"
         let e3 = await #expect(throws: HotfixError.self) { _ = try await missing.deployment("app") }
         #expect(e3?.kind == .environment && e3?.message.contains("not installed") == true)
+    }
+
+    /// The plan's commands, as a dry run prints them, do what they say against the real kubectl.
+    @Test func thePlansCommandsRunAgainstTheCluster() async throws {
+        let h = try await KubeHarness(.fixWorks)
+        var d = HotfixConfig.Deploy()
+        d.context = h.sim.context; d.namespace = h.sim.namespace; d.kubeconfig = h.sim.kubeconfig
+        let plan = DeployPlan(.init(config: d, id: "INC-5", cacheDir: h.kubectl.target.cacheDir))
+        #expect(plan.settings.image == "registry/app:hotfix-INC-5")
+        #expect(plan.step(.build)?.commands == [["docker", "build", "-t", "registry/app:hotfix-INC-5", "."]])
+        for kind in [DeployPlan.Kind.setImage, .rollout] {
+            for c in try #require(plan.step(kind)).commands {
+                let r = try await h.kubectl.runner.run(c)
+                #expect(r.succeeded, "\(kind): \(r.stderr)")
+            }
+        }
+        #expect(try await h.kubectl.deployment("app").images == ["app": "registry/app:hotfix-INC-5"])
+        for step in plan.rollbackSteps(toRevision: 1) {
+            for c in step.commands { #expect(try await h.kubectl.runner.run(c).succeeded) }
+        }
+        let back = try await h.kubectl.deployment("app")
+        #expect(back.images == ["app": h.sim.baselineImage] && back.revision == 3)
     }
 
     @Test func everyCallCarriesTheConfiguredTarget() {

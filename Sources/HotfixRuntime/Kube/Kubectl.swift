@@ -5,21 +5,18 @@ import HotfixEngine
 /// `--cache-dir`) on every call; failures become HotfixErrors that say what to do.
 public struct Kubectl: Sendable {
     public var runner: ProcessRunner
-    /// The kubectl executable: a name on PATH or a path.
-    public var executable: String
-    public var context: String
-    public var namespace: String
-    public var kubeconfig: String
-    public var cacheDir: String
+    /// The executable and the flags every call carries.
+    public var target: KubeTarget
+
+    public init(target: KubeTarget = KubeTarget(), runner: ProcessRunner = ProcessRunner()) {
+        self.target = target
+        self.runner = runner
+    }
 
     public init(executable: String = "kubectl", context: String = "", namespace: String = "", kubeconfig: String = "",
                 cacheDir: String = "", runner: ProcessRunner = ProcessRunner()) {
-        self.executable = executable
-        self.context = context
-        self.namespace = namespace
-        self.kubeconfig = kubeconfig
-        self.cacheDir = cacheDir
-        self.runner = runner
+        self.init(target: KubeTarget(kubectl: executable, context: context, namespace: namespace, kubeconfig: kubeconfig, cacheDir: cacheDir),
+                  runner: runner)
     }
 
     public init(deploy: HotfixConfig.Deploy, executable: String = "kubectl", cacheDir: String = "", runner: ProcessRunner = ProcessRunner()) {
@@ -28,14 +25,7 @@ public struct Kubectl: Sendable {
     }
 
     /// The full argv: kubectl, the global flags, then `args`.
-    public func argv(_ args: [String]) -> [String] {
-        var a = [executable]
-        if !kubeconfig.isEmpty { a += ["--kubeconfig", kubeconfig] }
-        if !context.isEmpty { a += ["--context", context] }
-        if !namespace.isEmpty { a += ["--namespace", namespace] }
-        if !cacheDir.isEmpty { a += ["--cache-dir", cacheDir] }
-        return a + args
-    }
+    public func argv(_ args: [String]) -> [String] { target.argv(args) }
 
     /// Runs kubectl and returns its result; a non-zero exit becomes a HotfixError.
     @discardableResult
