@@ -163,6 +163,7 @@ final class API: @unchecked Sendable {
             .filter { labels.matches(Selector.labels($0)) && fields.matches(Selector.fields($0)) }
         let rv = c.rv
         c.cond.unlock()
+        if Table.wants(req) { return conn.respond(200, body: Table.table(resource, items, resourceVersion: rv).text) }
         let k = Self.kinds(resource)
         let body: JSON = .object([
             "apiVersion": .string(k.apiVersion), "kind": .string(k.list),
@@ -198,8 +199,10 @@ final class API: @unchecked Sendable {
         }
         c.cond.unlock()
         guard conn.startStream(contentType: "application/json") else { return }
+        let table = Table.wants(req)
         func send(_ type: String, _ o: JSON) -> Bool {
-            conn.writeChunk(Array((JSON.object(["type": .string(type), "object": o]).text + "\n").utf8))
+            let object = table ? Table.table(resource, [o], resourceVersion: Int(o[path: ["metadata", "resourceVersion"]]?.string ?? "") ?? 0) : o
+            return conn.writeChunk(Array((JSON.object(["type": .string(type), "object": object]).text + "\n").utf8))
         }
         for (t, o) in pending where !send(t, o) { return }
         while !isStopped() {

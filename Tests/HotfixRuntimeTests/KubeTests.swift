@@ -52,14 +52,14 @@ import Testing
         let since = Date(timeIntervalSince1970: floor(Date().timeIntervalSince1970) - 1)
         let follower = LogFollower(kubectl: h.kubectl, selector: before.selector, baselineHash: before.templateHash, since: since)
         let log = FollowLog(follower.start())
-        #expect(await log.wait(10) { ev in ev.contains { if case .line(let l) = $1 { !l.isNew } else { false } } })
+        #expect(await log.wait(30) { ev in ev.contains { if case .line(let l) = $1 { !l.isNew } else { false } } })
         try await h.kubectl.setImage(deployment: "app", container: "app", image: "registry/app:hotfix-7")
         _ = try await h.rollout()
         let newPods = h.sim.allPods().filter { $0.image == "registry/app:hotfix-7" }
         #expect(newPods.count == 3)
         // Wait until each new pod has delivered a few seconds of traffic.
         let names = Set(newPods.map(\.name))
-        #expect(await log.wait(10) { ev in
+        #expect(await log.wait(30) { ev in
             names.allSatisfy { n in ev.filter { if case .line(let l) = $1 { l.pod == n } else { false } }.count > 40 }
         })
         await follower.stop()
@@ -95,7 +95,7 @@ import Testing
         let log = FollowLog(follower.start())
         try await h.kubectl.setImage(deployment: "app", container: "app", image: "registry/app:hotfix-8")
         _ = try await h.rollout()
-        let dropped = await log.wait(20) { ev in
+        let dropped = await log.wait(30) { ev in
             ev.filter { if case .tailEnded(_, _, _, true) = $1 { true } else { false } }.count >= 6
                 && ev.contains { if case .watchRestarted = $1 { true } else { false } }
         }
@@ -125,7 +125,7 @@ import Testing
         let follower = LogFollower(kubectl: h.kubectl, selector: before.selector, baselineHash: before.templateHash, since: Date())
         let log = FollowLog(follower.start())
         try await h.kubectl.setImage(deployment: "app", container: "app", image: "registry/app:hotfix-9")
-        let seen = await log.wait(20) { ev in
+        let seen = await log.wait(30) { ev in
             ev.contains { if case .pod(let p, true) = $1 { p.restarts >= 1 && p.containers.first?.waitingReason == "CrashLoopBackOff" } else { false } }
                 && ev.contains { if case .line(let l) = $1 { l.isNew && l.text.contains("ImportError") } else { false } }
         }
