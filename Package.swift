@@ -29,7 +29,7 @@ let package = Package(
             swiftSettings: strict
         ),
         // A simulated Kubernetes API server and cluster that the real kubectl talks to (tests, demo).
-        .target(name: "HotfixSim", swiftSettings: strict),
+        .target(name: "HotfixSim", dependencies: ["HotfixEngine"], swiftSettings: strict),
         .target(name: "HotfixScreen", dependencies: ["HotfixEngine"], swiftSettings: strict),
         .target(name: "HotfixTerminal", dependencies: ["CNcurses", "HotfixScreen"], swiftSettings: strict),
         .executableTarget(

@@ -1,4 +1,5 @@
 import Foundation
+import HotfixEngine
 
 struct Owner: Sendable, Equatable {
     var kind: String
@@ -274,39 +275,13 @@ enum Time {
                       Int(t.tm_hour), Int(t.tm_min), Int(t.tm_sec))
     }
 
-    /// The kubelet's `--timestamps` prefix: RFC 3339 with nanoseconds.
+    /// The kubelet's `--timestamps` prefix: RFC 3339 with nanoseconds (whole microseconds here).
     static func rfc3339Nano(_ d: Date) -> String {
         let whole = floor(d.timeIntervalSince1970)
-        var micros = Int(((d.timeIntervalSince1970 - whole) * 1_000_000).rounded())
-        var secs = time_t(whole)
-        if micros >= 1_000_000 { micros -= 1_000_000; secs += 1 }
-        var t = tm()
-        gmtime_r(&secs, &t)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%06d000Z", Int(t.tm_year) + 1900, Int(t.tm_mon) + 1, Int(t.tm_mday),
-                      Int(t.tm_hour), Int(t.tm_min), Int(t.tm_sec), micros)
+        let micros = Int(((d.timeIntervalSince1970 - whole) * 1_000_000).rounded())
+        return KubeTimestamp(seconds: Int(whole) + micros / 1_000_000, nanos: (micros % 1_000_000) * 1000).description
     }
 
     /// Parses RFC 3339 with optional fraction and offset.
-    static func parse(_ s: String) -> Date? {
-        let b = Array(s.utf8)
-        guard b.count >= 20 else { return nil }
-        func num(_ from: Int, _ len: Int) -> Int? { Int(String(decoding: b[from..<from + len], as: UTF8.self)) }
-        guard let y = num(0, 4), let mo = num(5, 2), let d = num(8, 2), let h = num(11, 2), let mi = num(14, 2), let se = num(17, 2) else { return nil }
-        var i = 19
-        var frac = 0.0
-        if i < b.count && b[i] == UInt8(ascii: ".") {
-            i += 1
-            var scale = 0.1
-            while i < b.count, b[i] >= 0x30, b[i] <= 0x39 { frac += Double(b[i] - 0x30) * scale; scale /= 10; i += 1 }
-        }
-        var offset = 0
-        if i < b.count && (b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-")), i + 6 <= b.count, let oh = num(i + 1, 2), let om = num(i + 4, 2) {
-            offset = (oh * 3600 + om * 60) * (b[i] == UInt8(ascii: "+") ? 1 : -1)
-        }
-        var t = tm()
-        t.tm_year = Int32(y - 1900); t.tm_mon = Int32(mo - 1); t.tm_mday = Int32(d)
-        t.tm_hour = Int32(h); t.tm_min = Int32(mi); t.tm_sec = Int32(se)
-        let secs = timegm(&t)
-        return Date(timeIntervalSince1970: Double(secs - offset) + frac)
-    }
+    static func parse(_ s: String) -> Date? { KubeTimestamp.parse(Substring(s))?.date }
 }
