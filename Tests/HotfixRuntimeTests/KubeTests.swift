@@ -24,6 +24,7 @@ import Testing
         #expect(hotfix.images == ["app": "registry/app:hotfix-42"])
         #expect(hotfix.templateHash != nil && hotfix.templateHash != baselineHash)
         #expect(hotfix.generation == hotfix.observedGeneration && hotfix.updatedReplicas == 3 && hotfix.availableReplicas == 3)
+        #expect(hotfix.progressingReason == "NewReplicaSetAvailable" && !hotfix.rolloutStuck)
         let pods = try await h.kubectl.pods(selector: hotfix.selector)
         #expect(pods.filter { !$0.deleting }.allSatisfy { $0.templateHash == hotfix.templateHash })
 
@@ -124,16 +125,20 @@ import Testing
         let before = try await h.kubectl.deployment("app")
         let follower = LogFollower(kubectl: h.kubectl, selector: before.selector, baselineHash: before.templateHash, since: Date())
         let log = FollowLog(follower.start())
+        // A 40 s progress deadline: 2 s at speed 20.
+        try await h.kubectl.run(["patch", "deployment/app", "--type", "merge", "-p", #"{"spec":{"progressDeadlineSeconds":40}}"#], what: "patch")
         try await h.kubectl.setImage(deployment: "app", container: "app", image: "registry/app:hotfix-9")
         let seen = await log.wait(30) { ev in
             ev.contains { if case .pod(let p, true) = $1 { p.restarts >= 1 && p.containers.first?.waitingReason == "CrashLoopBackOff" } else { false } }
                 && ev.contains { if case .line(let l) = $1 { l.isNew && l.text.contains("ImportError") } else { false } }
         }
         #expect(seen)
-        // The rollout never completes: rollout status gives up at its timeout.
-        await #expect(throws: HotfixError.self) {
-            try await h.kubectl.rolloutStatus(deployment: "app", timeout: 1) { _ in }
+        // The rollout never completes: the deadline passes and rollout status says so.
+        let stuck = await #expect(throws: HotfixError.self) {
+            try await h.kubectl.rolloutStatus(deployment: "app", timeout: 30) { _ in }
         }
+        #expect(stuck?.message.contains("exceeded its progress deadline") == true, "\(String(describing: stuck))")
+        #expect(try await h.kubectl.deployment("app").rolloutStuck)
         let crashed = try #require(h.sim.pods().first { $0.image == "registry/app:hotfix-9" })
         #expect(crashed.restarts >= 1 && !crashed.ready)
         // The baseline keeps serving: the rollout stalls on the first new pod.
@@ -162,6 +167,15 @@ import Testing
         let k = Kubectl(kubeconfig: home.file("kubeconfig"), cacheDir: home.file("cache"), runner: ProcessRunner(environment: ["HOME": home.path]))
         let e2 = await #expect(throws: HotfixError.self) { _ = try await k.deployment("app") }
         #expect(e2?.kind == .environment && e2?.message.contains("unreachable") == true)
+
+        // The follower reports the same error as an event, and keeps retrying until stopped.
+        let follower = LogFollower(kubectl: h.kubectl, selector: "app=app", baselineHash: nil)
+        let log = FollowLog(follower.start())
+        #expect(await log.wait(30) { ev in
+            ev.contains { if case .watchFailed(let e) = $1 { e.kind == .environment && e.message.contains("not authorized") } else { false } }
+        })
+        await follower.stop()
+        await log.finish()
 
         var missing = h.kubectl
         missing.target.kubectl = "kubectl-that-does-not-exist"

@@ -18,6 +18,10 @@ public struct DeploymentInfo: Sendable, Equatable {
     public var availableReplicas: Int
     /// The `pod-template-hash` of the ReplicaSet of the current revision, when it was looked up.
     public var templateHash: String?
+    /// The Progressing condition's reason: `ProgressDeadlineExceeded` means the rollout is stuck.
+    public var progressingReason: String?
+
+    public var rolloutStuck: Bool { progressingReason == "ProgressDeadlineExceeded" }
 
     /// `a=b,c=d`, for `-l`.
     public var selector: String { matchLabels.keys.sorted().map { "\($0)=\(matchLabels[$0]!)" }.joined(separator: ",") }
@@ -41,6 +45,8 @@ public struct DeploymentInfo: Sendable, Equatable {
         readyReplicas = KubeJSON.int(status["readyReplicas"]) ?? 0
         availableReplicas = KubeJSON.int(status["availableReplicas"]) ?? 0
         templateHash = nil
+        let conditions = status["conditions"] as? [[String: Any]] ?? []
+        progressingReason = conditions.first { $0["type"] as? String == "Progressing" }?["reason"] as? String
     }
 }
 

@@ -26,6 +26,8 @@ public enum FollowEvent: Sendable, Equatable {
     case kubectlMessage(pod: String?, text: String)
     /// The pod watch ended and is being restarted.
     case watchRestarted(exitCode: Int32)
+    /// The pod watch failed (kubectl missing, unauthorized, cluster unreachable…); it is retried.
+    case watchFailed(HotfixError)
 }
 
 /// Follows every container of the pods of a selector, as stern does: a pod watch
@@ -105,16 +107,23 @@ public final class LogFollower: @unchecked Sendable {
             let started = Date()
             let decoder = Decoder()
             let args = ["get", "pods", "-l", selector, "-w", "--output-watch-events", "-o", "json"]
-            let result = try? await kubectl.runner.stream(kubectl.argv(args)) { [self] line in
-                switch line.stream {
-                case .stdout:
-                    for obj in decoder.feed(line.text) { handleWatch(obj) }
-                case .stderr:
-                    if !line.text.isEmpty { emit(.kubectlMessage(pod: nil, text: Sanitize.inline(line.text))) }
+            var exitCode: Int32 = -1
+            do {
+                let result = try await kubectl.runner.stream(kubectl.argv(args)) { [self] line in
+                    switch line.stream {
+                    case .stdout:
+                        for obj in decoder.feed(line.text) { handleWatch(obj) }
+                    case .stderr:
+                        if !line.text.isEmpty { emit(.kubectlMessage(pod: nil, text: Sanitize.inline(line.text))) }
+                    }
                 }
+                exitCode = result.exitCode
+                if !result.succeeded && !isStopped { emit(.watchFailed(Kubectl.failure(result, what: "watch the pods of \(selector)"))) }
+            } catch {
+                if !isStopped { emit(.watchFailed(error)) }
             }
             if isStopped || Task.isCancelled { break }
-            emit(.watchRestarted(exitCode: result?.exitCode ?? -1))
+            emit(.watchRestarted(exitCode: exitCode))
             quickFailures = Date().timeIntervalSince(started) < 2 ? quickFailures + 1 : 0
             let pause = min(5.0, 0.1 * pow(2, Double(min(quickFailures, 6))))
             try? await Task.sleep(nanoseconds: UInt64(pause * 1e9))
