@@ -237,6 +237,8 @@ import Testing
         #expect(KubeTimestamp.parse("2026-11-26T10:41:02.5Z")?.nanos == 500_000_000)
         #expect(KubeTimestamp.parse("2026-11-26T10:41:02Z")?.seconds == ts.seconds)
         #expect(KubeTimestamp.split("error: unexpected EOF") == nil)
+        let line = FollowedLine(pod: "app-x-1", container: "app", templateHash: "x", isNew: true, timestamp: ts, text: "INFO GET / 200 3ms")
+        #expect(line.kubectlLine == "[pod/app-x-1/app] 2026-11-26T10:41:02.123456789Z INFO GET / 200 3ms")
     }
 
     @Test func aResumedTailSkipsWhatWasDeliveredEvenWithEqualTimestamps() {

@@ -10,6 +10,9 @@ public struct FollowedLine: Sendable, Equatable {
     public var isNew: Bool
     public var timestamp: KubeTimestamp
     public var text: String
+
+    /// The line as `kubectl logs --prefix --timestamps` prints it (what the log pipeline parses).
+    public var kubectlLine: String { "[pod/\(pod)/\(container)] \(timestamp) \(text)" }
 }
 
 /// What a LogFollower reports, in order per container.
