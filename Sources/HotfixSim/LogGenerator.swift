@@ -95,9 +95,10 @@ struct LogGenerator: Sendable {
         if behaviour == .slow { latency = latency * 4.5 + 120 }
         let ms = "\(Int(latency.rounded()))ms"
         let prefix = stamp(time)
-        let userPath = pick == 0 || pick == 4
-        let incident = behaviour == .baseline && u < 0.18 && userPath
-        let newError = behaviour == .newError && u < 0.12 && userPath
+        // The incident: a third of GET /users/{id} fail (about 6 % of all requests); the new
+        // error: a quarter of POST /users/{id} (about 4 %).
+        let incident = behaviour == .baseline && u < 0.36 && pick == 0
+        let newError = behaviour == .newError && u < 0.24 && pick == 4
         if incident {
             return [
                 prefix + "ERROR \(method) \(path) 500 \(ms) req=\(req) AttributeError: 'NoneType' object has no attribute 'id' in get_user",
