@@ -44,10 +44,20 @@ struct Sim: AsyncParsableCommand {
             throw HotfixError.environment("cannot start the simulated cluster: \(error.description)",
                                           next: "pick another --port, or 0 for a free one")
         }
+        let shownSpeed = speed.rounded() == speed ? String(Int(speed)) : String(speed)
         let banner = """
-        simulated cluster: \(sim.url) (scenario \(chosen.rawValue), speed \(speed)x)
+        simulated cluster: \(sim.url) (scenario \(chosen.rawValue), speed \(shownSpeed)x)
         kubeconfig: \(sim.kubeconfig)
         deployment: \(sim.namespace)/\(sim.deployment), container \(sim.container), image \(sim.baselineImage)
+
+        in .hotfix.yml:
+          deploy:
+            image: \(sim.baselineImage.split(separator: ":").first.map(String.init) ?? sim.baselineImage)
+            deployment: \(sim.deployment)
+            container: \(sim.container)
+            namespace: \(sim.namespace)
+            context: \(sim.context)
+            kubeconfig: \(sim.kubeconfig)
 
         try:
           kubectl --kubeconfig \(sim.kubeconfig) get pods -w
