@@ -57,9 +57,7 @@ struct Status: AsyncParsableCommand {
 
     func run() async throws {
         let session = try await Session.open()
-        let id = try session.select(options)
-        let loaded = try session.store.load(id)
-        for p in loaded.problems { Output.warn("journal \(id): \(p)") }
+        let loaded = try session.loadSelected(options)
         let report = StatusReport(loaded.state, now: session.clock.now)
         if json { try Output.json(report) } else { print(StatusText.render(report), terminator: "") }
     }
@@ -95,9 +93,7 @@ struct Timeline: AsyncParsableCommand {
 
     func run() async throws {
         let session = try await Session.open()
-        let id = try session.select(options)
-        let loaded = try session.store.load(id)
-        for p in loaded.problems { Output.warn("journal \(id): \(p)") }
+        let loaded = try session.loadSelected(options)
         let entries = HotfixEngine.Timeline.entries(loaded.events)
         if json { try Output.json(entries); return }
         let start = loaded.state.startedAt

@@ -39,6 +39,14 @@ struct Session {
         try store.select(options.incident, environment: environment)
     }
 
+    /// The selected incident's state and events; journal problems (a torn line) are warned about.
+    func loadSelected(_ options: IncidentOptions) throws(HotfixError) -> (state: IncidentState, events: [Event]) {
+        let id = try select(options)
+        let loaded = try store.load(id)
+        for p in loaded.problems { Output.warn("journal \(id): \(p)") }
+        return (loaded.state, loaded.events)
+    }
+
     var notifier: Notifier {
         Notifier(config: config, repositoryRoot: repository.root, environment: environment)
     }
