@@ -31,5 +31,6 @@ import Testing
         let r = HotfixBinary.run(["sim", "--scenario", "nope"], in: home.path)
         #expect(r.status == 2)
         #expect(r.stderr.contains("unknown scenario 'nope'") && r.stderr.contains("fix-works, no-effect"))
+        #expect(HotfixBinary.run(["sim", "--speed", "0"], in: home.path).status == 2)
     }
 }

@@ -37,6 +37,7 @@ struct Sim: AsyncParsableCommand {
             throw HotfixError.usage("unknown scenario '\(Sanitize.inline(scenario))'", next: "use one of: \(Scenario.names)")
         }
         guard (0...65535).contains(port) else { throw HotfixError.usage("--port must be between 0 and 65535") }
+        guard speed > 0 && speed <= 1000 else { throw HotfixError.usage("--speed must be more than 0 and at most 1000 (got \(speed))") }
         let sim: SimCluster
         do {
             sim = try await SimCluster.start(scenario: chosen, port: port, speed: speed)
