@@ -180,6 +180,19 @@ import Glibc
         #expect(t.value("#{cursor_flag}") == "1")
     }
 
+    @Test func plainHotfixInARepositoryWithAnOpenIncidentOpensTheConsole() throws {
+        let repo = GitSandbox()
+        let start = HotfixBinary.run(["start", "Checkout times out", "--id", "007-checkout"], in: repo.work)
+        #expect(start.status == 0, "\(start.stderr)")
+        let t = try Tmux(width: 80, height: 24, env: ["HOME": repo.dir.path, "LANG": "C.UTF-8"])
+        t.type("cd \(repo.work) && \(HotfixBinary.path)")
+        t.press("Enter")
+        t.waitFor("the console on 007-checkout", seconds: 30) { $0.contains("HOTFIX 007-checkout") && $0.contains("┌ Phases") }
+        t.type("q")
+        t.waitFor("the shell again") { !$0.contains("┌ Phases") }
+        #expect(t.value("#{alternate_on}") == "0")
+    }
+
     @Test func withoutATerminalTheConsolePointsToStatus() {
         let repo = GitSandbox()
         let console = HotfixBinary.run(["console"], in: repo.work)

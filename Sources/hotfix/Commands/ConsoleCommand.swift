@@ -55,6 +55,6 @@ struct ConsoleCommand: AsyncParsableCommand {
     /// Plain `hotfix` opens the console when it runs in a terminal inside a repository with an open incident.
     static func opensByDefault() async -> Bool {
         guard isTerminal, let session = try? await Session.open() else { return false }
-        return (try? session.select(IncidentOptions())) != nil
+        return (try? session.store.select(nil, environment: session.environment)) != nil
     }
 }
