@@ -4,6 +4,28 @@ import HotfixEngine
 /// What the main pane lists for each phase, derived from the incident state.
 enum PhaseSteps {
     static func rows(_ model: ConsoleModel, width: Int) -> [PaneRow] {
+        let steps = phaseRows(model, width: width)
+        guard model.viewed == model.incident.phase, let hint = hint(model.viewed, model.incident) else { return steps }
+        return steps + [.blank, PaneRow(indent: 1, text: hint, role: .muted)]
+    }
+
+    /// The CLI command that does the active phase's remaining work; its results show here.
+    static func hint(_ phase: Phase, _ s: IncidentState) -> String? {
+        let done = "next: n moves on to the next phase"
+        switch phase {
+        case .assess, .deploy: return nil
+        case .branch:
+            return s.gitSteps.contains { $0.record.step == "branch" } ? done : "next: hotfix branch (fetch, fast-forward main, cut the branch) in a shell"
+        case .fix: return "next: hotfix diff checks the change against main"
+        case .test: return "next: press t (or hotfix test), then n when the checklist is done"
+        case .backport:
+            return !s.backports.isEmpty && s.backports.values.allSatisfy(\.isHandled) ? done : "next: hotfix backport (develop and every feature/*) in a shell"
+        case .close:
+            return s.tag == nil ? "next: hotfix finish (merge, tag, push), then hotfix report" : "next: hotfix report, then n closes the incident"
+        }
+    }
+
+    static func phaseRows(_ model: ConsoleModel, width: Int) -> [PaneRow] {
         let s = model.incident
         switch model.viewed {
         case .assess: return assess(model, width: width)
