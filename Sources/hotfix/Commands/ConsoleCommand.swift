@@ -11,9 +11,10 @@ struct ConsoleCommand: AsyncParsableCommand {
         commandName: "console",
         abstract: "Open the full-screen console on an incident.",
         discussion: """
-        Keys: ←/→ or 1–7 view a phase, n next phase, enter edit an ASSESS answer, space toggle a
-        checklist item, w waive it, l log pane (/ search, p pause, f follow), ? every key, q quit.
+        Keys: ←/→ or 1–7 view a phase, n next phase, enter edit an ASSESS answer, space toggle a checklist item, w waive it, t run the tests (TEST view), l log pane (/ search, p pause, f follow), ? every key, q quit.
+
         Plain `hotfix` in a terminal inside a repository with an open incident opens it too.
+
         Themes: --theme > HOTFIX_THEME > .hotfix.yml `theme:` > built-in; NO_COLOR is honoured.
         """)
 
