@@ -38,9 +38,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Temp git repositories with a bare origin, and the real binary, for every test target.
+        .target(name: "HotfixTestSupport", dependencies: ["HotfixEngine"], path: "Tests/HotfixTestSupport", swiftSettings: strict),
         .testTarget(name: "HotfixEngineTests", dependencies: ["HotfixEngine"], swiftSettings: strict),
-        .testTarget(name: "HotfixRuntimeTests", dependencies: ["HotfixRuntime"], swiftSettings: strict),
+        .testTarget(name: "HotfixRuntimeTests", dependencies: ["HotfixRuntime", "HotfixTestSupport"], swiftSettings: strict),
         .testTarget(name: "HotfixScreenTests", dependencies: ["HotfixScreen"], swiftSettings: strict),
-        .testTarget(name: "HotfixCLITests", dependencies: ["HotfixRuntime"], swiftSettings: strict),
+        // Depends on the executable so `swift test` always builds the binary it drives.
+        .testTarget(name: "HotfixCLITests", dependencies: ["hotfix", "HotfixRuntime", "HotfixTestSupport"], swiftSettings: strict),
     ]
 )

@@ -23,9 +23,15 @@ public enum Durations {
         return h > 0 ? String(format: "%d h %02d min", h, m) : "\(m) min"
     }
 
-    /// `2026-11-26T12:00:00.000Z`: the journal's timestamp format.
+    /// `2026-11-26T12:00:00.000Z`: the journal's timestamp format, rounded to the millisecond.
     public static func iso(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true).timeSeparator(.colon).timeZone(separator: .omitted))
+        let ms = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let whole = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "UTC")!
+        let c = cal.dateComponents([.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: Double(whole)))
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", c.year ?? 0, c.month ?? 0, c.day ?? 0,
+                      c.hour ?? 0, c.minute ?? 0, c.second ?? 0, Int(ms - whole * 1000))
     }
 
     /// `HH:MM` in UTC, as the post-mortem timeline uses.
@@ -72,7 +78,7 @@ public enum Durations {
         return total
     }
 
-    static func parseISO(_ text: String) -> Date? {
+    public static func parseISO(_ text: String) -> Date? {
         let full = ISO8601DateFormatter()
         full.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         if let d = full.date(from: text) { return d }

@@ -44,7 +44,7 @@ public struct IncidentID: Hashable, Sendable, Codable, CustomStringConvertible, 
     public static func < (a: IncidentID, b: IncidentID) -> Bool { a.rawValue < b.rawValue }
 
     /// Generates `NNN-slug` from a title: the next three-digit sequence after `existing`,
-    /// then up to three meaningful words of the title (numbers kept), e.g. `001-api-500`.
+    /// then up to two meaningful words of the title (numbers kept), e.g. `001-api-500`.
     public static func generate(title: String, existing: [IncidentID]) -> IncidentID {
         let used = existing.compactMap { id -> Int? in
             let digits = id.rawValue.prefix { $0.isASCII && $0.isNumber }
@@ -77,6 +77,6 @@ public struct IncidentID: Hashable, Sendable, Codable, CustomStringConvertible, 
         }
         if !current.isEmpty { words.append(current) }
         let meaningful = words.filter { !stopWords.contains($0) }
-        return (meaningful.isEmpty ? words : meaningful).prefix(3).joined(separator: "-")
+        return (meaningful.isEmpty ? words : meaningful).prefix(2).joined(separator: "-")
     }
 }

@@ -1,0 +1,83 @@
+/// The commented `.hotfix.yml` that `hotfix init` writes: every key with its default.
+/// A test loads it back and checks it equals the built-in defaults.
+public enum ConfigTemplate {
+    public static let text = """
+    # hotfix configuration. Every key is optional; the values shown are the defaults,
+    # which follow the hotfix workflow. Commands are argument lists and never go through
+    # a shell; {id}, {branch}, {image} and {tag} are replaced inside each argument.
+    # Precedence: flags > environment > this file > ~/.config/hotfix/config.yml > defaults.
+
+    # Time budgets in minutes: a number, or target-limit. Past the target the phase
+    # warns; past the limit it is overrun (kept for the post-mortem).
+    budgets:
+      assess: 5
+      branch: 2
+      fix: 30-60
+      test: 15-20
+      deploy: 15-20
+      backport: 10
+      close: 5
+      total: 120
+
+    git:
+      remote: origin
+      main: main
+      develop: develop
+      branch: hotfix/{id}
+      tag: hotfix-{id}
+      # Branches that get the backport besides develop (add release/* if you keep them).
+      backport: [feature/*]
+      # A FIX diff with more changed lines than this is flagged.
+      large_diff: 200
+
+    test:
+      # Empty lists mean: detect from the project (pytest, swift test, go test, npm test,
+      # cargo test). Example: smoke: [pytest, tests/integration, -m, smoke, -v]
+      smoke: []
+      critical: []
+      # An optional manual check, e.g. [curl, -fsS, http://localhost:8000/users/123]
+      manual: []
+      timeout: 20m
+
+    deploy:
+      image: registry/app
+      build: [docker, build, -t, "{image}", .]
+      push: [docker, push, "{image}"]
+      deployment: app
+      container: app
+      # Passed to every kubectl call when set.
+      namespace: ""
+      context: ""
+      kubeconfig: ""
+      # The monitoring window after the rollout, its warm-up and evaluation interval.
+      window: 5m
+      warmup: 30s
+      interval: 30s
+      # Roll back by itself on a FAIL verdict (otherwise rollback is one key away).
+      auto_rollback: false
+
+    logs:
+      # Lines kept for the log pane, and the longest line shown before it is cut.
+      history: 10000
+      line_cap: 16384
+
+    telegram:
+      # Names of the environment variables holding the bot token and chat id
+      # (the token itself never goes into this file, the journal or a report).
+      token_env: HOTFIX_TELEGRAM_TOKEN
+      chat_env: HOTFIX_TELEGRAM_CHAT
+      base_url: https://api.telegram.org
+
+    github:
+      # Comment on the linked issue (hotfix start --issue N) after these phases.
+      comment_on: [deploy, close]
+
+    report:
+      # Reports and post-mortems go to <dir>/<id>/, relative to the repository root.
+      dir: docs/hotfix
+
+    # default, light, high-contrast, monochrome, or a path to a theme file.
+    theme: default
+
+    """
+}

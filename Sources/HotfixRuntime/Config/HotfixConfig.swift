@@ -1,0 +1,92 @@
+import Foundation
+import HotfixEngine
+
+/// Everything `.hotfix.yml` can set. The defaults equal the workflow spec.
+public struct HotfixConfig: Sendable, Equatable {
+    public struct Git: Sendable, Equatable {
+        public var remote = "origin"
+        public var main = "main"
+        public var develop = "develop"
+        /// The hotfix branch name; `{id}` is replaced.
+        public var branch = "hotfix/{id}"
+        /// The annotated tag name; `{id}` is replaced.
+        public var tag = "hotfix-{id}"
+        /// Branch patterns that get the backport besides develop.
+        public var backport = ["feature/*"]
+        /// A diff larger than this many changed lines is flagged in FIX.
+        public var largeDiff = 200
+    }
+
+    public struct Test: Sendable, Equatable {
+        /// argv; empty means detect from the project (pytest, swift test, go test, npm test, cargo test).
+        public var smoke: [String] = []
+        public var critical: [String] = []
+        public var manual: [String] = []
+        /// Seconds before a test command is stopped.
+        public var timeout = 1200.0
+    }
+
+    public struct Deploy: Sendable, Equatable {
+        public var image = "registry/app"
+        public var build = ["docker", "build", "-t", "{image}", "."]
+        public var push = ["docker", "push", "{image}"]
+        public var deployment = "app"
+        public var container = "app"
+        public var namespace = ""
+        public var context = ""
+        public var kubeconfig = ""
+        /// The monitoring window, warm-up and evaluation interval, in seconds.
+        public var window = 300.0
+        public var warmup = 30.0
+        public var interval = 30.0
+        /// Roll back by itself on a FAIL verdict.
+        public var autoRollback = false
+    }
+
+    public struct Logs: Sendable, Equatable {
+        public var history = 10_000
+        public var lineCap = 16_384
+    }
+
+    public struct Telegram: Sendable, Equatable {
+        public var tokenEnv = "HOTFIX_TELEGRAM_TOKEN"
+        public var chatEnv = "HOTFIX_TELEGRAM_CHAT"
+        public var baseURL = "https://api.telegram.org"
+    }
+
+    public struct GitHub: Sendable, Equatable {
+        /// Phases after which a comment is posted on the linked issue.
+        public var commentOn: [Phase] = [.deploy, .close]
+    }
+
+    public struct Report: Sendable, Equatable {
+        /// Where reports and post-mortems are written, relative to the repository root.
+        public var dir = "docs/hotfix"
+    }
+
+    public var budgets = Budgets.workflow
+    public var git = Git()
+    public var test = Test()
+    public var deploy = Deploy()
+    public var logs = Logs()
+    public var telegram = Telegram()
+    public var github = GitHub()
+    public var report = Report()
+    public var theme = "default"
+
+    public init() {}
+}
+
+/// `{id}`, `{branch}`, `{image}`, `{tag}` in argv templates and names.
+public enum Placeholders {
+    /// Replaces placeholders inside each argument; one argument stays one argument, never split.
+    public static func expand(_ argv: [String], _ values: [String: String]) -> [String] {
+        argv.map { expand($0, values) }
+    }
+
+    public static func expand(_ text: String, _ values: [String: String]) -> String {
+        var out = text
+        for (key, value) in values { out = out.replacingOccurrences(of: "{\(key)}", with: value) }
+        return out
+    }
+}

@@ -1,0 +1,241 @@
+import ArgumentParser
+import Foundation
+import HotfixEngine
+import HotfixRuntime
+
+struct Start: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Open an incident and start the clock (phase ASSESS).",
+        discussion: """
+        Example:
+          hotfix start "API returns 500 on /users endpoint" --severity P0 --detected "15m ago"
+        Without --id, an id like 001-api-500 is made from a sequence and the title.
+        """)
+
+    @Argument(help: "What is broken, in one line.") var title: String
+    @Option(help: ArgumentHelp("Incident id: lowercase letters, digits and '-'.", valueName: "id")) var id: String?
+    @Option(help: "P0 (production down), P1, P2 or P3.") var severity: String = "P0"
+    @Option(help: ArgumentHelp("When the problem was detected: an ISO 8601 time or a span like '15m ago'.", valueName: "when"))
+    var detected: String?
+    @Option(help: ArgumentHelp("The GitHub issue number this incident fixes.", valueName: "n")) var issue: Int?
+    @Flag(help: "Print the new incident's status as JSON.") var json = false
+
+    func run() async throws {
+        // Validate everything that needs no repository first: bad input never touches disk.
+        let severity = try Severity(parsing: severity)
+        if let id { _ = try IncidentID(id) }
+        let session = try await Session.open()
+        let now = session.clock.now
+        let detectedAt = try detected.map { raw throws(HotfixError) in try Durations.parseWhen(raw, now: now) }
+        let started = try Engine.start(title: title, id: id, severity: severity, detectedAt: detectedAt, issue: issue,
+                                       budgets: session.config.budgets, existing: session.store.ids(), now: now)
+        let journal = session.store.journal(started.id)
+        let events = try journal.transact(clock: session.clock) { (current: IncidentState?) throws(HotfixError) -> [EventBody] in
+            guard current == nil else { throw HotfixError.usage("incident \(started.id) already exists") }
+            return [.started(started)]
+        }
+        guard let state = IncidentState.replay(events) else { return }
+        if json {
+            try Output.json(StatusReport(state, now: session.clock.now))
+        } else {
+            print("Started incident \(state.id) (\(state.severity.rawValue)): \(Sanitize.inline(state.title))")
+            print("Journal: \(journal.path)")
+            print("Phase ASSESS, \(state.budgets[.assess].minutesLabel) min: what is broken, impact scope, quick hypothesis.")
+            print("Next: hotfix assess --broken TEXT --impact TEXT --hypothesis TEXT, then hotfix next")
+        }
+    }
+}
+
+struct Status: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show the incident's phase, countdowns, checklist and what blocks the next step.",
+        discussion: "Example:\n  hotfix status --json")
+
+    @OptionGroup var options: IncidentOptions
+    @Flag(help: "Print the stable JSON shape documented in the README.") var json = false
+
+    func run() async throws {
+        let session = try await Session.open()
+        let id = try session.select(options)
+        let loaded = try session.store.load(id)
+        for p in loaded.problems { Output.warn("journal \(id): \(p)") }
+        let report = StatusReport(loaded.state, now: session.clock.now)
+        if json { try Output.json(report) } else { print(StatusText.render(report), terminator: "") }
+    }
+}
+
+struct List: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the incidents of this repository.",
+        discussion: "Example:\n  hotfix list --json")
+
+    @Flag(help: "Print a JSON array of status objects.") var json = false
+
+    func run() async throws {
+        let session = try await Session.open()
+        let now = session.clock.now
+        let reports = session.store.all().map { StatusReport($0, now: now) }
+        if json { try Output.json(reports); return }
+        if reports.isEmpty { print("No incidents in this repository. Start one with: hotfix start \"what is broken\""); return }
+        for r in reports {
+            let where_ = r.phase?.title ?? "closed"
+            print("\(r.id.rawValue.padding(toLength: 24, withPad: " ", startingAt: 0)) \(r.severity.rawValue)  \(where_.padding(toLength: 9, withPad: " ", startingAt: 0)) \(Durations.longClock(r.elapsedSeconds))  \(Sanitize.inline(r.title))")
+        }
+    }
+}
+
+struct Timeline: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List every event of the incident with its time.",
+        discussion: "Example:\n  hotfix timeline --json")
+
+    @OptionGroup var options: IncidentOptions
+    @Flag(help: "Print a JSON array of {seq, at, type, summary}.") var json = false
+
+    func run() async throws {
+        let session = try await Session.open()
+        let id = try session.select(options)
+        let loaded = try session.store.load(id)
+        for p in loaded.problems { Output.warn("journal \(id): \(p)") }
+        let entries = HotfixEngine.Timeline.entries(loaded.events)
+        if json { try Output.json(entries); return }
+        let start = loaded.state.startedAt
+        for e in entries {
+            print("\(Durations.iso(e.at))  +\(Durations.longClock(e.at.timeIntervalSince(start)))  \(e.summary)")
+        }
+    }
+}
+
+struct Assess: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Record the ASSESS answers: what is broken, impact scope, hypothesis.",
+        discussion: """
+        Example:
+          hotfix assess --broken "GET /users/{id} returns 500" --impact "all API users, ~30% of requests" \\
+                        --hypothesis "null user from the repository after the cache change"
+        """)
+
+    @OptionGroup var options: IncidentOptions
+    @Option(help: "What is broken.") var broken: String?
+    @Option(help: "Who is affected and how much.") var impact: String?
+    @Option(help: "The quick hypothesis.") var hypothesis: String?
+
+    func run() async throws {
+        let session = try await Session.open()
+        let id = try session.select(options)
+        let (state, _) = try session.perform(.assess(Assessment(broken: broken, impact: impact, hypothesis: hypothesis)), on: id)
+        let a = state.assessment
+        print("Assessment of \(id):")
+        print("  broken:     \(a.broken.map(Sanitize.inline) ?? "–")")
+        print("  impact:     \(a.impact.map(Sanitize.inline) ?? "–")")
+        print("  hypothesis: \(a.hypothesis.map(Sanitize.inline) ?? "–")")
+    }
+}
+
+struct Next: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Move to the next phase (after CLOSE: close the incident).",
+        discussion: """
+        Refused (exit 1) while a guardrail holds: the checklist before DEPLOY, the monitoring
+        window after DEPLOY, unhandled backports before CLOSE, the tag before closing.
+        --override REASON passes it; the reason is journaled and shown as a deviation.
+        Example:
+          hotfix next --override "deployed through CI/CD, monitored in Grafana"
+        """)
+
+    @OptionGroup var options: IncidentOptions
+    @Option(help: ArgumentHelp("Pass refusing guardrails, with a written reason.", valueName: "reason")) var override: String?
+
+    func run() async throws {
+        let session = try await Session.open()
+        let id = try session.select(options)
+        let (state, events) = try session.perform(.advance(override: override), on: id)
+        guard let event = events.first, case .phaseChanged(let change) = event.body else {
+            print("Incident \(id) is already closed.")
+            return
+        }
+        for o in change.overrides { Output.warn("override of '\(o.rule.rawValue)': \(o.message) — reason: \(o.reason)") }
+        if let to = change.to {
+            let budget = state.budgets[to]
+            print("\(change.from.title) done. Now \(to.title) (\(budget.minutesLabel) min): \(to.purpose.replacingOccurrences(of: "{id}", with: id.rawValue)).")
+        } else {
+            print("\(change.from.title) done. Incident \(id) closed after \(Durations.words(Timing(state, now: session.clock.now).elapsed)).")
+        }
+    }
+}
+
+struct CheckItem: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Set a pre-deploy checklist item: passed, failed, or waived with a reason.",
+        discussion: """
+        Items: \(ChecklistItem.allCases.map(\.rawValue).joined(separator: ", ")).
+        Example:
+          hotfix check tests-pass --pass --evidence "pytest tests/unit: 42 passed"
+          hotfix check type-hints --waive "Go project, statically typed"
+        """)
+
+    @OptionGroup var options: IncidentOptions
+    @Argument(help: "The checklist item.") var item: String
+    @Flag(help: "Mark it passed.") var pass = false
+    @Flag(help: "Mark it failed.") var fail = false
+    @Option(help: ArgumentHelp("Waive it, with the reason.", valueName: "reason")) var waive: String?
+    @Option(help: "What shows it (a command's result, a link).") var evidence: String?
+
+    func run() async throws {
+        let item = try ChecklistItem(parsing: item)
+        let chosen = [pass, fail, waive != nil].filter { $0 }.count
+        guard chosen == 1 else {
+            throw HotfixError.usage("choose exactly one of --pass, --fail, --waive REASON")
+        }
+        let status: CheckStatus = pass ? .passed : fail ? .failed : .waived
+        let session = try await Session.open()
+        let id = try session.select(options)
+        let (state, _) = try session.perform(.check(Check(item: item, status: status, evidence: evidence, reason: waive)), on: id)
+        let open = ChecklistItem.allCases.filter { !(state.checklist[$0]?.status.clearsGate ?? false) }
+        print("\(item.rawValue): \(status.rawValue)")
+        print(open.isEmpty ? "Checklist complete: DEPLOY is allowed." : "Still open: \(open.map(\.rawValue).joined(separator: ", "))")
+    }
+}
+
+struct NoteCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "note",
+        abstract: "Add a timestamped note to the incident record.",
+        discussion: "Example:\n  hotfix note \"rolled back the cache flag by hand at 10:40\"")
+
+    @OptionGroup var options: IncidentOptions
+    @Argument(help: "The note.") var text: String
+
+    func run() async throws {
+        let session = try await Session.open()
+        let id = try session.select(options)
+        let (state, _) = try session.perform(.note(text), on: id)
+        print("Noted (event \(state.lastSeq)).")
+    }
+}
+
+struct Init: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a commented .hotfix.yml with every default at the repository root.",
+        discussion: "Example:\n  hotfix init && $EDITOR .hotfix.yml")
+
+    @Flag(name: .customLong("print"), help: "Print the file instead of writing it.") var printOnly = false
+    @Flag(help: "Overwrite an existing .hotfix.yml.") var force = false
+
+    func run() async throws {
+        if printOnly { print(ConfigTemplate.text, terminator: ""); return }
+        let session = try await Session.open()
+        let path = session.repository.root + "/" + ConfigLoader.fileName
+        if FileManager.default.fileExists(atPath: path), !force {
+            throw HotfixError.refused("\(path) already exists", untouched: "it was left as it is",
+                                      next: "edit it, or pass --force to replace it with the defaults")
+        }
+        do {
+            try ConfigTemplate.text.write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            throw HotfixError.environment("cannot write \(path): \(error.localizedDescription)")
+        }
+        print("Wrote \(path) with every default. Commit it so the team shares it.")
+    }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import HotfixEngine
+
+/// The `hotfix` command: the console and the CLI over one engine and one journal.
+struct Hotfix: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hotfix",
+        abstract: "Walk an emergency production fix through seven timed phases, with the record kept.",
+        discussion: """
+        Phases: assess → branch → fix → test → deploy → backport → close (2 hours in all).
+        Every change is journaled under the repository's git directory, never in the work tree.
+
+        Exit codes: 0 done; 1 refused (a guardrail or a failed step); 2 bad input or usage;
+        3 environment (not a git repository, journal locked, tool missing).
+        """,
+        version: "0.1.0",
+        subcommands: [
+            Start.self, Status.self, List.self, Timeline.self, Assess.self, Next.self, CheckItem.self,
+            NoteCommand.self, Init.self, AppendStress.self,
+        ]
+    )
+}
+
+@main
+enum Main {
+    static func main() async {
+        do {
+            var command = try Hotfix.parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as HotfixError {
+            Output.error(error)
+            exit(error.exitCode)
+        } catch {
+            let code = Hotfix.exitCode(for: error)
+            let message = Hotfix.fullMessage(for: error)
+            if code == .success {
+                print(message)
+                exit(0)
+            }
+            if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+            // ArgumentParser's usage errors are 64 (EX_USAGE); ours are 2.
+            exit(code == .validationFailure ? 2 : code.rawValue)
+        }
+    }
+}

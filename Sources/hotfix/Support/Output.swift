@@ -1,0 +1,24 @@
+import Foundation
+import HotfixEngine
+
+/// Printing for the CLI: plain text to stdout, errors to stderr, stable JSON.
+enum Output {
+    static func error(_ error: HotfixError) {
+        FileHandle.standardError.write(Data("hotfix: error: \(error)\n".utf8))
+    }
+
+    static func warn(_ text: String) {
+        FileHandle.standardError.write(Data("hotfix: warning: \(Sanitize.inline(text))\n".utf8))
+    }
+
+    static func json<T: Encodable>(_ value: T) throws(HotfixError) {
+        let encoder = EventCodec.encoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        do {
+            let data = try encoder.encode(value)
+            print(String(decoding: data, as: UTF8.self))
+        } catch {
+            throw HotfixError.environment("cannot encode JSON output: \(error)")
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import HotfixEngine
+
+/// The human form of `hotfix status`.
+enum StatusText {
+    static func render(_ r: StatusReport) -> String {
+        var out = ""
+        func line(_ s: String = "") { out += s + "\n" }
+        line("HOTFIX \(r.id)  \(r.severity.rawValue)  \(Sanitize.inline(r.title))")
+        if let phase = r.phase {
+            let used = r.phaseUsedSeconds.map(Durations.clock) ?? "0:00"
+            let row = r.phases[phase.index]
+            line("Phase \(phase.title): \(used) used of \(Budget(target: row.targetSeconds, limit: row.limitSeconds).minutesLabel) min (\(row.pace.rawValue))")
+        } else {
+            line("Closed.")
+        }
+        line("Overall: \(Durations.longClock(r.elapsedSeconds)) of \(Durations.longClock(r.totalSeconds)), \(r.pace.rawValue)")
+        line("Detection to deploy: \(Durations.longClock(r.detectionToDeploySeconds))\(r.deployed ? "" : " and running") (target under 2:00:00)")
+        if let due = r.postmortemDue {
+            let left = due.timeIntervalSince(r.now)
+            line(left > 0 ? "Post-mortem due in \(Durations.words(left))" : "Post-mortem OVERDUE by \(Durations.words(-left))")
+        }
+        line()
+        for row in r.phases {
+            let mark = row.state == .active ? "▶" : row.state == .done ? "✓" : " "
+            let used = row.usedSeconds.map(Durations.clock) ?? "–"
+            let budget = Budget(target: row.targetSeconds, limit: row.limitSeconds).minutesLabel
+            let pace = row.usedSeconds == nil || row.pace == .onTrack ? "" : "  \(row.pace.rawValue)"
+            line("  \(mark) \(row.phase.title.padding(toLength: 9, withPad: " ", startingAt: 0)) \(String(repeating: " ", count: max(0, 8 - used.count)))\(used)/\(budget)\(pace)")
+        }
+        line()
+        if r.assessment.broken != nil || r.assessment.impact != nil || r.assessment.hypothesis != nil {
+            line("Assessment:")
+            line("  broken:     \(r.assessment.broken.map(Sanitize.inline) ?? "–")")
+            line("  impact:     \(r.assessment.impact.map(Sanitize.inline) ?? "–")")
+            line("  hypothesis: \(r.assessment.hypothesis.map(Sanitize.inline) ?? "–")")
+            line()
+        }
+        line("Pre-deploy checklist:")
+        for c in r.checklist {
+            let box = switch c.status {
+            case .passed: "[x]"
+            case .failed: "[!]"
+            case .waived: "[~]"
+            case .unchecked: "[ ]"
+            }
+            var text = "  \(box) \(c.item.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0)) \(c.label)"
+            if c.status != .unchecked { text += " — \(c.status.rawValue) (\(c.source.rawValue))" }
+            line(text)
+            if let reason = c.reason { line("        reason: \(Sanitize.inline(reason))") }
+            if let evidence = c.evidence { line("        evidence: \(Sanitize.inline(evidence))") }
+        }
+        line()
+        if r.closed {
+            line("Next: write the post-mortem (hotfix postmortem).")
+        } else if r.blockers.isEmpty {
+            line("Next: hotfix next")
+        } else {
+            for b in r.blockers { line("Blocked (\(b.rule.rawValue)): \(b.message)"); line("  → \(b.next)") }
+        }
+        return out
+    }
+}

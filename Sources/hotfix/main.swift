@@ -1,2 +1,0 @@
-import HotfixEngine
-print("hotfix")

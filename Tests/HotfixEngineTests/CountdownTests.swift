@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+@testable import HotfixEngine
+
+/// Countdowns at their edges, with a manual clock: no test sleeps.
+@Suite struct CountdownTests {
+    @Test func assessAtTargetIsStillOnTrack() {
+        let s = Scripted()
+        let timing = Timing(s.state, now: t0 + 5 * 60)
+        #expect(timing.timing(of: .assess).used == 300)
+        #expect(timing.timing(of: .assess).pace == .onTrack)
+        #expect(timing.timing(of: .assess).remaining == 0)
+    }
+
+    @Test func fixBetweenTargetAndLimitIsPastTarget() throws {
+        var s = Scripted()
+        try s.perform(.advance(override: nil), at: t0 + 60)       // → BRANCH
+        try s.perform(.advance(override: nil), at: t0 + 120)      // → FIX
+        let atLimit = Timing(s.state, now: t0 + 120 + 60 * 60)
+        #expect(atLimit.timing(of: .fix).pace == .pastTarget, "exactly at the limit is not yet overrun")
+        let between = Timing(s.state, now: t0 + 120 + 45 * 60)
+        #expect(between.timing(of: .fix).pace == .pastTarget)
+        #expect(between.timing(of: .fix).remaining == TimeInterval(15 * 60))
+        let past = Timing(s.state, now: t0 + 120 + 60 * 60 + 1)
+        #expect(past.timing(of: .fix).pace == .overrun)
+        #expect(past.timing(of: .fix).remaining == -1)
+    }
+
+    @Test func finishedPhasesStopTheirClock() throws {
+        var s = Scripted()
+        try s.perform(.advance(override: nil), at: t0 + 4 * 60 + 12)
+        let later = Timing(s.state, now: t0 + 3 * 3600)
+        #expect(later.timing(of: .assess).used == 252)
+        #expect(later.timing(of: .assess).progress == .done)
+        #expect(later.timing(of: .branch).progress == .active)
+        #expect(later.timing(of: .fix).used == nil)
+        #expect(later.timing(of: .fix).progress == .pending)
+    }
+
+    @Test func aResumedIncidentShowsWhatItWouldHaveShownHadItNeverStopped() throws {
+        var s = Scripted()
+        try s.perform(.advance(override: nil), at: t0 + 100)
+        // "Resume" = replay the same events in a new process hours later.
+        let resumed = IncidentState.replay(s.events)!
+        let now = t0 + 5 * 3600
+        #expect(Timing(resumed, now: now) == Timing(s.state, now: now))
+        let t = Timing(resumed, now: now)
+        #expect(t.elapsed == TimeInterval(5 * 3600))
+        #expect(t.pace == .overrun)
+        #expect(t.timing(of: .branch).used == TimeInterval(5 * 3600 - 100))
+        #expect(t.timing(of: .branch).pace == .overrun)
+    }
+
+    @Test func overallCountdownAndDetectionToDeploy() throws {
+        var s = Scripted()
+        let t = Timing(s.state, now: t0 + 41 * 60 + 12)
+        #expect(Durations.longClock(t.elapsed) == "0:41:12")
+        #expect(Durations.longClock(t.remaining) == "1:18:48")
+        #expect(t.detectionToDeploy == TimeInterval(41 * 60 + 12 + 600), "detection was 10 minutes before the start")
+        s.record(.deploy(DeployRecord(step: "rollout", outcome: "done")), at: t0 + 50 * 60)
+        let after = Timing(s.state, now: t0 + 90 * 60)
+        #expect(after.deployed)
+        #expect(after.detectionToDeploy == TimeInterval(60 * 60), "frozen at the rollout")
+    }
+
+    @Test func budgetsComeFromTheIncidentNotFromToday() {
+        var budgets = Budgets.workflow
+        budgets.phases[.assess] = .minutes(1, 2)
+        let s = Scripted(budgets: budgets)
+        #expect(Timing(s.state, now: t0 + 90).timing(of: .assess).pace == .pastTarget)
+        #expect(Timing(s.state, now: t0 + 121).timing(of: .assess).pace == .overrun)
+    }
+
+    @Test func postmortemIsDue24HoursAfterVerifiedStable() {
+        var s = Scripted()
+        s.record(.verdict(VerdictRecord(outcome: "PASS", reasons: ["errors dropped"], windowSeconds: 300)), at: t0 + 3600)
+        #expect(Timing(s.state, now: t0 + 7200).postmortemDue == t0 + 3600 + 86400)
+        s.record(.artifact(Artifact(kind: "postmortem-done", path: "docs/hotfix/x/postmortem.md")), at: t0 + 9000)
+        #expect(Timing(s.state, now: t0 + 9001).postmortemDue == nil)
+    }
+
+    @Test(arguments: [(0.0, "0:00"), (59.9, "0:59"), (252, "4:12"), (1623, "27:03"), (3729, "1:02:09"), (-5, "0:00")])
+    func clockFormat(_ seconds: Double, _ text: String) {
+        #expect(Durations.clock(seconds) == text)
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+@testable import HotfixEngine
+
+@Suite struct GuardrailTests {
+    func inTest() throws -> Scripted {
+        var s = Scripted()
+        for i in 1...3 { try s.perform(.advance(override: nil), at: t0 + Double(i) * 60) }
+        #expect(s.state.phase == .test)
+        return s
+    }
+
+    @Test func phasesWalkInOrderWithoutGuardrailsUntilTest() throws {
+        let s = try inTest()
+        #expect(s.state.visits.map(\.phase) == [.assess, .branch, .fix, .test])
+    }
+
+    @Test func deployIsRefusedUntilEveryItemIsPassedOrWaived() throws {
+        var s = try inTest()
+        #expect(throws: HotfixError.self) { try s.perform(.advance(override: nil), at: t0 + 300) }
+        do { try s.perform(.advance(override: nil), at: t0 + 300) } catch {
+            #expect(error.kind == .refused)
+            #expect(error.exitCode == 1)
+            for item in ChecklistItem.allCases { #expect(error.message.contains(item.rawValue)) }
+        }
+        try s.perform(.check(Check(item: .testsPass, status: .passed, evidence: "42 passed")), at: t0 + 310)
+        try s.perform(.check(Check(item: .typeHints, status: .waived, reason: "Go: statically typed")), at: t0 + 320)
+        for item in [ChecklistItem.noNewDeps, .loggingAdded] {
+            try s.perform(.check(Check(item: item, status: .passed)), at: t0 + 330)
+        }
+        do { try s.perform(.advance(override: nil), at: t0 + 340) } catch {
+            #expect(error.message.contains("rollback-plan (unchecked)"))
+            #expect(!error.message.contains("tests-pass"))
+        }
+        try s.perform(.check(Check(item: .rollbackPlan, status: .failed)), at: t0 + 350)
+        #expect(throws: HotfixError.self) { try s.perform(.advance(override: nil), at: t0 + 360) }
+        try s.perform(.check(Check(item: .rollbackPlan, status: .passed, evidence: "undo to revision 4")), at: t0 + 370)
+        try s.perform(.advance(override: nil), at: t0 + 380)
+        #expect(s.state.phase == .deploy)
+        #expect(s.state.overrides.isEmpty)
+    }
+
+    @Test func waivingNeedsAReason() throws {
+        var s = try inTest()
+        #expect(throws: HotfixError.self) { try s.perform(.check(Check(item: .typeHints, status: .waived, reason: "  ")), at: t0) }
+    }
+
+    @Test func anOverrideIsJournaledAsADeviation() throws {
+        var s = try inTest()
+        try s.perform(.advance(override: "deploying through CI/CD"), at: t0 + 400)
+        #expect(s.state.phase == .deploy)
+        #expect(s.state.overrides.count == 1)
+        #expect(s.state.overrides[0].override.rule == .checklist)
+        #expect(s.state.overrides[0].override.reason == "deploying through CI/CD")
+    }
+
+    @Test func leavingDeployNeedsAMonitoringVerdict() throws {
+        var s = try inTest()
+        s.passAll(at: t0 + 400)
+        try s.perform(.advance(override: nil), at: t0 + 410)
+        do { try s.perform(.advance(override: nil), at: t0 + 420); Issue.record("allowed without monitoring") } catch {
+            #expect(error.message.contains("monitoring"))
+        }
+        s.record(.verdict(VerdictRecord(outcome: "PASS", reasons: ["errors down 95%"], windowSeconds: 300)), at: t0 + 800)
+        try s.perform(.advance(override: nil), at: t0 + 810)
+        #expect(s.state.phase == .backport)
+    }
+
+    @Test func closeNeedsEveryBackportHandledAndTheTag() throws {
+        var s = try inTest()
+        s.passAll(at: t0 + 400)
+        try s.perform(.advance(override: nil), at: t0 + 410)
+        s.record(.verdict(VerdictRecord(outcome: "PASS", reasons: [], windowSeconds: 300)), at: t0 + 800)
+        try s.perform(.advance(override: nil), at: t0 + 810)
+        do { try s.perform(.advance(override: nil), at: t0 + 820) } catch { #expect(error.message.contains("nothing has been backported")) }
+        s.record(.git(GitRecord(step: "backport", target: "develop", outcome: "merged", sha: "abc")), at: t0 + 830)
+        s.record(.git(GitRecord(step: "backport", target: "feature/a", outcome: "conflict", files: ["app.py"])), at: t0 + 831)
+        do { try s.perform(.advance(override: nil), at: t0 + 840) } catch { #expect(error.message.contains("feature/a (conflict)")) }
+        s.record(.git(GitRecord(step: "backport", target: "feature/a", outcome: "merged", sha: "def")), at: t0 + 850)
+        try s.perform(.advance(override: nil), at: t0 + 860)
+        #expect(s.state.phase == .close)
+        do { try s.perform(.advance(override: nil), at: t0 + 870) } catch { #expect(error.message.contains("hotfix-001-api-500")) }
+        s.record(.git(GitRecord(step: "tag", target: "hotfix-001-api-500", outcome: "done", sha: "123")), at: t0 + 880)
+        try s.perform(.advance(override: nil), at: t0 + 890)
+        #expect(s.state.isClosed)
+        #expect(throws: HotfixError.self) { try s.perform(.assess(Assessment(broken: "x")), at: t0 + 900) }
+        try s.perform(.note("late note"), at: t0 + 910)
+    }
+
+    @Test func assessKeepsEarlierAnswers() throws {
+        var s = Scripted()
+        try s.perform(.assess(Assessment(broken: "500 on /users")), at: t0 + 10)
+        try s.perform(.assess(Assessment(impact: "all users")), at: t0 + 20)
+        #expect(s.state.assessment == Assessment(broken: "500 on /users", impact: "all users"))
+        #expect(throws: HotfixError.self) { try s.perform(.assess(Assessment()), at: t0) }
+    }
+}

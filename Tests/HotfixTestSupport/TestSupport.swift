@@ -1,0 +1,147 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A temporary folder removed when the value is released... or left for inspection with HOTFIX_KEEP_TMP=1.
+public final class TempDir: @unchecked Sendable {
+    public let path: String
+
+    public init(_ label: String = "hotfix") {
+        let base = FileManager.default.temporaryDirectory.path + "/\(label)-\(UUID().uuidString.prefix(8))"
+        try! FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
+        // Resolve symlinks so paths compare equal to what git prints.
+        path = URL(fileURLWithPath: base).resolvingSymlinksInPath().path
+    }
+
+    deinit {
+        if ProcessInfo.processInfo.environment["HOTFIX_KEEP_TMP"] != "1" {
+            try? FileManager.default.removeItem(atPath: path)
+        }
+    }
+
+    public func file(_ relative: String) -> String { path + "/" + relative }
+
+    public func write(_ relative: String, _ text: String) {
+        let full = file(relative)
+        try? FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try! text.write(toFile: full, atomically: true, encoding: .utf8)
+    }
+
+    public func read(_ relative: String) -> String? { try? String(contentsOfFile: file(relative), encoding: .utf8) }
+}
+
+/// The result of a finished child process.
+public struct Run: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+}
+
+/// Runs a program synchronously (tests only), with extra environment variables.
+@discardableResult
+public func run(_ argv: [String], in directory: String, env: [String: String] = [:], stdin: String? = nil) -> Run {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: argv[0].contains("/") ? argv[0] : "/usr/bin/env")
+    process.arguments = argv[0].contains("/") ? Array(argv.dropFirst()) : argv
+    process.currentDirectoryURL = URL(fileURLWithPath: directory)
+    var environment = ProcessInfo.processInfo.environment
+    for (k, v) in env { environment[k] = v }
+    process.environment = environment
+    let out = Pipe(), err = Pipe(), input = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = input
+    try! process.run()
+    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+    try? input.fileHandleForWriting.close()
+    // Read both pipes concurrently so a chatty child never blocks on a full pipe.
+    nonisolated(unsafe) var errData = Data()
+    let group = DispatchGroup()
+    DispatchQueue.global().async(group: group) { errData = err.fileHandleForReading.readDataToEndOfFile() }
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    process.waitUntilExit()
+    return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+               stderr: String(decoding: errData, as: UTF8.self))
+}
+
+/// A git repository with a bare "origin" remote, main pushed, in a temp folder.
+public final class GitSandbox: @unchecked Sendable {
+    public let dir: TempDir
+    public var work: String { dir.path + "/work" }
+    public var origin: String { dir.path + "/origin.git" }
+
+    public static let env: [String: String] = [
+        "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.invalid",
+        "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.invalid",
+        "GIT_CONFIG_NOSYSTEM": "1", "GIT_EDITOR": "true",
+    ]
+
+    /// `files` are committed on main as the first commit.
+    public init(files: [String: String] = ["README.md": "app\n"], remote: Bool = true) {
+        dir = TempDir("hotfix-git")
+        try! FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        git("init", "-q", "-b", "main")
+        for (name, text) in files { write(name, text) }
+        git("add", "-A")
+        git("commit", "-q", "-m", "initial")
+        if remote {
+            _ = GitSandbox.runGit(["init", "-q", "--bare", "-b", "main", origin], in: dir.path)
+            git("remote", "add", "origin", origin)
+            git("push", "-q", "-u", "origin", "main")
+        }
+    }
+
+    public func write(_ relative: String, _ text: String) { dir.write("work/" + relative, text) }
+
+    @discardableResult
+    public func git(_ args: String...) -> String {
+        let r = GitSandbox.runGit(args, in: work)
+        precondition(r.status == 0, "git \(args.joined(separator: " ")) failed: \(r.stderr)")
+        return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Runs git and returns the result whatever the exit status.
+    public func tryGit(_ args: String...) -> Run { GitSandbox.runGit(args, in: work) }
+
+    public static func runGit(_ args: [String], in directory: String) -> Run {
+        run(["git"] + args, in: directory, env: env)
+    }
+
+    public func commit(_ files: [String: String], message: String) {
+        for (name, text) in files { write(name, text) }
+        git("add", "-A")
+        git("commit", "-q", "-m", message)
+    }
+}
+
+/// The `hotfix` binary that `swift test` built next to the test bundle.
+public enum HotfixBinary {
+    public static var path: String {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("hotfix").path,
+            packageRoot + "/.build/debug/hotfix",
+        ]
+        for c in candidates where FileManager.default.isExecutableFile(atPath: c) { return c }
+        return candidates.last!
+    }
+
+    public static var packageRoot: String {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.path
+    }
+
+    /// Runs `hotfix args…` in `directory` with a private HOME (no user config leaks in).
+    @discardableResult
+    public static func run(_ args: [String], in directory: String, env: [String: String] = [:], stdin: String? = nil) -> Run {
+        var environment = GitSandbox.env
+        environment["HOME"] = directory + "/.home-for-tests"
+        environment["XDG_CONFIG_HOME"] = ""
+        environment["HOTFIX_INCIDENT"] = ""
+        environment["NO_COLOR"] = "1"
+        for (k, v) in env { environment[k] = v }
+        return HotfixTestSupport.run([path] + args, in: directory, env: environment, stdin: stdin)
+    }
+}
