@@ -105,3 +105,17 @@ public struct LogAnalyzer: Sendable {
         return result
     }
 }
+
+extension LogAnalyzer {
+    /// True when a line surely starts an entry (not a stack trace line), so input split before
+    /// it can be analysed in parallel parts.
+    public static func startsEntry(_ line: UnsafeRawBufferPointer) -> Bool {
+        var scanner = LineScanner()
+        var f = LineFields()
+        scanner.scan(line, line.count, into: &f)
+        var state = TraceState()
+        state.open = true
+        state.openLevel = .fatal
+        return state.classify(line, f.bodyStart, f.end, level: f.level) == .start && f.end > f.bodyStart
+    }
+}
