@@ -46,6 +46,8 @@ public struct LogAnalyzer: Sendable {
     private var grouper = RecordGrouper(keepAll: false)
     private var podCounters: [LogCounters] = [LogCounters()]
     private var summary: LogSummary
+    private var firstTime = Double.infinity
+    private var lastTime = -Double.infinity
 
     public init(bucketSeconds: Double = 30, maxBuckets: Int = 2880, maxPods: Int = 512, templates: TemplateMiner = TemplateMiner()) {
         podTable = PodTable(capacity: maxPods)
@@ -67,26 +69,26 @@ public struct LogAnalyzer: Sendable {
         return start
     }
 
-    /// Processes one line (without its line break).
+    /// Processes one line (without its line break); `fallbackTime` stands in for a line without
+    /// a timestamp (a live stream's arrival time).
     @inline(__always)
-    public mutating func line(_ p: UnsafeRawBufferPointer) {
+    public mutating func line(_ p: UnsafeRawBufferPointer, fallbackTime: Double? = nil) {
         summary.lines += 1
         scanner.scan(p, p.count, into: &fields)
+        if let fallbackTime, fields.time.isNaN { fields.time = fallbackTime }
         let pod = fields.hasPod ? podTable.index(p, fields.podStart, fields.podEnd) : PodTable.noPod
         let (role, finished) = grouper.feed(p, &fields, pod: pod)
         if let finished { mine(finished) }
         guard role == .start || role == .traceStart else { return }
         let f = fields
-        summary.total.add(level: f.level, status: f.status, latencyMicros: f.latencyMicros)
         if pod >= podCounters.count { podCounters.append(contentsOf: repeatElement(LogCounters(), count: pod + 1 - podCounters.count)) }
         podCounters[pod].add(level: f.level, status: f.status, latencyMicros: f.latencyMicros)
         if f.time.isNaN {
             summary.untimed += 1
         } else {
             summary.series.add(time: f.time, level: f.level, status: f.status, latencyMicros: f.latencyMicros)
-            if summary.firstTime == nil { summary.firstTime = f.time }
-            if f.time < summary.firstTime! { summary.firstTime = f.time }
-            if f.time > summary.lastTime ?? -.infinity { summary.lastTime = f.time }
+            if f.time < firstTime { firstTime = f.time }
+            if f.time > lastTime { lastTime = f.time }
         }
     }
 
@@ -96,12 +98,28 @@ public struct LogAnalyzer: Sendable {
 
     /// Finishes open entries and returns the summary.
     public mutating func finish() -> LogSummary {
-        for record in grouper.flush() { mine(record) }
+        flushOpen()
+        return snapshot()
+    }
+
+    /// Mines the templates of entries still open.
+    @discardableResult
+    mutating func flushOpen() -> Int {
+        let records = grouper.flush()
+        for record in records { mine(record) }
+        return records.count
+    }
+
+    /// The summary so far (entries still open are counted, their templates not yet mined).
+    public func snapshot() -> LogSummary {
         var result = summary
+        // The totals are the pods' sum, so the hot path counts each entry once less.
         for (index, counters) in podCounters.enumerated() where counters.entries > 0 {
             let name = index == PodTable.noPod ? "" : podTable.names[index]
             result.pods[name, default: LogCounters()].merge(counters)
+            result.total.merge(counters)
         }
+        if firstTime <= lastTime { result.firstTime = firstTime; result.lastTime = lastTime }
         return result
     }
 }
@@ -116,6 +134,7 @@ extension LogAnalyzer {
         var state = TraceState()
         state.open = true
         state.openLevel = .fatal
-        return state.classify(line, f.bodyStart, f.end, level: f.level) == .start && f.end > f.bodyStart
+        // A level or a status as well: a Python exception line also looks like a start.
+        return state.classify(line, f.bodyStart, f.end, level: f.level) == .start && (f.level != .unknown || f.status > 0)
     }
 }

@@ -27,7 +27,7 @@ public struct CountsReport: Codable, Sendable, Equatable {
     public init(_ c: LogCounters) {
         entries = c.entries; requests = c.requests; errors = c.errors; warnings = c.warnings; errorRate = c.errorRate
         var levels: [String: Int] = [:]
-        for level in LogLevel.allCases where c.levels[Int(level.rawValue)] > 0 { levels[level.name] = c.levels[Int(level.rawValue)] }
+        for level in LogLevel.allCases where c.levels[level] > 0 { levels[level.name] = c.levels[level] }
         self.levels = levels
         latencyMs = LatencyReport(c.latency)
     }

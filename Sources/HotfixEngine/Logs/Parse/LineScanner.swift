@@ -40,17 +40,16 @@ struct LineScanner {
         var i = 0
         // [pod/NAME/CONTAINER]
         if n > 6 && p[0] == 0x5B && p[1] == 0x70 && p[2] == 0x6F && p[3] == 0x64 && p[4] == 0x2F {
-            var j = 5
-            while j < n && p[j] != 0x2F && p[j] != 0x5D && p[j] != 0x20 { j += 1 }
-            if j < n && p[j] == 0x2F {
-                var k = j + 1
-                while k < n && p[k] != 0x5D && p[k] != 0x20 { k += 1 }
-                if k < n && p[k] == 0x5D {
-                    f.podStart = 5; f.podEnd = j
-                    f.containerStart = j + 1; f.containerEnd = k
-                    i = k + 1
-                    if i < n && p[i] == 0x20 { i += 1 }
-                }
+            // Pod and container names hold neither '/' nor ']'.
+            let k = Words.find(0x5D, p, 5, n)
+            var j = k
+            while j > 5 && p[j - 1] != 0x2F { j -= 1 }
+            j -= 1
+            if k < n && j > 5 {
+                f.podStart = 5; f.podEnd = j
+                f.containerStart = j + 1; f.containerEnd = k
+                i = k + 1
+                if i < n && p[i] == 0x20 { i += 1 }
             }
         }
         // kubectl --timestamps
@@ -91,7 +90,7 @@ struct LineScanner {
             if i >= n { break }
             let s = i
             let c = p[s]
-            while i < n && p[i] != 0x20 { i += 1 }
+            i = Words.find(0x20, p, i, n)
             let e = i
             if c &- 0x30 <= 9 {
                 if e - s == 3 {
@@ -120,9 +119,10 @@ struct LineScanner {
                     if f.level == .unknown, let level = Words.level(p, s, e, anyCase: token < 3) {
                         f.level = level
                         if token < 3 && !logfmtMessage {
-                            // The message is what follows the level word (and its ':' run).
-                            var m = e
-                            while m < n && p[m] == 0x20 { m += 1 }
+                            // The message follows the level word and its closing ']' or ':'.
+                            var m = c == 0x5B ? s + 1 : s
+                            while m < e && (p[m] | 0x20) &- 0x61 < 26 { m += 1 }
+                            while m < n && (p[m] == 0x5D || p[m] == 0x3A || p[m] == 0x20) { m += 1 }
                             f.messageStart = m
                         }
                     }

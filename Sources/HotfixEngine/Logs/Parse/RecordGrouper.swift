@@ -104,20 +104,23 @@ struct RecordGrouper {
             traces.append(contentsOf: repeatElement(TraceState(), count: pod + 1 - traces.count))
             pending.append(contentsOf: repeatElement(nil, count: pod + 1 - pending.count))
         }
+        let wasKept = traces[pod].kept
         let role = traces[pod].classify(p, f.bodyStart, f.end, level: f.level)
         var finished: LogRecord?
         switch role {
         case .start, .traceStart:
             if role == .traceStart && f.level < traces[pod].openLevel { f.level = traces[pod].openLevel }
-            if pending[pod] != nil { finished = close(pod) }
-            if keepAll || f.isError {
+            if wasKept { finished = close(pod) }
+            let keep = keepAll || f.isError
+            traces[pod].kept = keep
+            if keep {
                 let kept = min(f.end, Self.keptBytes)
                 pending[pod] = Pending(bytes: Array(UnsafeRawBufferPointer(rebasing: p[0..<kept])), level: f.level)
             }
         case .continuation:
-            pending[pod]?.traceLines += 1
+            if wasKept { pending[pod]?.traceLines += 1 }
         case .exception(let latest):
-            if pending[pod] != nil {
+            if wasKept && pending[pod] != nil {
                 pending[pod]!.traceLines += 1
                 if latest || pending[pod]!.exception == nil {
                     pending[pod]!.exception = RecordText.trimmed(RecordText.text(p, f.bodyStart, f.end))
@@ -133,6 +136,7 @@ struct RecordGrouper {
     mutating func close(_ pod: Int) -> LogRecord? {
         guard pod < pending.count, let entry = pending[pod] else { return nil }
         pending[pod] = nil
+        traces[pod].kept = false
         return entry.bytes.withUnsafeBytes { p in
             var f = LineFields()
             scanner.scan(p, p.count, into: &f)

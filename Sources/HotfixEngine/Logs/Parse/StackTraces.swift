@@ -19,6 +19,8 @@ struct TraceState {
     var mode = Mode.none
     var open = false
     var openLevel = LogLevel.unknown
+    /// The open entry's first line is kept by the grouper (an error, or everything).
+    var kept = false
 
     /// Classifies the body `p[s..<n]` of a line and updates the state.
     @inline(__always)

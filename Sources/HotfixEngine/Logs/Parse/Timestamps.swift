@@ -30,14 +30,14 @@ struct TimestampCache {
         var i = s + 19
         var t = base + Double(sec)
         if i < n && (p[i] == 0x2E || p[i] == 0x2C) {
+            // Microseconds are plenty; kubectl writes nine digits, read six and skip the rest.
             i += 1
             var frac = 0
             var scale = 1
-            while i < n, p[i] >= 0x30 && p[i] <= 0x39 {
-                if scale < 1_000_000 { frac = frac * 10 + Int(p[i] - 0x30); scale *= 10 }
-                i += 1
-            }
-            t += Double(frac) / Double(scale)
+            let stop = min(n, i + 6)
+            while i < stop, p[i] &- 0x30 <= 9 { frac = frac &* 10 &+ Int(p[i] &- 0x30); scale &*= 10; i += 1 }
+            while i < n, p[i] &- 0x30 <= 9 { i += 1 }
+            t += Double(frac) * Self.reciprocal(scale)
         }
         if i < n {
             let z = p[i]
@@ -54,6 +54,19 @@ struct TimestampCache {
             }
         }
         return (t, i)
+    }
+
+    @inline(__always)
+    static func reciprocal(_ scale: Int) -> Double {
+        switch scale {
+        case 10: 1e-1
+        case 100: 1e-2
+        case 1000: 1e-3
+        case 10000: 1e-4
+        case 100_000: 1e-5
+        case 1_000_000: 1e-6
+        default: 1 / Double(scale)
+        }
     }
 
     @inline(__always)

@@ -1,15 +1,37 @@
 /// Recognising level words, HTTP methods, field names and durations in raw bytes.
 enum Words {
-    /// Up to 8 bytes packed little-endian; `fold` uppercases ASCII letters (safe: only letters
-    /// map onto letters under `& 0xDF`).
+    /// The index of the first `byte` in `p[i..<n]`, or `n`; eight bytes at a time.
+    @inline(__always)
+    static func find(_ byte: UInt8, _ p: UnsafeRawBufferPointer, _ start: Int, _ n: Int) -> Int {
+        var i = start
+        let pattern = UInt64(byte) &* 0x0101_0101_0101_0101
+        while i + 8 <= n {
+            let v = p.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ pattern
+            let zero = (v &- 0x0101_0101_0101_0101) & ~v & 0x8080_8080_8080_8080
+            if zero != 0 { return i + zero.trailingZeroBitCount / 8 }
+            i += 8
+        }
+        while i < n && p[i] != byte { i += 1 }
+        return i
+    }
+
+    /// Up to 8 bytes packed little-endian; `fold` clears bit 5 of every byte, which uppercases
+    /// letters and maps no other byte onto a letter, so it is safe for comparing with words.
     @inline(__always)
     static func pack(_ p: UnsafeRawBufferPointer, _ s: Int, _ e: Int, fold: Bool) -> UInt64 {
+        let len = e - s
+        if len <= 8 && s + 8 <= p.count {
+            // One load, bytes past the word masked off.
+            var v = p.loadUnaligned(fromByteOffset: s, as: UInt64.self)
+            if len < 8 { v &= (1 << UInt64(len * 8)) - 1 }
+            return fold ? v & 0xDFDF_DFDF_DFDF_DFDF : v
+        }
         var v: UInt64 = 0
         var shift: UInt64 = 0
         var i = s
         while i < e {
             var b = p[i]
-            if fold && b >= 0x61 && b <= 0x7A { b &= 0xDF }
+            if fold { b &= 0xDF }
             v |= UInt64(b) << shift
             shift += 8
             i += 1
@@ -24,7 +46,9 @@ enum Words {
         if s < e && p[s] == 0x5B { s += 1 }  // [
         // Cut at ':' or ']' ("ERROR:root:msg", "[WARN]").
         var j = s
-        while j < e && p[j] != 0x3A && p[j] != 0x5D { j += 1 }
+        let limit = min(e, s + 9)
+        while j < limit && p[j] != 0x3A && p[j] != 0x5D { j += 1 }
+        if j == limit && limit < e { return nil }
         e = j
         let len = e - s
         guard len >= 3 && len <= 8 else { return nil }
@@ -53,10 +77,16 @@ enum Words {
     }
 
     /// GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS (optionally after a quote).
+    @inline(__always)
     static func isMethod(_ p: UnsafeRawBufferPointer, _ s0: Int, _ e: Int) -> Bool {
         var s = s0
         if s < e && p[s] == 0x22 { s += 1 }
         let len = e - s
+        guard len >= 3 && len <= 7 else { return false }
+        switch p[s] {
+        case 0x47, 0x50, 0x44, 0x48, 0x4F: break  // G P D H O
+        default: return false
+        }
         guard len >= 3 && len <= 7 else { return false }
         switch pack(p, s, e, fold: false) {
         case 0x544547, 0x54534f50, 0x545550, 0x4554454c4544, 0x4843544150, 0x44414548, 0x534e4f4954504f: return true
@@ -151,9 +181,11 @@ enum Words {
     static func durationMicros(_ p: UnsafeRawBufferPointer, _ s: Int, _ e: Int, unit: Unit) -> Int {
         var i = s
         var whole = 0
-        var digits = 0
-        while i < e, p[i] >= 0x30 && p[i] <= 0x39 { whole = whole &* 10 &+ Int(p[i] - 0x30); i += 1; digits += 1 }
+        while i < e, p[i] &- 0x30 <= 9 { whole = whole &* 10 &+ Int(p[i] &- 0x30); i += 1 }
+        let digits = i - s
         guard digits > 0 && digits < 16 else { return -1 }
+        // The usual case, whole milliseconds ("12ms"), needs no floating point.
+        if e - i == 2 && p[i] == 0x6D && p[i + 1] == 0x73 { return whole &* 1000 }
         var frac = 0.0
         var fractional = false
         if i < e && p[i] == 0x2E {

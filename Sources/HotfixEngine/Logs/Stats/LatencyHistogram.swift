@@ -31,11 +31,17 @@ public struct LatencyHistogram: Sendable, Equatable {
     @inline(__always)
     public mutating func add(micros: Int) {
         let b = Self.bin(micros)
-        if b >= bins.count { bins.append(contentsOf: repeatElement(0, count: b + 1 - bins.count)) }
+        if b >= bins.count { grow(to: b) }
         bins[b] &+= 1
         count += 1
         sumMicros += Double(micros)
         if micros > maxMicros { maxMicros = micros }
+    }
+
+    /// Bins are added in steps of an octave, so a histogram only holds the range it has seen.
+    private mutating func grow(to b: Int) {
+        let size = min(Self.maxBin + 1, (b / 16 + 1) * 16)
+        bins.append(contentsOf: repeatElement(0, count: size - bins.count))
     }
 
     public mutating func merge(_ other: LatencyHistogram) {

@@ -8,8 +8,8 @@ public struct LogCounters: Sendable, Equatable {
     /// Level error/fatal or status 5xx.
     public var errors = 0
     public var warnings = 0
-    /// Entries per level, indexed by `LogLevel.rawValue`.
-    public var levels = [Int](repeating: 0, count: LogLevel.allCases.count)
+    /// Entries per level.
+    public var levels = LevelCounts()
     public var latency = LatencyHistogram()
 
     public init() {}
@@ -17,7 +17,7 @@ public struct LogCounters: Sendable, Equatable {
     @inline(__always)
     mutating func add(level: LogLevel, status: Int, latencyMicros: Int) {
         entries += 1
-        levels[Int(level.rawValue)] += 1
+        levels[level] += 1
         if status > 0 { requests += 1 }
         if LogRecord.isError(level: level, status: status) { errors += 1 }
         else if level == .warn { warnings += 1 }
@@ -29,12 +29,44 @@ public struct LogCounters: Sendable, Equatable {
         requests += other.requests
         errors += other.errors
         warnings += other.warnings
-        for i in levels.indices { levels[i] += other.levels[i] }
+        for level in LogLevel.allCases { levels[level] += other.levels[level] }
         latency.merge(other.latency)
     }
 
     /// Errors per entry, 0 without entries.
     public var errorRate: Double { entries > 0 ? Double(errors) / Double(entries) : 0 }
+}
+
+/// Entries per level, without an array to keep the hot path free of allocation.
+public struct LevelCounts: Sendable, Equatable {
+    private var unknown = 0, trace = 0, debug = 0, info = 0, warn = 0, error = 0, fatal = 0
+
+    public init() {}
+
+    public subscript(level: LogLevel) -> Int {
+        get {
+            switch level {
+            case .unknown: unknown
+            case .trace: trace
+            case .debug: debug
+            case .info: info
+            case .warn: warn
+            case .error: error
+            case .fatal: fatal
+            }
+        }
+        set {
+            switch level {
+            case .unknown: unknown = newValue
+            case .trace: trace = newValue
+            case .debug: debug = newValue
+            case .info: info = newValue
+            case .warn: warn = newValue
+            case .error: error = newValue
+            case .fatal: fatal = newValue
+            }
+        }
+    }
 }
 
 /// Counters for one time bucket.
@@ -64,11 +96,20 @@ public struct BucketSeries: Sendable, Equatable {
 
     public var count: Int { keys.count }
 
+    /// The current bucket's time range, to skip the division on most lines.
+    private var cursorFrom = Double.infinity, cursorTo = -Double.infinity
+
     @inline(__always)
     mutating func add(time: Double, level: LogLevel, status: Int, latencyMicros: Int) {
+        if time >= cursorFrom && time < cursorTo {
+            values[cursor].add(level: level, status: status, latencyMicros: latencyMicros)
+            return
+        }
         let key = Int((time / bucketSeconds).rounded(.down))
+        cursorFrom = Double(key) * bucketSeconds
+        cursorTo = cursorFrom + bucketSeconds
         if cursor < 0 || keys[cursor] != key {
-            guard let i = slot(key) else { return }
+            guard let i = slot(key) else { cursorFrom = .infinity; cursorTo = -.infinity; return }
             cursor = i
         }
         values[cursor].add(level: level, status: status, latencyMicros: latencyMicros)
@@ -99,6 +140,7 @@ public struct BucketSeries: Sendable, Equatable {
             if let i = slot(key) { values[i].merge(value) }
         }
         cursor = -1
+        cursorFrom = .infinity; cursorTo = -.infinity
     }
 
     /// Counters of the buckets whose start lies in `from..<to`.

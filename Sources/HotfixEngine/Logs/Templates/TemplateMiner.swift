@@ -108,12 +108,13 @@ public struct TemplateMiner: Sendable {
         if clusters[id].pods.count < Self.maxPodsPerCluster && !clusters[id].pods.contains(pod) { clusters[id].pods.append(pod) }
     }
 
-    /// Token-count node, then up to `depth - 2` leading tokens.
-    private var prefixDepth: Int { depth - 2 }
+    /// Below the token-count node, `depth - 3` leading tokens route (Drain3: depth 4 routes on
+    /// the first token), never all of them.
+    private func prefixCount(_ tokens: [String]) -> Int { min(depth - 3, max(0, tokens.count - 1)) }
 
     private func leaf(for tokens: [String]) -> Int? {
         guard var node = nodes[0].children[String(tokens.count)] else { return nil }
-        for token in tokens.prefix(prefixDepth) {
+        for token in tokens.prefix(prefixCount(tokens)) {
             guard let next = nodes[node].children[token] ?? nodes[node].children["<*>"] else { return nil }
             node = next
         }
@@ -126,7 +127,7 @@ public struct TemplateMiner: Sendable {
         if let existing = nodes[0].children[lengthKey] { node = existing } else {
             node = newNode(); nodes[0].children[lengthKey] = node
         }
-        for token in tokens.prefix(prefixDepth) {
+        for token in tokens.prefix(prefixCount(tokens)) {
             if let next = nodes[node].children[token] { node = next; continue }
             let wild = token.contains(where: \.isNumber) || token.hasPrefix("<")
             let key: String
