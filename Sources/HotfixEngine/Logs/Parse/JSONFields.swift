@@ -14,19 +14,22 @@ enum JSONFields {
 
     /// A string starting at the quote at `i`; leaves `i` past the closing quote and returns the
     /// content's range and whether it holds escapes.
+    @inline(__always)
     private static func string(_ p: UnsafeRawBufferPointer, _ i: inout Int, _ n: Int) -> (Int, Int, Bool) {
-        i += 1
-        let s = i
-        var escaped = false
-        while i < n {
-            let b = p[i]
-            if b == 0x22 { break }
-            if b == 0x5C { escaped = true; i += 2; continue }
-            i += 1
+        let s = i + 1
+        var from = s
+        while true {
+            // Jump to the next quote; it closes the string unless an odd run of '\' precedes it.
+            let q = Words.find(0x22, p, from, n)
+            if q >= n { i = n; return (s, n, Words.find(0x5C, p, s, n) < n) }
+            var b = q
+            while b > s && p[b - 1] == 0x5C { b -= 1 }
+            if (q - b) & 1 == 0 {
+                i = q + 1
+                return (s, q, Words.find(0x5C, p, s, q) < q)
+            }
+            from = q + 1
         }
-        let e = min(i, n)
-        i = min(i + 1, n)
-        return (s, e, escaped)
     }
 
     /// Skips any value (nested objects and arrays included).
