@@ -63,7 +63,8 @@ public struct LogAnalyzer: Sendable {
         while start < n {
             guard let nl = memchr(base + start, 0x0A, n - start) else { break }
             let end = base.distance(to: UnsafeRawPointer(nl))
-            line(UnsafeRawBufferPointer(start: base + start, count: end - start))
+            // The scanner gets the rest of the chunk so it can read whole words near the line's end.
+            line(UnsafeRawBufferPointer(start: base + start, count: n - start), length: end - start, fallbackTime: nil)
             start = end + 1
         }
         return start
@@ -71,10 +72,15 @@ public struct LogAnalyzer: Sendable {
 
     /// Processes one line (without its line break); `fallbackTime` stands in for a line without
     /// a timestamp (a live stream's arrival time).
-    @inline(__always)
     public mutating func line(_ p: UnsafeRawBufferPointer, fallbackTime: Double? = nil) {
+        line(p, length: p.count, fallbackTime: fallbackTime)
+    }
+
+    /// The line is `p[0..<length]`; bytes after it may be read, never used.
+    @inline(__always)
+    mutating func line(_ p: UnsafeRawBufferPointer, length: Int, fallbackTime: Double?) {
         summary.lines += 1
-        scanner.scan(p, p.count, into: &fields)
+        scanner.scan(p, length, into: &fields)
         if let fallbackTime, fields.time.isNaN { fields.time = fallbackTime }
         let pod = fields.hasPod ? podTable.index(p, fields.podStart, fields.podEnd) : PodTable.noPod
         let (role, finished) = grouper.feed(p, &fields, pod: pod)

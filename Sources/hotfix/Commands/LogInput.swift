@@ -31,12 +31,23 @@ enum LogInput {
         let split = splitPoint(fd: fd, size: size)
         let parts = Results()
         let ranges = [(0, split), (split, size)]
-        DispatchQueue.concurrentPerform(iterations: 2) { i in
-            do throws(HotfixError) {
-                let s = try sequential(fd: fd, from: ranges[i].0, to: ranges[i].1, name: path, bucketSeconds: bucketSeconds)
-                parts.set(i, s)
-            } catch {
-                parts.fail(error)
+        // Map the file rather than copy it; pages are released behind the reader.
+        let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0)
+        if let mapped, mapped != MAP_FAILED {
+            defer { munmap(mapped, size) }
+            _ = madvise(mapped, size, MADV_SEQUENTIAL)
+            let file = Mapped(bytes: UnsafeRawBufferPointer(start: mapped, count: size))
+            DispatchQueue.concurrentPerform(iterations: 2) { i in
+                parts.set(i, mappedRange(file.bytes, from: ranges[i].0, to: ranges[i].1, bucketSeconds: bucketSeconds))
+            }
+        } else {
+            DispatchQueue.concurrentPerform(iterations: 2) { i in
+                do throws(HotfixError) {
+                    let s = try sequential(fd: fd, from: ranges[i].0, to: ranges[i].1, name: path, bucketSeconds: bucketSeconds)
+                    parts.set(i, s)
+                } catch {
+                    parts.fail(error)
+                }
             }
         }
         if let failure = parts.failure { throw failure }
@@ -44,6 +55,9 @@ enum LogInput {
         summary.merge(parts.get(1)!)
         return summary
     }
+
+    /// The mapped file, read (never written) by both threads until both are done.
+    private struct Mapped: @unchecked Sendable { let bytes: UnsafeRawBufferPointer }
 
     /// Results of the two halves.
     private final class Results: @unchecked Sendable {
@@ -75,6 +89,31 @@ enum LogInput {
             }
             return first >= 0 ? mid + first : size
         }
+    }
+
+    /// Analyses `file[from..<to]` in windows, handing each window's pages back to the kernel
+    /// once read so the resident size stays at about a window whatever the file's size.
+    static func mappedRange(_ file: UnsafeRawBufferPointer, from: Int, to: Int, bucketSeconds: Double) -> LogSummary {
+        var analyzer = LogAnalyzer(bucketSeconds: bucketSeconds)
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        var pos = from
+        var released = from / page * page
+        while pos < to {
+            let end = min(pos + chunkBytes, to)
+            var used = analyzer.consume(UnsafeRawBufferPointer(rebasing: file[pos..<end]))
+            if used == 0 {
+                // No line break in a whole window (or the last line has none): one line.
+                analyzer.line(UnsafeRawBufferPointer(rebasing: file[pos..<end]))
+                used = end - pos
+            }
+            pos += used
+            let upto = pos / page * page
+            if upto > released {
+                _ = madvise(UnsafeMutableRawPointer(mutating: file.baseAddress! + released), upto - released, MADV_DONTNEED)
+                released = upto
+            }
+        }
+        return analyzer.finish()
     }
 
     /// Reads `fd` from `from` to `to` (or the end) in chunks through one analyzer.

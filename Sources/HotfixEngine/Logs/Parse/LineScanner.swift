@@ -101,8 +101,8 @@ struct LineScanner {
             } else if (c | 0x20) &- 0x61 < 26 || c == 0x5B || c == 0x22 {
                 var eq = -1
                 if c != 0x5B && c != 0x22 {
-                    var j = s + 1
-                    while j < e { if p[j] == 0x3D { eq = j; break }; j += 1 }
+                    let j = Words.find(0x3D, p, s + 1, e)
+                    if j < e { eq = j }
                 }
                 if eq > 0 {
                     if token == 0 { f.format = .logfmt }
@@ -115,6 +115,18 @@ struct LineScanner {
                         i = min(j + 1, n)
                     }
                     if keyValue(p, s, eq, vs, ve, quoted, &f) { logfmtMessage = true }
+                } else if (c | 0x20) &- 0x61 < 26 && e - s <= 8, case let v = Words.pack(p, s, e, fold: false),
+                          !Words.has(0x3A, in: v) && !Words.has(0x5D, in: v) {
+                    // A short plain word: one load answers both "level?" and "HTTP method?".
+                    if f.level == .unknown, let level = Words.level(packed: v, anyCase: token < 3) {
+                        f.level = level
+                        if token < 3 && !logfmtMessage {
+                            var m = e
+                            while m < n && p[m] == 0x20 { m += 1 }
+                            f.messageStart = m
+                        }
+                    }
+                    if !sawMethod && f.status == 0 && Words.isMethod(packed: v) { sawMethod = true }
                 } else {
                     if f.level == .unknown, let level = Words.level(p, s, e, anyCase: token < 3) {
                         f.level = level
@@ -126,7 +138,7 @@ struct LineScanner {
                             f.messageStart = m
                         }
                     }
-                    if !sawMethod && f.status == 0 && Words.isMethod(p, s, e) { sawMethod = true }
+                    if !sawMethod && f.status == 0 && e - s <= 8 && Words.isMethod(p, s, e) { sawMethod = true }
                 }
             }
             token += 1

@@ -4,7 +4,10 @@ struct PodTable {
     static let noPod = 0
     let capacity: Int
     private(set) var names: [String] = [""]
-    private var keys: [[UInt8]] = [[]]
+    /// Every name's bytes, one after another (one buffer: no reference counting per lookup).
+    private var arena: [UInt8] = []
+    private var starts: [Int] = [0]
+    private var lengths: [Int] = [0]
     private var slots: [Int32]
     private let mask: Int
 
@@ -34,22 +37,34 @@ struct PodTable {
     mutating func index(_ p: UnsafeRawBufferPointer, _ s: Int, _ e: Int) -> Int {
         guard e > s else { return Self.noPod }
         var slot = Self.hash(p, s, e) & mask
-        while true {
-            let found = Int(slots[slot])
-            if found < 0 { break }
-            if keys[found].count == e - s && keys[found].withUnsafeBytes({ k in
-                memcmpEqual(k.baseAddress!, p.baseAddress! + s, e - s)
-            }) { return found }
-            slot = (slot + 1) & mask
+        let found: Int = slots.withUnsafeBufferPointer { table in
+            lengths.withUnsafeBufferPointer { lengths in
+                starts.withUnsafeBufferPointer { starts in
+                    arena.withUnsafeBytes { names in
+                        while true {
+                            let candidate = Int(table[slot])
+                            if candidate < 0 { return -1 }
+                            if lengths[candidate] == e - s
+                                && memcmpEqual(names.baseAddress! + starts[candidate], p.baseAddress! + s, e - s) {
+                                return candidate
+                            }
+                            slot = (slot + 1) & mask
+                        }
+                    }
+                }
+            }
         }
+        if found >= 0 { return found }
         if names.count > capacity {
-            if names.count == capacity + 1 { names.append(Self.overflowName); keys.append([]) }
+            if names.count == capacity + 1 { names.append(Self.overflowName); starts.append(arena.count); lengths.append(0) }
             return overflow
         }
         let index = names.count
-        let bytes = Array(UnsafeRawBufferPointer(rebasing: p[s..<e]))
+        let bytes = UnsafeRawBufferPointer(rebasing: p[s..<e])
         names.append(String(decoding: bytes, as: UTF8.self))
-        keys.append(bytes)
+        starts.append(arena.count)
+        lengths.append(e - s)
+        arena.append(contentsOf: bytes)
         slots[slot] = Int32(index)
         return index
     }

@@ -1,18 +1,19 @@
 /// Recognising level words, HTTP methods, field names and durations in raw bytes.
 enum Words {
-    /// The index of the first `byte` in `p[i..<n]`, or `n`; eight bytes at a time.
+    /// The index of the first `byte` in `p[i..<n]`, or `n`; eight bytes at a time. Words may
+    /// be read past `n` up to `p.count` (the analyzer passes the rest of its chunk), never past.
     @inline(__always)
     static func find(_ byte: UInt8, _ p: UnsafeRawBufferPointer, _ start: Int, _ n: Int) -> Int {
         var i = start
         let pattern = UInt64(byte) &* 0x0101_0101_0101_0101
-        while i + 8 <= n {
+        while i < n && i + 8 <= p.count {
             let v = p.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ pattern
             let zero = (v &- 0x0101_0101_0101_0101) & ~v & 0x8080_8080_8080_8080
-            if zero != 0 { return i + zero.trailingZeroBitCount / 8 }
+            if zero != 0 { return min(i + zero.trailingZeroBitCount / 8, n) }
             i += 8
         }
         while i < n && p[i] != byte { i += 1 }
-        return i
+        return min(i, n)
     }
 
     /// Up to 8 bytes packed little-endian; `fold` clears bit 5 of every byte, which uppercases
@@ -62,6 +63,39 @@ enum Words {
             return .fatal                                      // FATAL CRIT CRITICAL PANIC EMERG ALERT
         default: return nil
         }
+    }
+
+    /// The level named by a packed word of letters only (see `pack`).
+    @inline(__always)
+    static func level(packed v: UInt64, anyCase: Bool) -> LogLevel? {
+        let folded = v & 0xDFDF_DFDF_DFDF_DFDF
+        guard anyCase || folded == v else { return nil }
+        switch folded {
+        case 0x4f464e49: return .info                          // INFO (most lines: first)
+        case 0x524f525245, 0x525245, 0x455245564553: return .error
+        case 0x4e524157, 0x474e494e524157, 0x4e5257: return .warn
+        case 0x4755424544, 0x474244: return .debug
+        case 0x464e49, 0x454349544f4e: return .info
+        case 0x4543415254: return .trace
+        case 0x4c41544146, 0x54495243, 0x4c41434954495243, 0x43494e4150, 0x4752454d45, 0x5452454c41: return .fatal
+        default: return nil
+        }
+    }
+
+    /// True for a packed GET, POST, PUT, DELETE, PATCH, HEAD or OPTIONS.
+    @inline(__always)
+    static func isMethod(packed v: UInt64) -> Bool {
+        switch v {
+        case 0x544547, 0x54534f50, 0x545550, 0x4554454c4544, 0x4843544150, 0x44414548, 0x534e4f4954504f: true
+        default: false
+        }
+    }
+
+    /// Whether any of the eight bytes of `v` is `byte` (zero bytes never match a non-zero byte).
+    @inline(__always)
+    static func has(_ byte: UInt8, in v: UInt64) -> Bool {
+        let x = v ^ (UInt64(byte) &* 0x0101_0101_0101_0101)
+        return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080 != 0
     }
 
     /// Numeric levels (pino, bunyan).
