@@ -40,7 +40,7 @@ let package = Package(
         ),
         // Temp git repositories with a bare origin, and the real binary, for every test target.
         .target(name: "HotfixTestSupport", dependencies: ["HotfixEngine"], path: "Tests/HotfixTestSupport", swiftSettings: strict),
-        .testTarget(name: "HotfixEngineTests", dependencies: ["HotfixEngine"], swiftSettings: strict),
+        .testTarget(name: "HotfixEngineTests", dependencies: ["HotfixEngine"], exclude: ["Golden"], swiftSettings: strict),
         .testTarget(name: "HotfixRuntimeTests", dependencies: ["HotfixRuntime", "HotfixTestSupport"], swiftSettings: strict),
         .testTarget(name: "HotfixScreenTests", dependencies: ["HotfixScreen"], swiftSettings: strict),
         // Depends on the executable so `swift test` always builds the binary it drives.

@@ -8,25 +8,21 @@ import Glibc
 /// SIGKILL at random moments never loses an acknowledged event, and replay always succeeds.
 @Suite struct CrashTests {
     /// Starts `hotfix _append-stress`, kills it with SIGKILL after `delay`, returns the acked numbers.
-    func killedWriter(_ repo: GitSandbox, tag: String, delay: Double) throws -> Set<Int> {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: HotfixBinary.path)
-        process.arguments = ["_append-stress", "--count", "100000", "--tag", tag]
-        process.currentDirectoryURL = URL(fileURLWithPath: repo.work)
+    func env(_ repo: GitSandbox) -> [String: String] {
         var env = ProcessInfo.processInfo.environment
         env["HOME"] = repo.dir.path
         env["HOTFIX_INCIDENT"] = ""
-        process.environment = env
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        return env
+    }
+
+    /// Starts `hotfix _append-stress`, kills it with SIGKILL after `delay`, returns the acked numbers.
+    func killedWriter(_ repo: GitSandbox, tag: String, delay: Double) throws -> Set<Int> {
+        let child = Child([HotfixBinary.path, "_append-stress", "--count", "100000", "--tag", tag], in: repo.work, env: env(repo))
         usleep(useconds_t(delay * 1_000_000))
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        kill(child.pid, SIGKILL)
+        #expect(child.wait() == 128 + SIGKILL)
         // Only complete "ack N" lines count as acknowledged.
-        return Set(text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().compactMap { line in
+        return Set(child.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast().compactMap { line in
             line.hasPrefix("ack ") ? Int(line.dropFirst(4)) : nil
         })
     }
@@ -58,16 +54,8 @@ import Glibc
     @Test func twoWritersAtOnceInterleaveWithoutLoss() throws {
         let repo = GitSandbox()
         #expect(HotfixBinary.run(["start", "Two writers"], in: repo.work).status == 0)
-        let a = Process(), b = Process()
-        for (p, tag) in [(a, "a"), (b, "b")] {
-            p.executableURL = URL(fileURLWithPath: HotfixBinary.path)
-            p.arguments = ["_append-stress", "--count", "40", "--tag", tag]
-            p.currentDirectoryURL = URL(fileURLWithPath: repo.work)
-            p.standardOutput = FileHandle.nullDevice
-            try p.run()
-        }
-        a.waitUntilExit(); b.waitUntilExit()
-        #expect(a.terminationStatus == 0 && b.terminationStatus == 0)
+        let writers = ["a", "b"].map { Child([HotfixBinary.path, "_append-stress", "--count", "40", "--tag", $0], in: repo.work, env: env(repo)) }
+        #expect(writers.map { $0.wait() } == [0, 0])
         let all = try notes(repo)
         #expect(all.filter { $0.hasPrefix("a ") }.count == 40)
         #expect(all.filter { $0.hasPrefix("b ") }.count == 40)

@@ -19,6 +19,8 @@ import Testing
         .notification(NotificationRecord(channel: "telegram", kind: "deployed", status: "failed", attempt: 2, detail: "HTTP 502")),
         .artifact(Artifact(kind: "report", path: "docs/hotfix/001/report.md")),
         .warning(Warning(source: "fix", message: "2 files changed")),
+        .changes(ChangeSet(base: "a", head: "b", files: [.init(path: "app.py", added: 3, removed: 1, summary: "Fix: null")], commits: ["b Fix: null"])),
+        .notification(NotificationRecord(channel: "github", kind: "close", status: "queued", text: "Fixed in hotfix-1", target: "42")),
     ]
 
     @Test(arguments: bodies)

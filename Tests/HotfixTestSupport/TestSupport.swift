@@ -38,32 +38,54 @@ public struct Run: Sendable {
     public var stderr: String
 }
 
-/// Runs a program synchronously (tests only), with extra environment variables.
+/// A child started with posix_spawn; output goes to files, so no pipe can fill up or be
+/// interrupted, and a killed child still leaves everything it wrote.
+public final class Child: @unchecked Sendable {
+    public let pid: pid_t
+    let scratch: TempDir
+
+    /// Starts `argv` (a bare name is looked up on the child's PATH) in `directory` with exactly `env`.
+    public init(_ argv: [String], in directory: String, env: [String: String], stdin: String? = nil) {
+        scratch = TempDir("child")
+        scratch.write("stdin", stdin ?? "")
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, scratch.file("stdin"), O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, scratch.file("stdout"), O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, scratch.file("stderr"), O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        // env(1) changes directory and finds a bare name on the child's PATH, then execs it.
+        let program = "/usr/bin/env"
+        let cArgs = ([program, "-C", directory] + argv).map { strdup($0) } + [nil]
+        let cEnv = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { cArgs.forEach { free($0) }; cEnv.forEach { free($0) } }
+        var child: pid_t = 0
+        let rc = posix_spawn(&child, program, &actions, nil, cArgs, cEnv)
+        precondition(rc == 0, "cannot start \(program): \(String(cString: strerror(rc)))")
+        pid = child
+    }
+
+    /// Waits for the exit; returns the exit code (128 + signal when killed).
+    @discardableResult
+    public func wait() -> Int32 {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let sig = status & 0x7f
+        return sig == 0 ? (status >> 8) & 0xff : 128 + sig
+    }
+
+    public var stdout: String { scratch.read("stdout") ?? "" }
+    public var stderr: String { scratch.read("stderr") ?? "" }
+}
+
+/// Runs a program to completion (tests only), with extra environment variables.
 @discardableResult
 public func run(_ argv: [String], in directory: String, env: [String: String] = [:], stdin: String? = nil) -> Run {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: argv[0].contains("/") ? argv[0] : "/usr/bin/env")
-    process.arguments = argv[0].contains("/") ? Array(argv.dropFirst()) : argv
-    process.currentDirectoryURL = URL(fileURLWithPath: directory)
     var environment = ProcessInfo.processInfo.environment
     for (k, v) in env { environment[k] = v }
-    process.environment = environment
-    let out = Pipe(), err = Pipe(), input = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = input
-    try! process.run()
-    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-    try? input.fileHandleForWriting.close()
-    // Read both pipes concurrently so a chatty child never blocks on a full pipe.
-    nonisolated(unsafe) var errData = Data()
-    let group = DispatchGroup()
-    DispatchQueue.global().async(group: group) { errData = err.fileHandleForReading.readDataToEndOfFile() }
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    process.waitUntilExit()
-    return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-               stderr: String(decoding: errData, as: UTF8.self))
+    let child = Child(argv, in: directory, env: environment, stdin: stdin)
+    let status = child.wait()
+    return Run(status: status, stdout: child.stdout, stderr: child.stderr)
 }
 
 /// A git repository with a bare "origin" remote, main pushed, in a temp folder.
@@ -136,12 +158,14 @@ public enum HotfixBinary {
     /// Runs `hotfix args…` in `directory` with a private HOME (no user config leaks in).
     @discardableResult
     public static func run(_ args: [String], in directory: String, env: [String: String] = [:], stdin: String? = nil) -> Run {
-        var environment = GitSandbox.env
+        var environment = ProcessInfo.processInfo.environment
+        for key in ["XDG_CONFIG_HOME", "HOTFIX_INCIDENT", "HOTFIX_THEME", "HOTFIX_NOW", "KUBECONFIG"] { environment[key] = nil }
+        for (k, v) in GitSandbox.env { environment[k] = v }
         environment["HOME"] = directory + "/.home-for-tests"
-        environment["XDG_CONFIG_HOME"] = ""
-        environment["HOTFIX_INCIDENT"] = ""
         environment["NO_COLOR"] = "1"
         for (k, v) in env { environment[k] = v }
-        return HotfixTestSupport.run([path] + args, in: directory, env: environment, stdin: stdin)
+        let child = Child([path] + args, in: directory, env: environment, stdin: stdin)
+        let status = child.wait()
+        return Run(status: status, stdout: child.stdout, stderr: child.stderr)
     }
 }

@@ -41,6 +41,7 @@ public enum EventBody: Sendable, Equatable {
     case notification(NotificationRecord)
     case artifact(Artifact)
     case warning(Warning)
+    case changes(ChangeSet)
 
     public var type: String {
         switch self {
@@ -58,6 +59,7 @@ public enum EventBody: Sendable, Equatable {
         case .notification: "notification"
         case .artifact: "artifact"
         case .warning: "warning"
+        case .changes: "changes"
         }
     }
 }
@@ -232,14 +234,23 @@ public struct NotificationRecord: Codable, Sendable, Equatable {
     public var channel: String
     /// `started`, `deployed`, `verdict`, `complete`, `comment`, `close`.
     public var kind: String
-    /// `queued`, `sent`, `failed`.
+    /// `queued`, `sent`, `failed`, `skipped`.
     public var status: String
     public var attempt: Int
     public var detail: String?
+    /// The message as sent (never a secret), so a queued one can be delivered later by `hotfix sync`.
+    public var text: String?
+    /// The issue number or chat the message is for (never a token).
+    public var target: String?
 
-    public init(channel: String, kind: String, status: String, attempt: Int = 1, detail: String? = nil) {
+    public init(channel: String, kind: String, status: String, attempt: Int = 1, detail: String? = nil,
+                text: String? = nil, target: String? = nil) {
         self.channel = channel; self.kind = kind; self.status = status; self.attempt = attempt; self.detail = detail
+        self.text = text; self.target = target
     }
+
+    /// One outbox slot: a later record with the same key supersedes an earlier one.
+    public var key: String { "\(channel)/\(kind)" }
 }
 
 /// A file the tool wrote (report, post-mortem) or a post-mortem marked written.
@@ -257,4 +268,28 @@ public struct Warning: Codable, Sendable, Equatable {
     public var message: String
 
     public init(source: String, message: String) { self.source = source; self.message = message }
+}
+
+/// What the fix changed, read from git once and kept in the record for the report.
+public struct ChangeSet: Codable, Sendable, Equatable {
+    public struct File: Codable, Sendable, Equatable {
+        public var path: String
+        public var added: Int
+        public var removed: Int
+        /// The subjects of the fix commits that touched this file.
+        public var summary: String
+
+        public init(path: String, added: Int, removed: Int, summary: String) {
+            self.path = path; self.added = added; self.removed = removed; self.summary = summary
+        }
+    }
+
+    public var base: String
+    public var head: String
+    public var files: [File]
+    public var commits: [String]
+
+    public init(base: String, head: String, files: [File], commits: [String]) {
+        self.base = base; self.head = head; self.files = files; self.commits = commits
+    }
 }

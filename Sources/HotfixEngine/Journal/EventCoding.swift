@@ -26,6 +26,7 @@ extension Event: Codable {
         case "notification": body = .notification(try p(NotificationRecord.self))
         case "artifact": body = .artifact(try p(Artifact.self))
         case "warning": body = .warning(try p(Warning.self))
+        case "changes": body = .changes(try p(ChangeSet.self))
         default:
             throw DecodingError.dataCorruptedError(forKey: .type, in: c, debugDescription: "unknown event type '\(type)'")
         }
@@ -53,6 +54,7 @@ extension Event: Codable {
         case .notification(let x): try c.encode(x, forKey: .payload)
         case .artifact(let x): try c.encode(x, forKey: .payload)
         case .warning(let x): try c.encode(x, forKey: .payload)
+        case .changes(let x): try c.encode(x, forKey: .payload)
         }
     }
 }

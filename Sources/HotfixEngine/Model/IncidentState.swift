@@ -50,6 +50,8 @@ public struct IncidentState: Sendable, Equatable {
     public var artifacts: [String: String] = [:]
     public var postmortemDoneAt: Date?
     public var warnings: [(at: Date, warning: Warning)] = []
+    /// The latest record of what the fix changed.
+    public var changes: ChangeSet?
     public var lastSeq = 0
     public var lastEventAt: Date
 
@@ -68,6 +70,17 @@ public struct IncidentState: Sendable, Equatable {
     }
 
     public var isClosed: Bool { phase == nil }
+
+    /// Notifications whose latest record is not `sent` or `skipped`: what `hotfix sync` retries.
+    public var outbox: [NotificationRecord] {
+        var latest: [String: NotificationRecord] = [:]
+        var order: [String] = []
+        for (_, n) in notifications {
+            if latest[n.key] == nil { order.append(n.key) }
+            latest[n.key] = n
+        }
+        return order.compactMap { latest[$0] }.filter { $0.status == "queued" || $0.status == "failed" }
+    }
 
     /// The latest verdict of a monitoring window, if any.
     public var verdict: VerdictRecord? { verdicts.last?.record }
@@ -136,6 +149,8 @@ extension IncidentState {
             if a.kind == "postmortem-done", postmortemDoneAt == nil { postmortemDoneAt = at }
         case .warning(let w):
             warnings.append((at, w))
+        case .changes(let c):
+            changes = c
         }
     }
 

@@ -53,6 +53,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
     /// What refuses `hotfix next` right now (empty when the next step is allowed).
     public var blockers: [Blocker]
     public var overrides: Int
+    /// Notifications and GitHub actions waiting for `hotfix sync`.
+    public var queued: Int
     public var lastSeq: Int
 
     public init(_ state: IncidentState, now: Date) {
@@ -88,6 +90,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
         }
         blockers = Guardrails.forAdvance(in: state).map { Blocker(rule: $0.rule, message: $0.message, next: $0.next) }
         overrides = state.overrides.count
+        queued = state.outbox.count
         lastSeq = state.lastSeq
     }
 }

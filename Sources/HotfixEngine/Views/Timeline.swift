@@ -67,6 +67,8 @@ public enum Timeline {
             text = a.kind == "postmortem-done" ? "post-mortem marked written" : "\(a.kind) written to \(a.path)"
         case .warning(let w):
             text = "warning (\(w.source)): \(w.message)"
+        case .changes(let c):
+            text = "changes recorded: \(c.files.count) file\(c.files.count == 1 ? "" : "s") (\(c.files.map(\.path).joined(separator: ", "))) in \(c.commits.count) commit\(c.commits.count == 1 ? "" : "s")"
         }
         return Sanitize.inline(text)
     }

@@ -103,7 +103,7 @@ struct ConfigReader {
     }
 
     func read(_ root: Node, into c: inout HotfixConfig) throws(HotfixError) {
-        let sections = ["budgets", "git", "test", "deploy", "logs", "telegram", "github", "report", "theme"]
+        let sections = ["budgets", "git", "test", "checks", "deploy", "logs", "telegram", "github", "report", "theme"]
         for (key, node) in try mapping(root, "", keys: sections) {
             switch key {
             case "budgets":
@@ -140,6 +140,21 @@ struct ConfigReader {
                     default: c.test.timeout = try seconds(v, p)
                     }
                 }
+            case "checks":
+                for (k, v) in try mapping(node, "checks", keys: ["type_checker", "logging_patterns"]) {
+                    let p = "checks.\(k)"
+                    if k == "type_checker" {
+                        let tool = try string(v, p)
+                        guard ["auto", "mypy", "pyright", "none"].contains(tool) else { throw fail(v, p, "expected auto, mypy, pyright or none") }
+                        c.checks.typeChecker = tool
+                    } else {
+                        let patterns = try strings(v, p)
+                        for pattern in patterns where (try? NSRegularExpression(pattern: pattern)) == nil {
+                            throw fail(v, p, "'\(Sanitize.inline(pattern))' is not a valid regular expression")
+                        }
+                        c.checks.loggingPatterns = patterns
+                    }
+                }
             case "deploy":
                 let keys = ["image", "build", "push", "deployment", "container", "namespace", "context", "kubeconfig",
                             "window", "warmup", "interval", "auto_rollback"]
@@ -166,17 +181,28 @@ struct ConfigReader {
                     else { c.logs.lineCap = try int(v, "logs.line_cap", 256...16 * 1024 * 1024) }
                 }
             case "telegram":
-                for (k, v) in try mapping(node, "telegram", keys: ["token_env", "chat_env", "base_url"]) {
+                for (k, v) in try mapping(node, "telegram", keys: ["token_env", "chat_env", "base_url", "attempts", "templates"]) {
                     let p = "telegram.\(k)"
                     switch k {
                     case "token_env": c.telegram.tokenEnv = try string(v, p)
                     case "chat_env": c.telegram.chatEnv = try string(v, p)
-                    default: c.telegram.baseURL = try string(v, p)
+                    case "attempts": c.telegram.attempts = try int(v, p, 1...10)
+                    case "templates":
+                        for (kind, t) in try mapping(v, p, keys: ["started", "deployed", "verdict", "complete"]) {
+                            c.telegram.templates[kind] = try string(t, "\(p).\(kind)")
+                        }
+                    default:
+                        let url = try string(v, p)
+                        guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
+                            throw fail(v, p, "expected an http(s) URL such as https://api.telegram.org")
+                        }
+                        c.telegram.baseURL = url
                     }
                 }
             case "github":
-                for (k, v) in try mapping(node, "github", keys: ["comment_on"]) {
+                for (k, v) in try mapping(node, "github", keys: ["comment_on", "comment"]) {
                     let p = "github.\(k)"
+                    if k == "comment" { c.github.comment = try string(v, p); continue }
                     c.github.commentOn = try strings(v, p).map { raw throws(HotfixError) in
                         guard let phase = Phase(rawValue: raw) else {
                             throw fail(v, p, "'\(Sanitize.inline(raw))' is not a phase; expected some of \(Phase.allCases.map(\.rawValue).joined(separator: ", "))")

@@ -39,6 +39,13 @@ public enum ConfigTemplate {
       manual: []
       timeout: 20m
 
+    checks:
+      # Type checker for changed Python files: auto (mypy, then pyright, when installed),
+      # mypy, pyright or none (then hotfix checks added functions' annotations itself).
+      type_checker: auto
+      # Regular expressions for a logger call on an added line; [] = built-in, per language.
+      logging_patterns: []
+
     deploy:
       image: registry/app
       build: [docker, build, -t, "{image}", .]
@@ -64,13 +71,25 @@ public enum ConfigTemplate {
     telegram:
       # Names of the environment variables holding the bot token and chat id
       # (the token itself never goes into this file, the journal or a report).
+      # When the repository has notifications/telegram.sh, it is used instead, with the
+      # message as its one argument.
       token_env: HOTFIX_TELEGRAM_TOKEN
       chat_env: HOTFIX_TELEGRAM_CHAT
       base_url: https://api.telegram.org
+      # Attempts per message (with backoff) before it waits for `hotfix sync`.
+      attempts: 3
+      # Messages; placeholders: {id} {ID} {title} {severity} {verdict} {reasons} {tag} {elapsed} {image}
+      templates:
+        started: "🚨 HOTFIX-{ID} started ({severity}): {title}"
+        deployed: "🚀 HOTFIX-{ID} deployed to production ({image}). Monitoring."
+        verdict: "📊 HOTFIX-{ID} monitoring verdict: {verdict}. {reasons}"
+        complete: "✅ HOTFIX-{ID} deployed. Issue resolved."
 
     github:
       # Comment on the linked issue (hotfix start --issue N) after these phases.
       comment_on: [deploy, close]
+      # The comment; {phase} and {detail} are filled in besides the placeholders above.
+      comment: "Hotfix {id}: {phase} done. {detail}"
 
     report:
       # Reports and post-mortems go to <dir>/<id>/, relative to the repository root.

@@ -26,6 +26,13 @@ public struct HotfixConfig: Sendable, Equatable {
         public var timeout = 1200.0
     }
 
+    public struct Checks: Sendable, Equatable {
+        /// `auto` (mypy, then pyright, when installed), `mypy`, `pyright` or `none`.
+        public var typeChecker = "auto"
+        /// Regular expressions for a logger call; empty means the built-in patterns per language.
+        public var loggingPatterns: [String] = []
+    }
+
     public struct Deploy: Sendable, Equatable {
         public var image = "registry/app"
         public var build = ["docker", "build", "-t", "{image}", "."]
@@ -52,11 +59,17 @@ public struct HotfixConfig: Sendable, Equatable {
         public var tokenEnv = "HOTFIX_TELEGRAM_TOKEN"
         public var chatEnv = "HOTFIX_TELEGRAM_CHAT"
         public var baseURL = "https://api.telegram.org"
+        /// Message templates by kind (started, deployed, verdict, complete).
+        public var templates = NotifySettings.defaultTemplates
+        /// Attempts per message before it waits in the outbox for `hotfix sync`.
+        public var attempts = 3
     }
 
     public struct GitHub: Sendable, Equatable {
         /// Phases after which a comment is posted on the linked issue.
         public var commentOn: [Phase] = [.deploy, .close]
+        /// The comment posted after each of those phases.
+        public var comment = NotifySettings.defaultGithubComment
     }
 
     public struct Report: Sendable, Equatable {
@@ -67,6 +80,7 @@ public struct HotfixConfig: Sendable, Equatable {
     public var budgets = Budgets.workflow
     public var git = Git()
     public var test = Test()
+    public var checks = Checks()
     public var deploy = Deploy()
     public var logs = Logs()
     public var telegram = Telegram()

@@ -50,11 +50,16 @@ public struct IncidentStore: Sendable {
             }
             return id
         }
-        let open = all().filter { !$0.isClosed }.map(\.id)
+        let incidents = all()
+        let open = incidents.filter { !$0.isClosed }.map(\.id)
         switch open.count {
         case 1: return open[0]
         case 0:
-            throw HotfixError.refused("no open incident in this repository", untouched: "nothing was written",
+            // Nothing open: the most recently closed incident (its report, post-mortem, outbox).
+            if let latest = incidents.max(by: { ($0.closedAt ?? $0.lastEventAt) < ($1.closedAt ?? $1.lastEventAt) }) {
+                return latest.id
+            }
+            throw HotfixError.refused("no incident in this repository", untouched: "nothing was written",
                                       next: "start one with hotfix start \"what is broken\"")
         default:
             throw HotfixError.usage("\(open.count) incidents are open: \(open.map(\.rawValue).joined(separator: ", "))",

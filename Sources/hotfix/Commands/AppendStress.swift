@@ -18,7 +18,7 @@ struct AppendStress: AsyncParsableCommand {
         let session = try await Session.open()
         let id = try session.select(options)
         for k in 1...max(1, count) {
-            try session.perform(.note("\(tag) \(k)"), on: id)
+            try session.append(.note("\(tag) \(k)"), on: id)
             // Unbuffered: the ack must leave the process the moment the event is on disk.
             FileHandle.standardOutput.write(Data("ack \(k)\n".utf8))
         }

@@ -34,7 +34,8 @@ struct Start: AsyncParsableCommand {
             guard current == nil else { throw HotfixError.usage("incident \(started.id) already exists") }
             return [.started(started)]
         }
-        guard let state = IncidentState.replay(events) else { return }
+        guard let fresh = IncidentState.replay(events) else { return }
+        let state = try await session.dispatch(events, state: fresh)
         if json {
             try Output.json(StatusReport(state, now: session.clock.now))
         } else {
@@ -56,9 +57,7 @@ struct Status: AsyncParsableCommand {
 
     func run() async throws {
         let session = try await Session.open()
-        let id = try session.select(options)
-        let loaded = try session.store.load(id)
-        for p in loaded.problems { Output.warn("journal \(id): \(p)") }
+        let loaded = try session.loadSelected(options)
         let report = StatusReport(loaded.state, now: session.clock.now)
         if json { try Output.json(report) } else { print(StatusText.render(report), terminator: "") }
     }
@@ -94,9 +93,7 @@ struct Timeline: AsyncParsableCommand {
 
     func run() async throws {
         let session = try await Session.open()
-        let id = try session.select(options)
-        let loaded = try session.store.load(id)
-        for p in loaded.problems { Output.warn("journal \(id): \(p)") }
+        let loaded = try session.loadSelected(options)
         let entries = HotfixEngine.Timeline.entries(loaded.events)
         if json { try Output.json(entries); return }
         let start = loaded.state.startedAt
@@ -123,7 +120,7 @@ struct Assess: AsyncParsableCommand {
     func run() async throws {
         let session = try await Session.open()
         let id = try session.select(options)
-        let (state, _) = try session.perform(.assess(Assessment(broken: broken, impact: impact, hypothesis: hypothesis)), on: id)
+        let (state, _) = try await session.perform(.assess(Assessment(broken: broken, impact: impact, hypothesis: hypothesis)), on: id)
         let a = state.assessment
         print("Assessment of \(id):")
         print("  broken:     \(a.broken.map(Sanitize.inline) ?? "–")")
@@ -149,7 +146,9 @@ struct Next: AsyncParsableCommand {
     func run() async throws {
         let session = try await Session.open()
         let id = try session.select(options)
-        let (state, events) = try session.perform(.advance(override: override), on: id)
+        // Leaving TEST: a commit after the test run makes tests-pass stale before the gate is judged.
+        try await session.refreshTestsPass(id)
+        let (state, events) = try await session.perform(.advance(override: override), on: id)
         guard let event = events.first, case .phaseChanged(let change) = event.body else {
             print("Incident \(id) is already closed.")
             return
@@ -167,23 +166,42 @@ struct Next: AsyncParsableCommand {
 struct CheckItem: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Set a pre-deploy checklist item: passed, failed, or waived with a reason.",
+        abstract: "Set a pre-deploy checklist item, or run every automatic check (--auto).",
         discussion: """
         Items: \(ChecklistItem.allCases.map(\.rawValue).joined(separator: ", ")).
-        Example:
+        --auto verifies what a machine can: tests-pass (every test command passed on the branch's
+        current commit), type-hints (mypy/pyright, or annotations of added Python functions),
+        no-new-deps (manifests and lock files against main), logging-added (an added logger call),
+        rollback-plan (the deployment's revision read with kubectl and the undo command). A person
+        can still set or waive any item; a waived item is never changed by --auto.
+        Examples:
+          hotfix check --auto
           hotfix check tests-pass --pass --evidence "pytest tests/unit: 42 passed"
           hotfix check type-hints --waive "Go project, statically typed"
         """)
 
     @OptionGroup var options: IncidentOptions
-    @Argument(help: "The checklist item.") var item: String
+    @Argument(help: "The checklist item.") var item: String?
     @Flag(help: "Mark it passed.") var pass = false
     @Flag(help: "Mark it failed.") var fail = false
     @Option(help: ArgumentHelp("Waive it, with the reason.", valueName: "reason")) var waive: String?
     @Option(help: "What shows it (a command's result, a link).") var evidence: String?
+    @Flag(help: "Run every automatic check and record the results.") var auto = false
+    @Flag(help: "With --auto: print JSON.") var json = false
 
     func run() async throws {
-        let item = try ChecklistItem(parsing: item)
+        if auto {
+            guard item == nil, !pass, !fail, waive == nil else {
+                throw HotfixError.usage("--auto runs every check; it takes no item, --pass, --fail or --waive")
+            }
+            let session = try await Session.open()
+            let id = try session.select(options)
+            let (outcomes, state) = try await session.autoCheck(id)
+            try AutoCheckOutput.print(outcomes, state: state, json: json)
+            return
+        }
+        guard let raw = item else { throw HotfixError.usage("name a checklist item, or pass --auto", next: "hotfix check --auto") }
+        let item = try ChecklistItem(parsing: raw)
         let chosen = [pass, fail, waive != nil].filter { $0 }.count
         guard chosen == 1 else {
             throw HotfixError.usage("choose exactly one of --pass, --fail, --waive REASON")
@@ -191,7 +209,7 @@ struct CheckItem: AsyncParsableCommand {
         let status: CheckStatus = pass ? .passed : fail ? .failed : .waived
         let session = try await Session.open()
         let id = try session.select(options)
-        let (state, _) = try session.perform(.check(Check(item: item, status: status, evidence: evidence, reason: waive)), on: id)
+        let (state, _) = try await session.perform(.check(Check(item: item, status: status, evidence: evidence, reason: waive)), on: id)
         let open = ChecklistItem.allCases.filter { !(state.checklist[$0]?.status.clearsGate ?? false) }
         print("\(item.rawValue): \(status.rawValue)")
         print(open.isEmpty ? "Checklist complete: DEPLOY is allowed." : "Still open: \(open.map(\.rawValue).joined(separator: ", "))")
@@ -210,7 +228,7 @@ struct NoteCommand: AsyncParsableCommand {
     func run() async throws {
         let session = try await Session.open()
         let id = try session.select(options)
-        let (state, _) = try session.perform(.note(text), on: id)
+        let (state, _) = try await session.perform(.note(text), on: id)
         print("Noted (event \(state.lastSeq)).")
     }
 }

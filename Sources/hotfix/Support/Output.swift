@@ -7,6 +7,11 @@ enum Output {
         FileHandle.standardError.write(Data("hotfix: error: \(error)\n".utf8))
     }
 
+    /// One line to stdout at once, unbuffered: streamed output stays in order with stderr.
+    static func line(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
     static func warn(_ text: String) {
         FileHandle.standardError.write(Data("hotfix: warning: \(Sanitize.inline(text))\n".utf8))
     }

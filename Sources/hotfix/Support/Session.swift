@@ -39,9 +39,55 @@ struct Session {
         try store.select(options.incident, environment: environment)
     }
 
+    /// The selected incident's state and events; journal problems (a torn line) are warned about.
+    func loadSelected(_ options: IncidentOptions) throws(HotfixError) -> (state: IncidentState, events: [Event]) {
+        let id = try select(options)
+        let loaded = try store.load(id)
+        for p in loaded.problems { Output.warn("journal \(id): \(p)") }
+        return (loaded.state, loaded.events)
+    }
+
+    var notifier: Notifier {
+        Notifier(config: config, repositoryRoot: repository.root, environment: environment)
+    }
+
+    /// Applies `command` under the journal lock, then sends what the new events call for
+    /// (Telegram, GitHub comments); a message that cannot go out stays queued for `hotfix sync`.
+    @discardableResult
+    func perform(_ command: Command, on id: IncidentID) async throws(HotfixError) -> (state: IncidentState, events: [Event]) {
+        let (state, events) = try append(command, on: id)
+        return (try await dispatch(events, state: state), events)
+    }
+
+    /// Sends the notifications `events` call for and journals each result; returns the updated state.
+    func dispatch(_ events: [Event], state: IncidentState) async throws(HotfixError) -> IncidentState {
+        let planned = Notifications.plan(after: events, state: state, settings: notifier.settings)
+        guard !planned.isEmpty else { return state }
+        var records: [NotificationRecord] = []
+        await notifier.deliver(planned) { records.append($0) }
+        return try record(records.map { .notification($0) }, on: state.id, reporting: true)
+    }
+
+    /// Journals runtime results as they are, returning the new state.
+    func record(_ bodies: [EventBody], on id: IncidentID, reporting: Bool = false) throws(HotfixError) -> IncidentState {
+        var state: IncidentState?
+        let events = try store.journal(id).transact(clock: clock) { (current: IncidentState?) throws(HotfixError) -> [EventBody] in
+            state = current
+            return bodies
+        }
+        guard var s = state else { throw HotfixError.environment("the journal of \(id) is empty") }
+        for e in events {
+            s.apply(e)
+            if reporting, case .notification(let n) = e.body, n.status != "sent" {
+                Output.warn("\(n.channel) \(n.kind): \(n.status)\(n.detail.map { " — \($0)" } ?? "")")
+            }
+        }
+        return s
+    }
+
     /// Applies `command` to the selected incident under the journal lock; returns the new state.
     @discardableResult
-    func perform(_ command: Command, on id: IncidentID) throws(HotfixError) -> (state: IncidentState, events: [Event]) {
+    func append(_ command: Command, on id: IncidentID) throws(HotfixError) -> (state: IncidentState, events: [Event]) {
         let journal = store.journal(id)
         var result: IncidentState?
         let events = try journal.transact(clock: clock) { (current: IncidentState?) throws(HotfixError) -> [EventBody] in

@@ -51,6 +51,7 @@ enum StatusText {
             if let evidence = c.evidence { line("        evidence: \(Sanitize.inline(evidence))") }
         }
         line()
+        if r.queued > 0 { line("\(r.queued) notification\(r.queued == 1 ? "" : "s") queued: run hotfix sync") }
         if r.closed {
             line("Next: write the post-mortem (hotfix postmortem).")
         } else if r.blockers.isEmpty {

@@ -1,0 +1,319 @@
+import Foundation
+
+/// A line the fix adds, as `git diff -U0` shows it.
+public struct AddedLine: Sendable, Equatable {
+    public var path: String
+    public var line: Int
+    public var text: String
+
+    public init(path: String, line: Int, text: String) { self.path = path; self.line = line; self.text = text }
+}
+
+/// One dependency manifest or lock file that differs between main and the hotfix branch.
+public struct ManifestChange: Sendable, Equatable {
+    public var path: String
+    public var added: [String]
+    public var removed: [String]
+
+    public init(path: String, added: [String], removed: [String]) { self.path = path; self.added = added; self.removed = removed }
+}
+
+/// A type checker's run over the changed files.
+public struct TypeCheckerRun: Sendable, Equatable {
+    public var tool: String
+    public var exitCode: Int32
+    public var output: [String]
+
+    public init(tool: String, exitCode: Int32, output: [String]) { self.tool = tool; self.exitCode = exitCode; self.output = output }
+}
+
+/// An automatic check's answer: passed, failed, or unknown (kept unchecked), with evidence.
+public struct CheckOutcome: Sendable, Equatable {
+    public enum Result: String, Sendable { case passed, failed, unknown }
+    public var item: ChecklistItem
+    public var result: Result
+    public var evidence: String
+    public var commit: String?
+
+    public init(_ item: ChecklistItem, _ result: Result, _ evidence: String, commit: String? = nil) {
+        self.item = item; self.result = result; self.evidence = evidence; self.commit = commit
+    }
+
+    /// The check event to record over `current`, or nil when nothing should change:
+    /// a waived item stays waived; an unknown never erases a person's decision; repeats are dropped.
+    public func record(over current: CheckEntry) -> Check? {
+        if current.status == .waived { return nil }
+        if result == .unknown, current.source == .manual, current.status != .unchecked { return nil }
+        let status: CheckStatus = switch result {
+        case .passed: .passed
+        case .failed: .failed
+        case .unknown: .unchecked
+        }
+        if current.source == .auto, current.status == status, current.evidence == evidence { return nil }
+        return Check(item: item, status: status, evidence: evidence, source: .auto, commit: commit)
+    }
+}
+
+/// The machine-checkable parts of the workflow's pre-deploy checklist, as pure functions.
+public enum AutoChecks {
+    // MARK: tests-pass
+
+    /// Every expected test step's latest run passed, on `head` (the hotfix branch's commit).
+    public static func testsPass(runs: [CommandRun], expected: [String], head: String?) -> CheckOutcome {
+        var latest: [String: CommandRun] = [:]
+        for r in runs { latest[r.step] = r }
+        guard !expected.isEmpty else {
+            return CheckOutcome(.testsPass, .unknown, "no test command configured or detected: set test.smoke / test.critical in .hotfix.yml")
+        }
+        let missing = expected.filter { latest[$0] == nil }
+        if missing.count == expected.count {
+            return CheckOutcome(.testsPass, .unknown, "no test run yet: run hotfix test")
+        }
+        var parts: [String] = []
+        var failed = false
+        for step in expected {
+            guard let r = latest[step] else { parts.append("\(step): not run"); continue }
+            var counts = ""
+            if let p = r.passed { counts += ", \(p) passed" }
+            if let f = r.failed, f > 0 { counts += ", \(f) failed" }
+            parts.append("\(step): `\(r.argv.joined(separator: " "))` exit \(r.exitCode)\(counts)")
+            if r.exitCode != 0 { failed = true }
+        }
+        let commits = Set(expected.compactMap { latest[$0]?.commit })
+        let ranOn = commits.count == 1 ? commits.first : nil
+        if failed { return CheckOutcome(.testsPass, .failed, parts.joined(separator: "; "), commit: ranOn) }
+        if !missing.isEmpty { return CheckOutcome(.testsPass, .unknown, parts.joined(separator: "; ") + "; run hotfix test") }
+        if let head, ranOn != head {
+            let was = ranOn.map { String($0.prefix(10)) } ?? "several commits"
+            return CheckOutcome(.testsPass, .unknown, "stale: tests ran on \(was), the branch is now at \(head.prefix(10)); run hotfix test again")
+        }
+        return CheckOutcome(.testsPass, .passed, parts.joined(separator: "; ") + (ranOn.map { " on \($0.prefix(10))" } ?? ""), commit: ranOn)
+    }
+
+    // MARK: no-new-deps
+
+    static let lockFiles: Set<String> = [
+        "Package.resolved", "poetry.lock", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml",
+        "go.sum", "Cargo.lock", "Gemfile.lock", "Pipfile.lock", "uv.lock", "pdm.lock", "gradle.lockfile",
+    ]
+
+    public static func noNewDeps(_ changes: [ManifestChange]) -> CheckOutcome {
+        guard !changes.isEmpty else { return CheckOutcome(.noNewDeps, .passed, "no manifest changed") }
+        var added: [String] = [], bumped: [String] = [], locks: [String] = []
+        for c in changes {
+            let name = c.path.split(separator: "/").last.map(String.init) ?? c.path
+            if lockFiles.contains(name) { locks.append(c.path); continue }
+            let new = dependencyNames(c.path, c.added), old = Set(dependencyNames(c.path, c.removed))
+            for n in new {
+                if old.contains(n) { bumped.append("\(n) (\(c.path))") } else { added.append("\(n) (\(c.path))") }
+            }
+        }
+        var parts: [String] = []
+        if !added.isEmpty { parts.append("added: \(added.joined(separator: ", "))") }
+        if !locks.isEmpty { parts.append("lock file changed: \(locks.joined(separator: ", "))") }
+        if !bumped.isEmpty { parts.append("version changed: \(bumped.joined(separator: ", "))") }
+        if added.isEmpty && locks.isEmpty {
+            return CheckOutcome(.noNewDeps, .passed, parts.isEmpty ? "manifests touched, no dependency added (\(changes.map(\.path).joined(separator: ", ")))" : parts.joined(separator: "; "))
+        }
+        return CheckOutcome(.noNewDeps, .failed, parts.joined(separator: "; ") + " — rule: NO new dependencies")
+    }
+
+    /// Dependency names on manifest lines, by manifest kind.
+    public static func dependencyNames(_ path: String, _ lines: [String]) -> [String] {
+        let file = path.split(separator: "/").last.map(String.init) ?? path
+        var out: [String] = []
+        for raw in lines {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") || line.hasPrefix("//") { continue }
+            var name: String?
+            if file.hasPrefix("requirements") || file == "Pipfile" {
+                if line.hasPrefix("-") || line.hasPrefix("[") { continue }
+                name = leadingName(line)
+            } else if file == "pyproject.toml" {
+                if line.hasPrefix("\"") || line.hasPrefix("'") { name = leadingName(String(line.dropFirst())) }
+                else if let eq = line.firstIndex(of: "="), !["version", "python", "name", "description", "readme", "license", "requires-python"].contains(line[..<eq].trimmingCharacters(in: .whitespaces)) {
+                    name = leadingName(String(line[..<eq]))
+                }
+            } else if file == "package.json" {
+                let parts = line.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " \",")) }
+                if parts.count == 2, let v = parts[1].first, v.isNumber || "^~*><=".contains(v) || parts[1].hasPrefix("npm:") || parts[1].hasPrefix("workspace:") {
+                    name = parts[0]
+                }
+            } else if file == "go.mod" {
+                let fields = line.replacingOccurrences(of: "require ", with: "").split(separator: " ")
+                if fields.count >= 2, fields[1].hasPrefix("v"), !["module", "go", "toolchain"].contains(String(fields[0])) { name = String(fields[0]) }
+            } else if file == "Cargo.toml" {
+                if let eq = line.firstIndex(of: "="), !line.hasPrefix("[") {
+                    let key = line[..<eq].trimmingCharacters(in: .whitespaces)
+                    if !["name", "version", "edition", "authors", "description", "license"].contains(key) { name = key }
+                }
+            } else if file == "Gemfile" {
+                if line.hasPrefix("gem ") { name = line.dropFirst(4).split(separator: ",").first?.trimmingCharacters(in: CharacterSet(charactersIn: " '\"")) }
+            } else if file == "pom.xml" {
+                if let r = line.range(of: "<artifactId>"), let e = line.range(of: "</artifactId>") { name = String(line[r.upperBound..<e.lowerBound]) }
+            } else if file.hasPrefix("build.gradle") {
+                for q in ["'", "\""] where line.contains(q) {
+                    let parts = line.split(separator: Character(q))
+                    if parts.count >= 2, parts[1].split(separator: ":").count >= 2 {
+                        name = parts[1].split(separator: ":").prefix(2).joined(separator: ":")
+                    }
+                }
+            } else if file == "Package.swift" {
+                if let r = line.range(of: ".package(url:") ?? line.range(of: ".package(name:") {
+                    let rest = line[r.upperBound...].split(separator: "\"")
+                    if rest.count >= 2 {
+                        name = rest[1].split(separator: "/").last.map { String($0).replacingOccurrences(of: ".git", with: "") }
+                    }
+                }
+            }
+            if let name, !name.isEmpty { out.append(name) }
+        }
+        return out
+    }
+
+    static func leadingName(_ text: String) -> String? {
+        let name = text.prefix { $0.isLetter || $0.isNumber || "._-".contains($0) }
+        return name.isEmpty ? nil : String(name).lowercased()
+    }
+
+    // MARK: logging-added
+
+    /// Calls to a logger, per language; `logging_patterns` in .hotfix.yml replaces them.
+    public static let defaultLoggingPatterns = [
+        #"\blog(ger|ging)?\.(debug|info|warn|warning|error|exception|critical|fatal|trace|notice)\s*\("#,
+        #"\blogger\.\w+\s*\("#,
+        #"\bconsole\.(log|info|warn|error|debug)\s*\("#,
+        #"\b(slog|zap|logrus|log)\.(Print|Printf|Println|Info|Warn|Error|Debug|Fatal)\w*\s*\("#,
+        #"\b(debug|info|warn|error|trace)!\s*\("#,
+        #"\b(os_log|NSLog)\s*\("#,
+        #"\b(LOG|LOGGER|Log)\.\w+\s*\("#,
+    ]
+
+    public static func loggingAdded(_ added: [AddedLine], patterns: [String]) -> CheckOutcome {
+        let regexes = patterns.compactMap { try? NSRegularExpression(pattern: $0) }
+        for l in added {
+            let range = NSRange(l.text.startIndex..., in: l.text)
+            if regexes.contains(where: { $0.firstMatch(in: l.text, range: range) != nil }) {
+                return CheckOutcome(.loggingAdded, .passed, "\(l.path):\(l.line): \(Sanitize.inline(l.text.trimmingCharacters(in: .whitespaces)))")
+            }
+        }
+        if added.isEmpty { return CheckOutcome(.loggingAdded, .unknown, "no change on the hotfix branch yet") }
+        return CheckOutcome(.loggingAdded, .failed, "no added line calls a logger (\(Set(added.map(\.path)).count) file(s) changed) — rule: logging of the fix")
+    }
+
+    // MARK: type-hints
+
+    /// A Python `def` on an added line that lacks annotations.
+    public struct UntypedFunction: Sendable, Equatable {
+        public var path: String
+        public var line: Int
+        public var name: String
+        public var missing: [String]
+        public var returnMissing: Bool
+    }
+
+    public static func typeHints(changedFiles: [String], added: [AddedLine], checker: TypeCheckerRun?) -> CheckOutcome {
+        let python = changedFiles.filter { $0.hasSuffix(".py") || $0.hasSuffix(".pyi") }
+        if python.isEmpty {
+            let typed = changedFiles.compactMap { f in ProjectKind.staticallyTyped(f).map { "\($0) (\(f))" } }
+            if !typed.isEmpty { return CheckOutcome(.typeHints, .passed, "statically typed: \(typed.joined(separator: ", "))") }
+            return CheckOutcome(.typeHints, changedFiles.isEmpty ? .unknown : .passed,
+                                changedFiles.isEmpty ? "no change on the hotfix branch yet" : "no Python or other source file changed")
+        }
+        if let checker {
+            if checker.exitCode == 0 {
+                return CheckOutcome(.typeHints, .passed, "\(checker.tool) passed on \(python.joined(separator: ", "))")
+            }
+            let errors = checker.output.filter { $0.contains("error") }.prefix(3).map { Sanitize.inline($0) }
+            if checker.exitCode == 1 {
+                return CheckOutcome(.typeHints, .failed, "\(checker.tool): " + (errors.isEmpty ? "failed" : errors.joined(separator: " | ")))
+            }
+            // A crash or a usage error of the checker says nothing about the code: fall through.
+        }
+        let untyped = untypedFunctions(added.filter { python.contains($0.path) })
+        if untyped.isEmpty {
+            let defs = added.filter { python.contains($0.path) && isDef($0.text) }.count
+            return CheckOutcome(.typeHints, .passed, defs == 0 ? "no Python function added or changed" : "\(defs) added/changed function\(defs == 1 ? "" : "s") fully annotated (checked by hotfix; no type checker installed)")
+        }
+        let list = untyped.prefix(3).map { u -> String in
+            var what: [String] = []
+            if !u.missing.isEmpty { what.append("no type for \(u.missing.joined(separator: ", "))") }
+            if u.returnMissing { what.append("no return type") }
+            return "\(u.path):\(u.line) \(u.name)(): \(what.joined(separator: ", "))"
+        }
+        return CheckOutcome(.typeHints, .failed, list.joined(separator: "; ") + " — rule: type hints required")
+    }
+
+    static func isDef(_ text: String) -> Bool {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        return t.hasPrefix("def ") || t.hasPrefix("async def ")
+    }
+
+    /// Finds `def` signatures (possibly spanning several added lines) without full annotations.
+    public static func untypedFunctions(_ added: [AddedLine]) -> [UntypedFunction] {
+        var out: [UntypedFunction] = []
+        var i = 0
+        while i < added.count {
+            let start = added[i]
+            guard isDef(start.text) else { i += 1; continue }
+            // Gather the signature until its parentheses close and the colon ends it.
+            var signature = start.text
+            var j = i
+            while !signatureComplete(signature), j + 1 < added.count, added[j + 1].path == start.path, added[j + 1].line == added[j].line + 1 {
+                j += 1
+                signature += " " + added[j].text
+            }
+            i = j + 1
+            guard let open = signature.firstIndex(of: "("), let close = matchingParen(signature, open) else { continue }
+            let nameStart = signature.range(of: "def ")!.upperBound
+            let name = signature[nameStart..<open].trimmingCharacters(in: .whitespaces)
+            let params = splitTopLevel(String(signature[signature.index(after: open)..<close]))
+            var missing: [String] = []
+            for (n, p) in params.enumerated() {
+                let param = p.trimmingCharacters(in: .whitespaces)
+                let bare = param.split(separator: "=", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+                if bare.isEmpty || bare == "*" || bare == "/" { continue }
+                if n == 0 && (bare == "self" || bare == "cls") { continue }
+                if !bare.contains(":") { missing.append(bare) }
+            }
+            let after = signature[signature.index(after: close)...]
+            let returnMissing = !after.contains("->")
+            if !missing.isEmpty || returnMissing {
+                out.append(UntypedFunction(path: start.path, line: start.line, name: name, missing: missing, returnMissing: returnMissing))
+            }
+        }
+        return out
+    }
+
+    static func signatureComplete(_ s: String) -> Bool {
+        guard let open = s.firstIndex(of: "("), let close = matchingParen(s, open) else { return false }
+        return s[close...].contains(":")
+    }
+
+    static func matchingParen(_ s: String, _ open: String.Index) -> String.Index? {
+        var depth = 0
+        var i = open
+        while i < s.endIndex {
+            switch s[i] {
+            case "(", "[", "{": depth += 1
+            case ")", "]", "}":
+                depth -= 1
+                if depth == 0 { return i }
+            default: break
+            }
+            i = s.index(after: i)
+        }
+        return nil
+    }
+
+    static func splitTopLevel(_ s: String) -> [String] {
+        var parts: [String] = [], current = "", depth = 0
+        for ch in s {
+            if "([{".contains(ch) { depth += 1 }
+            if ")]}".contains(ch) { depth -= 1 }
+            if ch == ",", depth == 0 { parts.append(current); current = "" } else { current.append(ch) }
+        }
+        if !current.trimmingCharacters(in: .whitespaces).isEmpty { parts.append(current) }
+        return parts
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+
+/// What the record says happened, in the shape the report and the post-mortem need.
+/// Everything here is read from the state; nothing is assumed.
+public struct CloseFacts: Sendable {
+    public struct BranchResult: Sendable, Equatable {
+        public var branch: String
+        public var outcome: String
+        public var files: [String]
+        /// When a conflict was later resolved by hand and merged.
+        public var resolvedAt: Date?
+    }
+
+    public struct Deviation: Sendable, Equatable {
+        public var at: Date
+        public var text: String
+    }
+
+    public var state: IncidentState
+    public var now: Date
+    public var mainBranch: String
+    public var developBranch: String
+    public var hotfixBranch: String
+    public var tagName: String
+
+    public init(state: IncidentState, now: Date, mainBranch: String = "main", developBranch: String = "develop",
+                hotfixBranch: String? = nil, tagName: String? = nil) {
+        self.state = state
+        self.now = now
+        self.mainBranch = mainBranch
+        self.developBranch = developBranch
+        self.hotfixBranch = hotfixBranch ?? "hotfix/\(state.id)"
+        self.tagName = tagName ?? "hotfix-\(state.id)"
+    }
+
+    /// Detection to verified stable; or to now/closed while not yet verified.
+    public var timeToFix: (seconds: TimeInterval, verified: Bool) {
+        if let v = state.verifiedAt { return (v.timeIntervalSince(state.detectedAt), true) }
+        return ((state.closedAt ?? now).timeIntervalSince(state.detectedAt), false)
+    }
+
+    /// Every backport target with its latest outcome, develop first.
+    public var backports: [BranchResult] {
+        let names = state.backports.keys.sorted { a, b in
+            if a == developBranch { return true }
+            if b == developBranch { return false }
+            return a < b
+        }
+        return names.map { name in
+            let latest = state.backports[name]!
+            let history = state.gitSteps.filter { $0.record.step == "backport" && $0.record.target == name }
+            let hadConflict = history.contains { $0.record.outcome == "conflict" }
+            let conflictFiles = history.last { $0.record.outcome == "conflict" }?.record.files ?? []
+            let resolved = hadConflict && latest.outcome == "merged" ? latest.at : nil
+            return BranchResult(branch: name, outcome: latest.outcome,
+                                files: latest.outcome == "conflict" ? latest.files : conflictFiles, resolvedAt: resolved)
+        }
+    }
+
+    public var branchDeleted: Bool {
+        state.gitSteps.contains { $0.record.step == "delete-branch" && ["done", "up-to-date"].contains($0.record.outcome) }
+    }
+
+    /// Test commands run in TEST (or named smoke/critical), latest run of each step.
+    public var testRuns: [CommandRun] {
+        var latest: [String: CommandRun] = [:]
+        var order: [String] = []
+        for (_, run) in state.commands where run.phase == .test || ["smoke", "critical", "manual"].contains(run.step) {
+            if latest[run.step] == nil { order.append(run.step) }
+            latest[run.step] = run
+        }
+        return order.compactMap { latest[$0] }
+    }
+
+    /// Overrides, overruns and FAIL verdicts, in time order: what did not go by the book.
+    public var deviations: [Deviation] {
+        var out: [Deviation] = []
+        for (at, o) in state.overrides {
+            out.append(Deviation(at: at, text: "Guardrail '\(o.rule.rawValue)' overridden (\(o.action)): \(o.reason)"))
+        }
+        let timing = Timing(state, now: now)
+        for p in timing.phases {
+            guard let used = p.used, p.pace == .overrun else { continue }
+            let at = state.visits.first { $0.phase == p.phase }?.start ?? state.startedAt
+            out.append(Deviation(at: at, text: "\(p.phase.title) overran its budget: \(Durations.clock(used)) against \(p.budget.minutesLabel) min"))
+        }
+        for (at, v) in state.verdicts where v.outcome == "FAIL" {
+            out.append(Deviation(at: at, text: "Monitoring verdict FAIL: \(v.reasons.joined(separator: "; "))"))
+        }
+        for (at, r) in state.rollbacks {
+            out.append(Deviation(at: at, text: "\(r.automatic ? "Automatic rollback" : "Rollback") to revision \(r.revision.map(String.init) ?? "?"): \(r.outcome)"))
+        }
+        return out.sorted { $0.at < $1.at }
+    }
+
+    /// The first time an event of a kind happened.
+    public func firstPhaseStart(_ phase: Phase) -> Date? { state.visits.first { $0.phase == phase }?.start }
+}
+
+/// Markdown helpers shared by the report and the post-mortem.
+enum MD {
+    /// Text from the record, safe inside Markdown tables and lines.
+    static func cell(_ text: String) -> String {
+        Sanitize.inline(text).replacingOccurrences(of: "|", with: "\\|")
+    }
+
+    static func hoursMinutes(_ seconds: TimeInterval) -> String {
+        let s = max(0, Int(seconds))
+        return "\(s / 3600) hours \(s % 3600 / 60) min"
+    }
+}

@@ -1,0 +1,170 @@
+import Foundation
+import HotfixEngine
+
+/// Gathers the automatic checks' inputs from git, the type checker and kubectl, and asks the
+/// engine's pure checks for their answers.
+public struct CheckRunner: Sendable {
+    public var root: String
+    public var config: HotfixConfig
+    public var runner: ProcessRunner
+
+    public init(root: String, config: HotfixConfig, runner: ProcessRunner = ProcessRunner()) {
+        self.root = root
+        self.config = config
+        self.runner = runner
+    }
+
+    func git(_ args: [String]) async -> String? {
+        guard let r = try? await runner.run(["git"] + args, in: root), r.succeeded else { return nil }
+        return r.stdout
+    }
+
+    /// What the hotfix branch changes against main, by commit.
+    public struct BranchDiff: Sendable {
+        public var tip: String
+        public var base: String
+        public var files: [String]
+        public var added: [AddedLine]
+        public var manifests: [ManifestChange]
+    }
+
+    /// The diff of `hotfix/{id}` against its merge base with main; nil when the branch is missing.
+    public func branchDiff(_ id: IncidentID) async -> BranchDiff? {
+        let branch = Placeholders.expand(config.git.branch, ["id": id.rawValue])
+        guard let tip = await git(["rev-parse", "--verify", "--quiet", "refs/heads/\(branch)^{commit}"])?.trimmingCharacters(in: .whitespacesAndNewlines),
+              let base = await git(["merge-base", config.git.main, tip])?.trimmingCharacters(in: .whitespacesAndNewlines) else { return nil }
+        let files = (await git(["diff", "--name-only", "--no-renames", base, tip]) ?? "").split(separator: "\n").map(String.init)
+        let patch = await git(["diff", "-U0", "--no-color", "--no-ext-diff", "--no-renames", base, tip]) ?? ""
+        let (added, removed) = Self.parsePatch(patch)
+        var manifests: [ManifestChange] = []
+        for f in files where Manifests.isDependencyFile(f) {
+            manifests.append(ManifestChange(path: f, added: added.filter { $0.path == f }.map(\.text),
+                                            removed: removed.filter { $0.path == f }.map(\.text)))
+        }
+        return BranchDiff(tip: tip, base: base, files: files, added: added, manifests: manifests)
+    }
+
+    /// Added and removed lines with their new/old line numbers, from `git diff -U0`.
+    static func parsePatch(_ patch: String) -> (added: [AddedLine], removed: [AddedLine]) {
+        var added: [AddedLine] = [], removed: [AddedLine] = []
+        var path = "", newLine = 0, oldLine = 0
+        for raw in patch.split(separator: "\n", omittingEmptySubsequences: false) {
+            let line = String(raw)
+            if line.hasPrefix("+++ ") {
+                path = line.hasPrefix("+++ b/") ? String(line.dropFirst(6)) : ""
+            } else if line.hasPrefix("--- ") {
+                if path.isEmpty || !line.hasPrefix("--- a/") { continue }
+            } else if line.hasPrefix("@@") {
+                // @@ -old,count +new,count @@
+                let fields = line.split(separator: " ")
+                if fields.count >= 3 {
+                    oldLine = Int(fields[1].dropFirst().split(separator: ",")[0]) ?? 0
+                    newLine = Int(fields[2].dropFirst().split(separator: ",")[0]) ?? 0
+                }
+            } else if line.hasPrefix("+"), !path.isEmpty {
+                added.append(AddedLine(path: path, line: newLine, text: String(line.dropFirst())))
+                newLine += 1
+            } else if line.hasPrefix("-"), !path.isEmpty {
+                removed.append(AddedLine(path: path, line: oldLine, text: String(line.dropFirst())))
+                oldLine += 1
+            }
+        }
+        return (added, removed)
+    }
+
+    /// Runs every automatic check; `runs` are the journal's test runs.
+    public func runAll(_ id: IncidentID, runs: [CommandRun]) async -> [CheckOutcome] {
+        let diff = await branchDiff(id)
+        let branch = Placeholders.expand(config.git.branch, ["id": id.rawValue])
+        let noBranch = "branch \(branch) does not exist yet: run hotfix branch"
+        let expected = TestRunner(root: root, config: config, runner: runner).steps().map(\.step)
+        var out: [CheckOutcome] = [AutoChecks.testsPass(runs: runs, expected: expected, head: diff?.tip)]
+        if let diff {
+            out.append(await typeHints(diff))
+            out.append(AutoChecks.noNewDeps(diff.manifests))
+            let patterns = config.checks.loggingPatterns.isEmpty ? AutoChecks.defaultLoggingPatterns : config.checks.loggingPatterns
+            out.append(AutoChecks.loggingAdded(diff.added, patterns: patterns))
+        } else {
+            out += [ChecklistItem.typeHints, .noNewDeps, .loggingAdded].map { CheckOutcome($0, .unknown, noBranch) }
+        }
+        out.append(await rollbackPlan())
+        return out
+    }
+
+    /// Runs the type checker when one is installed and the branch is checked out clean.
+    func typeHints(_ diff: BranchDiff) async -> CheckOutcome {
+        let python = diff.files.filter { ($0.hasSuffix(".py") || $0.hasSuffix(".pyi")) && FileManager.default.fileExists(atPath: root + "/" + $0) }
+        var run: TypeCheckerRun?
+        let head = await git(["rev-parse", "HEAD"])?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !python.isEmpty, head == diff.tip, let tool = await typeChecker() {
+            let argv: [String] = tool == "mypy"
+                ? ["mypy", "--ignore-missing-imports", "--follow-imports=silent", "--disallow-untyped-defs", "--disallow-incomplete-defs", "--no-error-summary"] + python
+                : ["pyright"] + python
+            if let r = try? await runner.run(argv, in: root) {
+                run = TypeCheckerRun(tool: tool, exitCode: r.exitCode, output: r.tail(20))
+            }
+        }
+        var outcome = AutoChecks.typeHints(changedFiles: diff.files, added: diff.added, checker: run)
+        outcome.commit = diff.tip
+        return outcome
+    }
+
+    /// The configured type checker if it is installed.
+    func typeChecker() async -> String? {
+        let wanted = config.checks.typeChecker
+        if wanted == "none" { return nil }
+        for tool in wanted == "auto" ? ["mypy", "pyright"] : [wanted] {
+            if let r = try? await runner.run([tool, "--version"], in: root), r.succeeded { return tool }
+        }
+        return nil
+    }
+
+    /// Reads the deployment's current revision and image, and prepares the exact undo command.
+    public func rollbackPlan() async -> CheckOutcome {
+        let d = config.deploy
+        var flags: [String] = []
+        if !d.kubeconfig.isEmpty { flags += ["--kubeconfig", d.kubeconfig] }
+        if !d.context.isEmpty { flags += ["--context", d.context] }
+        if !d.namespace.isEmpty { flags += ["--namespace", d.namespace] }
+        let manual = "or write the plan yourself: hotfix check rollback-plan --pass --evidence \"how to undo\""
+        let configured = !d.kubeconfig.isEmpty || !d.context.isEmpty || ProcessInfo.processInfo.environment["KUBECONFIG"] != nil
+            || FileManager.default.fileExists(atPath: NSHomeDirectory() + "/.kube/config")
+        guard configured else {
+            return CheckOutcome(.rollbackPlan, .unknown, "kubectl is not configured here (deploy.kubeconfig / deploy.context); \(manual)")
+        }
+        let argv = ["kubectl"] + flags + ["--request-timeout=5s", "get", "deployment/\(d.deployment)", "-o", "json"]
+        let result: ProcessResult
+        do { result = try await runner.run(argv, in: root) } catch {
+            return CheckOutcome(.rollbackPlan, .unknown, "\(error.message); \(manual)")
+        }
+        guard result.succeeded,
+              let json = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] else {
+            return CheckOutcome(.rollbackPlan, .unknown, "kubectl could not read deployment/\(d.deployment): \(result.tail(1).joined()); \(manual)")
+        }
+        let meta = json["metadata"] as? [String: Any]
+        let revision = (meta?["annotations"] as? [String: Any])?["deployment.kubernetes.io/revision"] as? String
+        let containers = ((json["spec"] as? [String: Any])?["template"] as? [String: Any]).flatMap { ($0["spec"] as? [String: Any])?["containers"] as? [[String: Any]] } ?? []
+        let image = (containers.first { $0["name"] as? String == d.container } ?? containers.first)?["image"] as? String
+        guard let revision else {
+            return CheckOutcome(.rollbackPlan, .unknown, "deployment/\(d.deployment) has no revision yet; \(manual)")
+        }
+        let undo = (["kubectl"] + flags + ["rollout", "undo", "deployment/\(d.deployment)", "--to-revision=\(revision)"]).joined(separator: " ")
+        return CheckOutcome(.rollbackPlan, .passed, "deployment/\(d.deployment) at revision \(revision)\(image.map { ", image \($0)" } ?? ""); undo: \(undo)")
+    }
+}
+
+/// Dependency manifests and lock files by name.
+public enum Manifests {
+    public static let names: Set<String> = [
+        "Package.swift", "Package.resolved", "package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock",
+        "pnpm-lock.yaml", "pyproject.toml", "poetry.lock", "Pipfile", "Pipfile.lock", "uv.lock", "pdm.lock", "setup.py",
+        "setup.cfg", "go.mod", "go.sum", "Cargo.toml", "Cargo.lock", "Gemfile", "Gemfile.lock", "pom.xml", "build.gradle",
+        "build.gradle.kts", "gradle.lockfile",
+    ]
+
+    public static func isDependencyFile(_ path: String) -> Bool {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        if names.contains(name) { return true }
+        return name.hasPrefix("requirements") && (name.hasSuffix(".txt") || name.hasSuffix(".in"))
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import HotfixEngine
+
+/// Sends planned notifications (Telegram, GitHub through `gh`) and journals every attempt.
+/// A message that cannot go out now stays queued in the journal for `hotfix sync`.
+public struct Notifier: Sendable {
+    public var config: HotfixConfig
+    public var repositoryRoot: String
+    public var environment: [String: String]
+    public var runner: ProcessRunner
+    /// Seconds before the first retry; doubles each time.
+    public var backoff: Double
+
+    public init(config: HotfixConfig, repositoryRoot: String, environment: [String: String],
+                runner: ProcessRunner = ProcessRunner(), backoff: Double = 1) {
+        self.config = config
+        self.repositoryRoot = repositoryRoot
+        self.environment = environment
+        self.runner = runner
+        self.backoff = backoff
+    }
+
+    var telegramScript: String { repositoryRoot + "/notifications/telegram.sh" }
+
+    var token: String? { environment[config.telegram.tokenEnv].flatMap { $0.isEmpty ? nil : $0 } }
+    var chat: String? { environment[config.telegram.chatEnv].flatMap { $0.isEmpty ? nil : $0 } }
+
+    /// Telegram is on when the repository has its script, or both variables are set.
+    public var telegramConfigured: Bool {
+        FileManager.default.isExecutableFile(atPath: telegramScript) || FileManager.default.fileExists(atPath: telegramScript)
+            || (token != nil && chat != nil)
+    }
+
+    public var settings: NotifySettings {
+        NotifySettings(telegram: telegramConfigured, commentOn: config.github.commentOn, templates: config.telegram.templates,
+                       githubComment: config.github.comment, tagTemplate: config.git.tag)
+    }
+
+    /// Sends each message; `record` journals each attempt's result. Returns the final records.
+    @discardableResult
+    public func deliver(_ planned: [PlannedNotification], record: (NotificationRecord) -> Void) async -> [NotificationRecord] {
+        var finals: [NotificationRecord] = []
+        for message in planned {
+            let final: NotificationRecord
+            switch message.channel {
+            case "telegram": final = await sendTelegram(message, record: record)
+            default: final = await sendGitHub(message)
+            }
+            record(final)
+            finals.append(final)
+        }
+        return finals
+    }
+
+    /// Retries everything in the outbox (queued or failed), in order.
+    public func sync(_ state: IncidentState, record: (NotificationRecord) -> Void) async -> [NotificationRecord] {
+        let pending = state.outbox.map { n in
+            PlannedNotification(channel: n.channel, kind: n.kind, text: n.text ?? "", target: n.target)
+        }.filter { !$0.text.isEmpty }
+        return await deliver(pending, record: record)
+    }
+
+    // MARK: GitHub
+
+    func sendGitHub(_ m: PlannedNotification) async -> NotificationRecord {
+        guard let issue = m.target else {
+            return NotificationRecord(channel: "github", kind: m.kind, status: "skipped", detail: "no linked issue", text: m.text)
+        }
+        let argv = m.kind == "close"
+            ? ["gh", "issue", "close", issue, "--comment", m.text]
+            : ["gh", "issue", "comment", issue, "--body", m.text]
+        do {
+            let result = try await runner.run(argv, in: repositoryRoot)
+            if result.succeeded {
+                return NotificationRecord(channel: "github", kind: m.kind, status: "sent", detail: "gh \(argv[1]) \(argv[2]) #\(issue)", text: m.text, target: issue)
+            }
+            let why = result.tail(2).joined(separator: " / ")
+            return NotificationRecord(channel: "github", kind: m.kind, status: "queued",
+                                      detail: "gh failed (exit \(result.exitCode)): \(why); run hotfix sync once gh works (gh auth login)",
+                                      text: m.text, target: issue)
+        } catch {
+            return NotificationRecord(channel: "github", kind: m.kind, status: "queued",
+                                      detail: "\(error.message); install gh and log in (gh auth login), then run hotfix sync",
+                                      text: m.text, target: issue)
+        }
+    }
+
+    // MARK: Telegram
+
+    func sendTelegram(_ m: PlannedNotification, record: (NotificationRecord) -> Void) async -> NotificationRecord {
+        let attempts = max(1, config.telegram.attempts)
+        var lastError = ""
+        for attempt in 1...attempts {
+            let outcome = await telegramOnce(m.text)
+            if outcome == nil {
+                return NotificationRecord(channel: "telegram", kind: m.kind, status: "sent", attempt: attempt, text: m.text)
+            }
+            lastError = outcome!
+            if attempt < attempts {
+                record(NotificationRecord(channel: "telegram", kind: m.kind, status: "failed", attempt: attempt,
+                                          detail: lastError + "; retrying", text: m.text))
+                try? await Task.sleep(for: .seconds(backoff * pow(2, Double(attempt - 1))))
+            }
+        }
+        return NotificationRecord(channel: "telegram", kind: m.kind, status: "failed", attempt: attempts,
+                                  detail: lastError + "; left in the outbox: run hotfix sync", text: m.text)
+    }
+
+    /// One attempt; nil when delivered, else why not (never containing the token).
+    func telegramOnce(_ text: String) async -> String? {
+        if FileManager.default.fileExists(atPath: telegramScript) {
+            do {
+                let r = try await runner.run(["bash", telegramScript, text], in: repositoryRoot)
+                return r.succeeded ? nil : scrub("notifications/telegram.sh exited \(r.exitCode): \(r.tail(2).joined(separator: " / "))")
+            } catch {
+                return scrub(error.message)
+            }
+        }
+        guard let token, let chat else { return "Telegram is not configured (\(config.telegram.tokenEnv), \(config.telegram.chatEnv))" }
+        let base = config.telegram.baseURL.hasSuffix("/") ? String(config.telegram.baseURL.dropLast()) : config.telegram.baseURL
+        guard let url = URL(string: "\(base)/bot\(token)/sendMessage") else { return "the Telegram base URL is invalid" }
+        var request = URLRequest(url: url, timeoutInterval: 10)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = try? JSONSerialization.data(withJSONObject: ["chat_id": chat, "text": text, "disable_web_page_preview": true])
+        do {
+            let (data, response) = try await URLSession.shared.data(for: request)
+            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+            if (200..<300).contains(status) { return nil }
+            let body = String(decoding: data.prefix(200), as: UTF8.self)
+            return scrub("Telegram answered HTTP \(status): \(Sanitize.inline(body))")
+        } catch {
+            return scrub("Telegram unreachable: \(error.localizedDescription)")
+        }
+    }
+
+    /// The token never leaves this process: cut it from anything recorded or shown.
+    func scrub(_ text: String) -> String {
+        guard let token, !token.isEmpty else { return text }
+        return text.replacingOccurrences(of: token, with: "<token>")
+    }
+}
