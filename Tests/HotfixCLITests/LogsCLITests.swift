@@ -67,6 +67,37 @@ import Testing
         #expect(piped.stdout.hasPrefix("101 lines: 101 entries"))
     }
 
+    /// Past 8 MiB a file is mapped and split in two at an entry boundary: the result must be
+    /// the same as reading it in one stream.
+    @Test func aLargeFileSplitInTwoCountsLikeOneStream() throws {
+        let dir = TempDir("logs-cli")
+        var lines: [String] = []
+        for i in 0..<125_000 {
+            let s = 38_400 + i / 10
+            let prefix = String(format: "[pod/api-%d/app] 2026-11-26T%02d:%02d:%02dZ ", i % 3, s / 3600, s % 3600 / 60, s % 60)
+            if i % 97 == 0 {
+                lines += [prefix + "ERROR Unhandled exception", prefix + "Traceback (most recent call last):",
+                          prefix + "  File \"/app/x.py\", line \(i % 50), in get", prefix + "KeyError: 'k\(i)'"]
+            } else {
+                lines.append(prefix + "INFO GET /users/\(i) \(i % 41 == 0 ? 503 : 200) \(i % 300)ms")
+            }
+        }
+        let text = lines.joined(separator: "\n") + "\n"
+        #expect(text.utf8.count > 8 << 20)
+        dir.write("big.log", text)
+        let split = hotfix("logs", "analyze", "big.log", "--json", in: dir)
+        let stream = HotfixBinary.run(["logs", "analyze", "-", "--json"], in: dir.path, stdin: text)
+        #expect(split.status == 0 && stream.status == 0)
+        let a = try #require(JSONSerialization.jsonObject(with: Data(split.stdout.utf8)) as? [String: Any])
+        let b = try #require(JSONSerialization.jsonObject(with: Data(stream.stdout.utf8)) as? [String: Any])
+        #expect(a["lines"] as? Int == lines.count)
+        #expect(NSDictionary(dictionary: a["totals"] as? [String: Any] ?? [:]) == NSDictionary(dictionary: b["totals"] as? [String: Any] ?? [:]))
+        let totals = try #require(a["totals"] as? [String: Any])
+        #expect(totals["entries"] as? Int == 125_000)
+        let templates = try #require(a["templates"] as? [[String: Any]])
+        #expect(templates.first { ($0["template"] as? String)?.contains("KeyError") == true }?["count"] as? Int == 1289)
+    }
+
     @Test func aMissingFileIsAUsageError() {
         let dir = TempDir("logs-cli")
         let run = hotfix("logs", "compare", "--baseline", "nope.log", "--after", "nope2.log", in: dir)
