@@ -53,16 +53,7 @@ enum Words {
         e = j
         let len = e - s
         guard len >= 3 && len <= 8 else { return nil }
-        switch pack(p, s, e, fold: anyCase) {
-        case 0x4543415254: return .trace                       // TRACE
-        case 0x4755424544, 0x474244: return .debug             // DEBUG DBG
-        case 0x4f464e49, 0x464e49, 0x454349544f4e: return .info  // INFO INF NOTICE
-        case 0x4e524157, 0x474e494e524157, 0x4e5257: return .warn  // WARN WARNING WRN
-        case 0x524f525245, 0x525245, 0x455245564553: return .error  // ERROR ERR SEVERE
-        case 0x4c41544146, 0x54495243, 0x4c41434954495243, 0x43494e4150, 0x4752454d45, 0x5452454c41:
-            return .fatal                                      // FATAL CRIT CRITICAL PANIC EMERG ALERT
-        default: return nil
-        }
+        return level(packed: pack(p, s, e, fold: false), anyCase: anyCase)
     }
 
     /// The level named by a packed word of letters only (see `pack`).
@@ -121,11 +112,7 @@ enum Words {
         case 0x47, 0x50, 0x44, 0x48, 0x4F: break  // G P D H O
         default: return false
         }
-        guard len >= 3 && len <= 7 else { return false }
-        switch pack(p, s, e, fold: false) {
-        case 0x544547, 0x54534f50, 0x545550, 0x4554454c4544, 0x4843544150, 0x44414548, 0x534e4f4954504f: return true
-        default: return false
-        }
+        return len >= 3 && len <= 7 && isMethod(packed: pack(p, s, e, fold: false))
     }
 
     /// The fields the parser looks for in JSON and logfmt.
