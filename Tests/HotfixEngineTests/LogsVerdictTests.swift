@@ -145,6 +145,18 @@ struct LogCorpus {
         #expect(v.outcome.exitCode == 4)
     }
 
+    @Test func theTargetCanBeNamedByAFragmentOfItsMessage() throws {
+        var base = baseline
+        base.extra = (0..<40).map { ($0 * 50, ["ERROR cache miss storm on key \($0)"]) }
+        var fixed = after
+        fixed.targetEvery = nil
+        let v = VerdictJudge.judge(baseline: VerdictSide(base.summary), hotfix: VerdictSide(fixed.summary), target: "cache miss storm")
+        #expect(v.targetTemplate == "cache miss storm on key <num>")
+        #expect(try signal(v, "targeted error").status == .pass)
+        let unknown = VerdictJudge.judge(baseline: VerdictSide(base.summary), hotfix: VerdictSide(fixed.summary), target: "disk on fire")
+        #expect(try signal(unknown, "targeted error").reason == "the chosen error does not appear in the baseline")
+    }
+
     @Test func aPodProblemFailsAtOnce() {
         var fixed = after
         fixed.targetEvery = 300

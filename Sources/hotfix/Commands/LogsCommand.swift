@@ -8,9 +8,9 @@ struct LogsCommand: AsyncParsableCommand {
         commandName: "logs",
         abstract: "Analyse log files, or compare logs after a deploy with a baseline.",
         discussion: """
-        Input is what kubectl prints: optional [pod/NAME/CONTAINER] prefixes (--prefix), optional
-        RFC 3339 timestamps (--timestamps), then plain text, logfmt or JSON; stack traces stay with
-        the line that started them.
+        Input is what kubectl prints: optional [pod/NAME/CONTAINER] prefixes (--prefix), \
+        optional RFC 3339 timestamps (--timestamps), then plain text, logfmt or JSON; stack \
+        traces stay with the line that started them.
         """,
         subcommands: [LogsAnalyze.self, LogsCompare.self])
 }
@@ -43,10 +43,11 @@ struct LogsCompare: AsyncParsableCommand {
         commandName: "compare",
         abstract: "Judge logs after a deploy against a baseline: PASS, MARGINAL, FAIL or INCONCLUSIVE.",
         discussion: """
-        The targeted error (--target, else the baseline's most frequent error template) must drop
-        by half (one-sided test, p < 0.05); the error rate may not rise 1.2× (p < 0.02); an error
-        template never seen in the baseline, 3+ times or on 2+ pods, fails; p99 latency must stay
-        under max(500 ms, 1.2 × baseline p99); too little traffic after gives "no data".
+        The targeted error (--target, else the baseline's most frequent error template) must \
+        drop by half (one-sided test, p < 0.05); the error rate may not rise 1.2× (p < 0.02); \
+        an error template never seen in the baseline, 3+ times or on 2+ pods, fails; p99 \
+        latency must stay under max(500 ms, 1.2 × baseline p99); too little traffic after \
+        gives "no data".
 
         Exit codes: 0 PASS, 1 FAIL, 4 MARGINAL, 5 INCONCLUSIVE; 2 bad usage, 3 unreadable input.
 

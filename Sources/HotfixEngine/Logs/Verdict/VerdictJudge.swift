@@ -56,7 +56,15 @@ public enum VerdictJudge {
                          _ policy: VerdictPolicy) -> (Int?, VerdictSignal) {
         let name = "targeted error"
         let id: Int?
-        if let target { id = b.templates.match(target) } else { id = b.templates.ranked.first?.id }
+        if let target {
+            // A whole message matches its template; a fragment ("Database timeout") the most
+            // frequent template whose text or example holds it.
+            id = b.templates.match(target) ?? b.templates.ranked.first {
+                $0.template.localizedCaseInsensitiveContains(target) || $0.example.localizedCaseInsensitiveContains(target)
+            }?.id
+        } else {
+            id = b.templates.ranked.first?.id
+        }
         guard let id else {
             let why = target == nil ? "the baseline has no error to target" : "the chosen error does not appear in the baseline"
             return (nil, VerdictSignal(name: name, status: .noData, reason: why, numbers: [:]))
