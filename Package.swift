@@ -28,12 +28,14 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // A simulated Kubernetes API server and cluster that the real kubectl talks to (tests, demo).
+        .target(name: "HotfixSim", dependencies: ["HotfixEngine"], swiftSettings: strict),
         .target(name: "HotfixScreen", dependencies: ["HotfixEngine"], swiftSettings: strict),
         .target(name: "HotfixTerminal", dependencies: ["CNcurses", "HotfixScreen"], swiftSettings: strict),
         .executableTarget(
             name: "hotfix",
             dependencies: [
-                "HotfixEngine", "HotfixRuntime", "HotfixScreen", "HotfixTerminal",
+                "HotfixEngine", "HotfixRuntime", "HotfixScreen", "HotfixTerminal", "HotfixSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -41,7 +43,7 @@ let package = Package(
         // Temp git repositories with a bare origin, and the real binary, for every test target.
         .target(name: "HotfixTestSupport", dependencies: ["HotfixEngine"], path: "Tests/HotfixTestSupport", swiftSettings: strict),
         .testTarget(name: "HotfixEngineTests", dependencies: ["HotfixEngine"], exclude: ["Golden"], swiftSettings: strict),
-        .testTarget(name: "HotfixRuntimeTests", dependencies: ["HotfixRuntime", "HotfixTestSupport"], swiftSettings: strict),
+        .testTarget(name: "HotfixRuntimeTests", dependencies: ["HotfixRuntime", "HotfixSim", "HotfixTestSupport"], swiftSettings: strict),
         .testTarget(name: "HotfixScreenTests", dependencies: ["HotfixScreen"], swiftSettings: strict),
         // Depends on the executable so `swift test` always builds the binary it drives.
         .testTarget(name: "HotfixCLITests", dependencies: ["hotfix", "HotfixRuntime", "HotfixTestSupport"], swiftSettings: strict),

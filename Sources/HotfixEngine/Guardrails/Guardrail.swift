@@ -58,7 +58,7 @@ public enum Guardrails {
                 next: "run the monitoring window (hotfix deploy) or, if you deploy through CI/CD, pass --override REASON")]
         case .enter(.close):
             let open = state.backports.values.filter { !$0.isHandled }.sorted { $0.branch < $1.branch }
-            if state.backports.isEmpty {
+            if state.backports.isEmpty, !state.backportsChecked {
                 return [GuardrailVerdict(
                     rule: .backports,
                     message: "nothing has been backported yet (develop and every feature branch must get the fix)",

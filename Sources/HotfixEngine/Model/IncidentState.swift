@@ -41,6 +41,8 @@ public struct IncidentState: Sendable, Equatable {
     public var commands: [(at: Date, run: CommandRun)] = []
     public var gitSteps: [(at: Date, record: GitRecord)] = []
     public var backports: [String: BackportStatus] = [:]
+    /// A backport run finished (even one that found no targets): an empty `backports` then means "none to do".
+    public var backportsChecked = false
     public var tag: (name: String, sha: String?)?
     public var deploySteps: [(at: Date, record: DeployRecord)] = []
     public var deployedAt: Date?
@@ -132,6 +134,7 @@ extension IncidentState {
                 backports[target] = BackportStatus(branch: target, outcome: g.outcome, sha: g.sha,
                                                    files: g.files ?? [], detail: g.detail, at: at)
             }
+            if g.step == "backport", g.target == nil, g.outcome == "done" { backportsChecked = true }
             if g.step == "tag", g.outcome == "done" || g.outcome == "up-to-date" {
                 tag = (g.target ?? "hotfix-\(id)", g.sha)
             }

@@ -37,7 +37,7 @@ public struct CheckRunner: Sendable {
         let patch = await git(["diff", "-U0", "--no-color", "--no-ext-diff", "--no-renames", base, tip]) ?? ""
         let (added, removed) = Self.parsePatch(patch)
         var manifests: [ManifestChange] = []
-        for f in files where Manifests.isDependencyFile(f) {
+        for f in files where DiffReview.isManifest(f) {
             manifests.append(ManifestChange(path: f, added: added.filter { $0.path == f }.map(\.text),
                                             removed: removed.filter { $0.path == f }.map(\.text)))
         }
@@ -150,21 +150,5 @@ public struct CheckRunner: Sendable {
         }
         let undo = (["kubectl"] + flags + ["rollout", "undo", "deployment/\(d.deployment)", "--to-revision=\(revision)"]).joined(separator: " ")
         return CheckOutcome(.rollbackPlan, .passed, "deployment/\(d.deployment) at revision \(revision)\(image.map { ", image \($0)" } ?? ""); undo: \(undo)")
-    }
-}
-
-/// Dependency manifests and lock files by name.
-public enum Manifests {
-    public static let names: Set<String> = [
-        "Package.swift", "Package.resolved", "package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock",
-        "pnpm-lock.yaml", "pyproject.toml", "poetry.lock", "Pipfile", "Pipfile.lock", "uv.lock", "pdm.lock", "setup.py",
-        "setup.cfg", "go.mod", "go.sum", "Cargo.toml", "Cargo.lock", "Gemfile", "Gemfile.lock", "pom.xml", "build.gradle",
-        "build.gradle.kts", "gradle.lockfile",
-    ]
-
-    public static func isDependencyFile(_ path: String) -> Bool {
-        let name = path.split(separator: "/").last.map(String.init) ?? path
-        if names.contains(name) { return true }
-        return name.hasPrefix("requirements") && (name.hasSuffix(".txt") || name.hasSuffix(".in"))
     }
 }

@@ -1,0 +1,87 @@
+import Foundation
+import HotfixEngine
+
+/// The FIX watch: the hotfix branch against main (committed work, plus uncommitted and new
+/// files when the branch is checked out), reviewed against the minimal-change rules.
+public struct DiffWatch: Sendable {
+    let git: GitClient
+    let settings: GitSettings
+
+    public init(git: GitClient, settings: GitSettings) {
+        self.git = git
+        self.settings = settings
+    }
+
+    public func review(id: IncidentID, largeDiffLines: Int = DiffReview.largeDiffLines) async throws(HotfixError) -> DiffReview {
+        let branch = settings.branchName(id), main = settings.main, tag = settings.tagName(id)
+        var tip = try await git.resolve("refs/heads/\(branch)")
+        var mainTip = try await git.resolve("refs/heads/\(main)")
+        if tip == nil, let merge = try await git.resolve("refs/tags/\(tag)") {
+            // Finished and deleted: the tagged merge still holds both sides.
+            tip = try await git.resolve("\(merge)^2")
+            mainTip = try await git.resolve("\(merge)^1")
+        }
+        guard let tip else {
+            throw .refused("branch \(branch) does not exist", untouched: "nothing was read", next: "create it with hotfix branch")
+        }
+        guard let mainTip else {
+            throw .refused("branch \(main) does not exist", untouched: "nothing was read", next: "check git.main in .hotfix.yml")
+        }
+        let base = try await git.value(["merge-base", mainTip, tip])
+        // On the branch: compare the work tree, so edits show before they are committed.
+        let onBranch = try await git.currentBranch() == branch
+        let range = onBranch ? [base] : [base, tip]
+        let numstat = try await git.value(["diff", "--no-color", "--no-ext-diff", "--numstat", "-z", "-M"] + range)
+        let status = try await git.value(["diff", "--no-color", "--no-ext-diff", "--name-status", "-z", "-M"] + range)
+        var files = DiffWatch.parse(numstat: numstat, nameStatus: status)
+        if onBranch {
+            let untracked = try await git.value(["ls-files", "--others", "--exclude-standard", "-z"])
+            for path in untracked.split(separator: "\0").map(String.init) {
+                let lines = DiffWatch.lineCount(directory: git.directory, path: path)
+                files.append(FileChange(path: path, status: .untracked, added: lines, removed: lines == nil ? nil : 0))
+            }
+        }
+        return DiffReview(base: base, files: files, largeDiffLines: largeDiffLines)
+    }
+
+    /// Parses `git diff --numstat -z` and `--name-status -z` (renames give two paths).
+    static func parse(numstat: String, nameStatus: String) -> [FileChange] {
+        var statuses: [String: FileChange.Status] = [:]
+        var fields = nameStatus.split(separator: "\0", omittingEmptySubsequences: true).map(String.init)[...]
+        while let code = fields.popFirst() {
+            let letter = code.first ?? "M"
+            let paths = letter == "R" || letter == "C" ? 2 : 1
+            let names = fields.prefix(paths); fields = fields.dropFirst(paths)
+            guard let path = names.last else { break }
+            statuses[path] = switch letter {
+            case "A": .added
+            case "D": .deleted
+            case "R": .renamed
+            case "C": .added
+            default: .modified
+            }
+        }
+        var files: [FileChange] = []
+        var rest = numstat.split(separator: "\0", omittingEmptySubsequences: false).map(String.init)[...]
+        while let head = rest.popFirst(), !head.isEmpty {
+            let parts = head.split(separator: "\t", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == 3 else { continue }
+            var path = parts[2]
+            if path.isEmpty {  // a rename: the old and new paths follow as separate fields
+                _ = rest.popFirst()
+                path = rest.popFirst() ?? ""
+            }
+            let added = Int(parts[0]), removed = Int(parts[1])
+            files.append(FileChange(path: path, status: statuses[path] ?? .modified, added: added, removed: removed))
+        }
+        return files
+    }
+
+    /// Lines in a new file (nil when it looks binary or is too big to count quickly).
+    static func lineCount(directory: String, path: String) -> Int? {
+        guard let data = FileManager.default.contents(atPath: directory + "/" + path), data.count <= 4 * 1024 * 1024,
+              !data.contains(0) else { return nil }
+        let newlines = data.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        return newlines + (data.last.map { $0 == 0x0A ? 0 : 1 } ?? 0)
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import HotfixEngine
+
+/// kubectl with the configured `--context`, `--namespace`, `--kubeconfig` (and, for tests,
+/// `--cache-dir`) on every call; failures become HotfixErrors that say what to do.
+public struct Kubectl: Sendable {
+    public var runner: ProcessRunner
+    /// The executable and the flags every call carries.
+    public var target: KubeTarget
+
+    public init(target: KubeTarget = KubeTarget(), runner: ProcessRunner = ProcessRunner()) {
+        self.target = target
+        self.runner = runner
+    }
+
+    public init(executable: String = "kubectl", context: String = "", namespace: String = "", kubeconfig: String = "",
+                cacheDir: String = "", runner: ProcessRunner = ProcessRunner()) {
+        self.init(target: KubeTarget(kubectl: executable, context: context, namespace: namespace, kubeconfig: kubeconfig, cacheDir: cacheDir),
+                  runner: runner)
+    }
+
+    public init(deploy: HotfixConfig.Deploy, executable: String = "kubectl", cacheDir: String = "", runner: ProcessRunner = ProcessRunner()) {
+        self.init(executable: executable, context: deploy.context, namespace: deploy.namespace, kubeconfig: deploy.kubeconfig,
+                  cacheDir: cacheDir, runner: runner)
+    }
+
+    /// The full argv: kubectl, the global flags, then `args`.
+    public func argv(_ args: [String]) -> [String] { target.argv(args) }
+
+    /// Runs kubectl and returns its result; a non-zero exit becomes a HotfixError.
+    @discardableResult
+    public func run(_ args: [String], what: String) async throws(HotfixError) -> ProcessResult {
+        let result = try await runner.run(argv(args))
+        guard result.succeeded else { throw Self.failure(result, what: what) }
+        return result
+    }
+
+    // MARK: - Deployment
+
+    /// The deployment's revision, images, selector and replica counts, and the template hash of its current ReplicaSet.
+    public func deployment(_ name: String) async throws(HotfixError) -> DeploymentInfo {
+        let r = try await run(["get", "deployment/\(name)", "-o", "json"], what: "read deployment/\(name)")
+        guard let o = KubeJSON.object(r.stdout) else {
+            throw HotfixError.environment("kubectl returned something that is not a deployment for deployment/\(name)", untouched: "nothing was changed")
+        }
+        var info = DeploymentInfo(json: o)
+        info.templateHash = try await currentTemplateHash(info)
+        return info
+    }
+
+    /// The `pod-template-hash` of the ReplicaSet that carries the deployment's revision.
+    func currentTemplateHash(_ d: DeploymentInfo) async throws(HotfixError) -> String? {
+        guard !d.matchLabels.isEmpty else { return nil }
+        let r = try await run(["get", "replicasets", "-l", d.selector, "-o", "json"], what: "list the replicasets of deployment/\(d.name)")
+        let items = KubeJSON.object(r.stdout)?["items"] as? [[String: Any]] ?? []
+        for rs in items {
+            let meta = rs["metadata"] as? [String: Any] ?? [:]
+            let rev = (meta["annotations"] as? [String: Any])?["deployment.kubernetes.io/revision"] as? String
+            if rev == String(d.revision) { return (meta["labels"] as? [String: Any])?["pod-template-hash"] as? String }
+        }
+        return nil
+    }
+
+    /// `kubectl set image deployment/NAME CONTAINER=IMAGE`.
+    public func setImage(deployment: String, container: String, image: String) async throws(HotfixError) {
+        try await run(["set", "image", "deployment/\(deployment)", "\(container)=\(image)"],
+                      what: "set the image of deployment/\(deployment)")
+    }
+
+    /// `kubectl rollout status`, each line to `onLine`; throws when the rollout fails or times out.
+    @discardableResult
+    public func rolloutStatus(deployment: String, timeout: Double, onLine: @escaping @Sendable (OutputLine) -> Void) async throws(HotfixError) -> ProcessResult {
+        let r = try await runner.stream(argv(["rollout", "status", "deployment/\(deployment)", "--timeout=\(Int(timeout.rounded(.up)))s"]), onLine: onLine)
+        guard r.succeeded else { throw Self.failure(r, what: "wait for the rollout of deployment/\(deployment)") }
+        return r
+    }
+
+    /// `kubectl rollout undo --to-revision=N`.
+    public func rolloutUndo(deployment: String, toRevision revision: Int) async throws(HotfixError) {
+        try await run(["rollout", "undo", "deployment/\(deployment)", "--to-revision=\(revision)"],
+                      what: "roll deployment/\(deployment) back to revision \(revision)")
+    }
+
+    /// The pods of a selector, now.
+    public func pods(selector: String) async throws(HotfixError) -> [PodState] {
+        let r = try await run(["get", "pods", "-l", selector, "-o", "json"], what: "list the pods of \(selector)")
+        let items = KubeJSON.object(r.stdout)?["items"] as? [[String: Any]] ?? []
+        return items.compactMap { PodState(json: $0) }
+    }
+
+    // MARK: - Errors
+
+    /// A failed kubectl call, classified: unauthorized, unreachable, not found, or the tool's own message.
+    public static func failure(_ r: ProcessResult, what: String) -> HotfixError {
+        let text = r.stderr.isEmpty ? r.stdout : r.stderr
+        let lower = text.lowercased()
+        let detail = r.tail(3).joined(separator: " / ")
+        if lower.contains("unauthorized") || lower.contains("must be logged in") || lower.contains("forbidden") {
+            return .environment("kubectl is not authorized to \(what): \(detail)", untouched: "nothing was changed",
+                                next: "check deploy.context and deploy.kubeconfig in .hotfix.yml, or log in to the cluster, then retry")
+        }
+        if lower.contains("connection refused") || lower.contains("unable to connect") || lower.contains("no such host")
+            || lower.contains("i/o timeout") || lower.contains("connect: ") || lower.contains("was refused") {
+            return .environment("the cluster is unreachable, could not \(what): \(detail)", untouched: "nothing was changed",
+                                next: "check the network and deploy.context / deploy.kubeconfig in .hotfix.yml, then retry")
+        }
+        if lower.contains("notfound") || lower.contains("not found") {
+            return .refused("kubectl could not \(what): \(detail)", untouched: "nothing was changed",
+                            next: "check deploy.deployment, deploy.container and deploy.namespace in .hotfix.yml")
+        }
+        return .refused("kubectl could not \(what) (exit \(r.exitCode)): \(detail)", untouched: "nothing was changed",
+                        next: "read kubectl's message above, fix the cause, then retry")
+    }
+}

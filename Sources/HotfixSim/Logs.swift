@@ -1,0 +1,108 @@
+import Foundation
+
+/// `GET pods/{name}/log`: text/plain, chunked while following.
+struct Logs {
+    let api: API
+
+    struct Run {
+        var start: Date
+        var index: Int
+        var end: Date?
+    }
+
+    func serve(_ req: HTTPRequest, _ conn: HTTPConnection, namespace: String, pod name: String) throws(APIError) {
+        let c = api.cluster
+        let q = req.query
+        let follow = q["follow"] == "true"
+        let timestamps = q["timestamps"] == "true"
+        let tail = q["tailLines"].flatMap(Int.init)
+        let limit = q["limitBytes"].flatMap(Int.init)
+        let now = Date()
+        var from = Date.distantPast
+        if let s = q["sinceTime"] {
+            guard let t = Time.parse(s) else { throw APIError(400, "BadRequest", "sinceTime: invalid value \(s)") }
+            from = t
+        } else if let s = q["sinceSeconds"].flatMap(Double.init) {
+            from = now.addingTimeInterval(-s)
+        }
+        c.cond.lock()
+        guard let pod = c.pods[c.key(namespace, name)] else {
+            c.cond.unlock()
+            throw APIError.notFound("pods", group: "", name: name)
+        }
+        c.cond.unlock()
+        if let cn = q["container"], !cn.isEmpty, cn != pod.container {
+            throw APIError(400, "BadRequest", "container \(cn) is not valid for pod \(name)")
+        }
+        let run = try Self.run(pod, previous: q["previous"] == "true", now: now)
+        let gen = pod.generator
+        var stopAt = pod.stopAt
+        func end() -> Date? {
+            switch (run.end, stopAt) {
+            case (let a?, let b?): return min(a, b)
+            case (let a?, nil): return a
+            case (nil, let b?): return b
+            case (nil, nil): return nil
+            }
+        }
+        var cursor = min(now, end() ?? now)
+        var lines = gen.lines(runStart: run.start, run: run.index, from: from, to: cursor)
+        if let tail { lines = Array(lines.suffix(max(0, tail))) }
+        guard conn.startStream(contentType: "text/plain") else { return }
+        var budget = limit ?? Int.max
+        /// False when the stream must stop (byte limit reached or the client left).
+        func emit(_ lines: [LogGenerator.Line]) -> Bool {
+            for l in lines {
+                var b = Array(((timestamps ? Time.rfc3339Nano(l.time) + " " : "") + l.text + "\n").utf8)
+                if b.count >= budget {
+                    b = Array(b.prefix(budget))
+                    budget = 0
+                    _ = conn.writeChunk(b)
+                    return false
+                }
+                budget -= b.count
+                if !conn.writeChunk(b) { return false }
+            }
+            return true
+        }
+        guard emit(lines), !conn.closed else { return conn.closed ? () : conn.endStream() }
+        if !follow || (end().map { cursor >= $0 } ?? false) { return conn.endStream() }
+        let jitter = Double(LogGenerator.hash("\(name)\(now.timeIntervalSince1970)") % 600) / 1000
+        let dropAt = c.scenario == .streamDrops ? now.addingTimeInterval(c.timing.dropEvery * (0.7 + jitter)) : .distantFuture
+        while !api.isStopped() {
+            Thread.sleep(forTimeInterval: 0.04)
+            c.cond.lock()
+            if let p = c.pods[c.key(namespace, name)] { stopAt = p.stopAt } else if stopAt == nil { stopAt = Date() }
+            c.cond.unlock()
+            let e = end()
+            let to = min(Date(), e ?? .distantFuture)
+            guard emit(gen.lines(runStart: run.start, run: run.index, from: cursor, to: to)) else {
+                return conn.closed ? () : conn.endStream()
+            }
+            cursor = to
+            if let e, to >= e { break }
+            if Date() >= dropAt { return conn.abort() }
+            if conn.peerClosed() { return }
+        }
+        conn.endStream()
+    }
+
+    /// The run a request reads: the current (or last, while backing off) one, or the previous one.
+    static func run(_ pod: Pod, previous: Bool, now: Date) throws(APIError) -> Run {
+        let st = pod.state(at: now)
+        let gen = pod.generator
+        if previous {
+            guard let last = st.lastRun else {
+                throw APIError(400, "BadRequest", "previous terminated container \"\(pod.container)\" in pod \"\(pod.meta.name)\" not found")
+            }
+            let index = st.kind == .backoff ? st.run : st.run - 1
+            return Run(start: last.start, index: index, end: gen.runEnd(runStart: last.start) ?? last.end)
+        }
+        switch st.kind {
+        case .creating:
+            throw APIError(400, "BadRequest", "container \"\(pod.container)\" in pod \"\(pod.meta.name)\" is waiting to start: ContainerCreating")
+        case .running, .backoff:
+            return Run(start: st.runStart, index: st.run, end: gen.runEnd(runStart: st.runStart))
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import HotfixEngine
+import Testing
+
+@Suite struct DeployPlanTests {
+    let target = KubeTarget(context: "prod", namespace: "shop", kubeconfig: "/k/config")
+
+    func plan(build: [String] = ["docker", "build", "-t", "registry/app:hotfix-INC-7", "."], autoRollback: Bool = false) -> DeployPlan {
+        DeployPlan(.init(image: "registry/app:hotfix-INC-7", build: build, push: ["docker", "push", "registry/app:hotfix-INC-7"],
+                         deployment: "app", container: "web", target: target, autoRollback: autoRollback))
+    }
+
+    @Test func stepsRunInTheWorkflowsOrderWithExactCommands() {
+        let p = plan()
+        #expect(p.steps.map(\.kind) == [.build, .push, .baseline, .setImage, .rollout, .monitor, .verdict])
+        let k = ["kubectl", "--kubeconfig", "/k/config", "--context", "prod", "--namespace", "shop"]
+        #expect(p.step(.setImage)?.commands == [k + ["set", "image", "deployment/app", "web=registry/app:hotfix-INC-7"]])
+        #expect(p.step(.rollout)?.commands == [k + ["rollout", "status", "deployment/app", "--timeout=600s"]])
+        #expect(p.step(.baseline)?.commands.first == k + ["get", "deployment/app", "-o", "json"])
+        #expect(p.rollbackSteps(toRevision: 4).first?.commands == [k + ["rollout", "undo", "deployment/app", "--to-revision=4"]])
+        // Every kubectl command carries the target.
+        for step in p.steps + p.rollbackSteps(toRevision: 1) {
+            for c in step.commands where c.first == "kubectl" { #expect(Array(c.prefix(7)) == k, "\(step.kind)") }
+        }
+    }
+
+    @Test func emptyBuildOrPushIsSkippedAndAutoRollbackIsStated() {
+        let p = plan(build: [], autoRollback: true)
+        #expect(p.steps.first?.kind == .push)
+        #expect(p.step(.verdict)?.note?.contains("auto_rollback") == true)
+    }
+
+    @Test func lateValuesAreFilledAndTheDryRunShowsEveryCommand() {
+        let p = plan()
+        let watch = p.step(.monitor)!.commands[0]
+        #expect(DeployPlan.filled(watch, ["selector": "app=web"]).contains("app=web"))
+        let text = p.dryRun
+        #expect(text.first == "1. build: build registry/app:hotfix-INC-7")
+        #expect(text.contains("     $ kubectl --kubeconfig /k/config --context prod --namespace shop rollout undo deployment/app --to-revision={baseline-revision}"))
+        #expect(text.contains { $0.hasPrefix("8. rollback:") && $0.hasSuffix("(on rollback)") })
+        let odd = DeployPlan(.init(image: "x", build: ["sh", "-c", "make image && echo 'ok'"], push: [], deployment: "app", container: "c", target: KubeTarget()))
+        #expect(odd.dryRun[1] == "     $ sh -c 'make image && echo '\\''ok'\\'''")
+    }
+}
