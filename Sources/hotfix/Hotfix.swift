@@ -18,7 +18,7 @@ struct Hotfix: AsyncParsableCommand {
         subcommands: [
             Start.self, Status.self, List.self, Timeline.self, Assess.self, Next.self, CheckItem.self,
             NoteCommand.self, Init.self, TestCommand.self, ReportCommand.self, PostmortemCommand.self, Sync.self, AppendStress.self,
-            BranchCommand.self, DiffCommand.self, Backport.self, Finish.self, Sim.self,
+            BranchCommand.self, DiffCommand.self, Backport.self, Finish.self, Sim.self, LogsCommand.self,
             ConsoleCommand.self, Demo.self,
         ]
     )

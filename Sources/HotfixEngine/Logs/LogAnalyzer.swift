@@ -1,0 +1,146 @@
+import Foundation
+
+/// The statistics and error templates of a stream of log lines, built by `LogAnalyzer`;
+/// summaries of parts of one input merge.
+public struct LogSummary: Sendable {
+    /// Physical lines read (stack trace lines included).
+    public var lines = 0
+    public var total = LogCounters()
+    public var pods: [String: LogCounters] = [:]
+    public var series: BucketSeries
+    public var templates: TemplateMiner
+    public var firstTime: Double?
+    public var lastTime: Double?
+    /// Entries without any timestamp (counted in totals, not in buckets).
+    public var untimed = 0
+
+    public init(bucketSeconds: Double = 30, maxBuckets: Int = 2880, templates: TemplateMiner = TemplateMiner()) {
+        series = BucketSeries(bucketSeconds: bucketSeconds, maxBuckets: maxBuckets)
+        self.templates = templates
+    }
+
+    /// Seconds from the first to the last timestamp, nil without two timestamps.
+    public var durationSeconds: Double? {
+        guard let firstTime, let lastTime, lastTime > firstTime else { return nil }
+        return lastTime - firstTime
+    }
+
+    public mutating func merge(_ other: LogSummary) {
+        lines += other.lines
+        total.merge(other.total)
+        for (pod, counters) in other.pods { pods[pod, default: LogCounters()].merge(counters) }
+        series.merge(other.series)
+        templates.merge(other.templates)
+        if let t = other.firstTime { firstTime = min(firstTime ?? t, t) }
+        if let t = other.lastTime { lastTime = max(lastTime ?? t, t) }
+        untimed += other.untimed
+    }
+}
+
+/// The hot path: consumes raw bytes (whole lines), counts per pod, per time bucket and overall,
+/// and mines templates of error entries; memory is bounded whatever the input's length.
+public struct LogAnalyzer: Sendable {
+    private var scanner = LineScanner()
+    private var fields = LineFields()
+    private var podTable: PodTable
+    private var grouper = RecordGrouper(keepAll: false)
+    private var podCounters: [LogCounters] = [LogCounters()]
+    private var summary: LogSummary
+    private var firstTime = Double.infinity
+    private var lastTime = -Double.infinity
+
+    public init(bucketSeconds: Double = 30, maxBuckets: Int = 2880, maxPods: Int = 512, templates: TemplateMiner = TemplateMiner()) {
+        podTable = PodTable(capacity: maxPods)
+        summary = LogSummary(bucketSeconds: bucketSeconds, maxBuckets: maxBuckets, templates: templates)
+    }
+
+    /// Processes the complete lines in `chunk` and returns how many bytes they took (up to and
+    /// including the last line break); the rest belongs to the next chunk.
+    public mutating func consume(_ chunk: UnsafeRawBufferPointer) -> Int {
+        guard let base = chunk.baseAddress else { return 0 }
+        let n = chunk.count
+        var start = 0
+        while start < n {
+            guard let nl = memchr(base + start, 0x0A, n - start) else { break }
+            let end = base.distance(to: UnsafeRawPointer(nl))
+            // The scanner gets the rest of the chunk so it can read whole words near the line's end.
+            line(UnsafeRawBufferPointer(start: base + start, count: n - start), length: end - start, fallbackTime: nil)
+            start = end + 1
+        }
+        return start
+    }
+
+    /// Processes one line (without its line break); `fallbackTime` stands in for a line without
+    /// a timestamp (a live stream's arrival time).
+    public mutating func line(_ p: UnsafeRawBufferPointer, fallbackTime: Double? = nil) {
+        line(p, length: p.count, fallbackTime: fallbackTime)
+    }
+
+    /// The line is `p[0..<length]`; bytes after it may be read, never used.
+    @inline(__always)
+    mutating func line(_ p: UnsafeRawBufferPointer, length: Int, fallbackTime: Double?) {
+        summary.lines += 1
+        scanner.scan(p, length, into: &fields)
+        if let fallbackTime, fields.time.isNaN { fields.time = fallbackTime }
+        let pod = fields.hasPod ? podTable.index(p, fields.podStart, fields.podEnd) : PodTable.noPod
+        let (role, finished) = grouper.feed(p, &fields, pod: pod)
+        if let finished { mine(finished) }
+        guard role == .start || role == .traceStart else { return }
+        let f = fields
+        if pod >= podCounters.count { podCounters.append(contentsOf: repeatElement(LogCounters(), count: pod + 1 - podCounters.count)) }
+        podCounters[pod].add(level: f.level, status: f.status, latencyMicros: f.latencyMicros)
+        if f.time.isNaN {
+            summary.untimed += 1
+        } else {
+            summary.series.add(time: f.time, level: f.level, status: f.status, latencyMicros: f.latencyMicros)
+            if f.time < firstTime { firstTime = f.time }
+            if f.time > lastTime { lastTime = f.time }
+        }
+    }
+
+    private mutating func mine(_ record: LogRecord) {
+        summary.templates.learn(record.templateText, pod: record.pod)
+    }
+
+    /// Finishes open entries and returns the summary.
+    public mutating func finish() -> LogSummary {
+        flushOpen()
+        return snapshot()
+    }
+
+    /// Mines the templates of entries still open.
+    @discardableResult
+    mutating func flushOpen() -> Int {
+        let records = grouper.flush()
+        for record in records { mine(record) }
+        return records.count
+    }
+
+    /// The summary so far (entries still open are counted, their templates not yet mined).
+    public func snapshot() -> LogSummary {
+        var result = summary
+        // The totals are the pods' sum, so the hot path counts each entry once less.
+        for (index, counters) in podCounters.enumerated() where counters.entries > 0 {
+            let name = index == PodTable.noPod ? "" : podTable.names[index]
+            result.pods[name, default: LogCounters()].merge(counters)
+            result.total.merge(counters)
+        }
+        if firstTime <= lastTime { result.firstTime = firstTime; result.lastTime = lastTime }
+        return result
+    }
+}
+
+extension LogAnalyzer {
+    /// True when a line surely starts an entry (not a stack trace line), so input split before
+    /// it can be analysed in parallel parts.
+    public static func startsEntry(_ line: UnsafeRawBufferPointer) -> Bool {
+        var scanner = LineScanner()
+        var f = LineFields()
+        scanner.scan(line, line.count, into: &f)
+        var state = TraceState()
+        state.open = true
+        state.openLevel = .fatal
+        // A level or a status as well: a Python exception line also looks like a start.
+        return state.classify(line, f.bodyStart, f.end, level: f.level) == .start && (f.level != .unknown || f.status > 0)
+    }
+}

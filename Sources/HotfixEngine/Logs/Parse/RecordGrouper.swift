@@ -1,0 +1,167 @@
+/// Pod names seen so far, as small numbers; bounded: past `capacity` pods all others share
+/// one slot. Index 0 is "no pod prefix".
+struct PodTable {
+    static let noPod = 0
+    let capacity: Int
+    private(set) var names: [String] = [""]
+    /// Every name's bytes, one after another (one buffer: no reference counting per lookup).
+    private var arena: [UInt8] = []
+    private var starts: [Int] = [0]
+    private var lengths: [Int] = [0]
+    private var slots: [Int32]
+    private let mask: Int
+
+    init(capacity: Int = 512) {
+        self.capacity = capacity
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = Array(repeating: -1, count: size)
+        mask = size - 1
+    }
+
+    /// The slot shared by pods past capacity.
+    var overflow: Int { capacity + 1 }
+    static let overflowName = "(other pods)"
+
+    @inline(__always)
+    private static func hash(_ p: UnsafeRawBufferPointer, _ s: Int, _ e: Int) -> Int {
+        // Pod names share long prefixes; their ends differ.
+        let len = e - s
+        let tail = len >= 8 ? p.loadUnaligned(fromByteOffset: e - 8, as: UInt64.self) : Words.pack(p, s, e, fold: false)
+        let h = (tail ^ UInt64(truncatingIfNeeded: len)) &* 0x9E37_79B9_7F4A_7C15
+        return Int(truncatingIfNeeded: h >> 32)
+    }
+
+    /// The index of the pod named by `p[s..<e]`, adding it if new.
+    @inline(__always)
+    mutating func index(_ p: UnsafeRawBufferPointer, _ s: Int, _ e: Int) -> Int {
+        guard e > s else { return Self.noPod }
+        var slot = Self.hash(p, s, e) & mask
+        let found: Int = slots.withUnsafeBufferPointer { table in
+            lengths.withUnsafeBufferPointer { lengths in
+                starts.withUnsafeBufferPointer { starts in
+                    arena.withUnsafeBytes { names in
+                        while true {
+                            let candidate = Int(table[slot])
+                            if candidate < 0 { return -1 }
+                            if lengths[candidate] == e - s
+                                && memcmpEqual(names.baseAddress! + starts[candidate], p.baseAddress! + s, e - s) {
+                                return candidate
+                            }
+                            slot = (slot + 1) & mask
+                        }
+                    }
+                }
+            }
+        }
+        if found >= 0 { return found }
+        if names.count > capacity {
+            if names.count == capacity + 1 { names.append(Self.overflowName); starts.append(arena.count); lengths.append(0) }
+            return overflow
+        }
+        let index = names.count
+        let bytes = UnsafeRawBufferPointer(rebasing: p[s..<e])
+        names.append(String(decoding: bytes, as: UTF8.self))
+        starts.append(arena.count)
+        lengths.append(e - s)
+        arena.append(contentsOf: bytes)
+        slots[slot] = Int32(index)
+        return index
+    }
+
+    /// The index of a pod given by name (slow path).
+    mutating func index(of name: String?) -> Int {
+        guard let name, !name.isEmpty else { return Self.noPod }
+        var bytes = Array(name.utf8)
+        return bytes.withUnsafeMutableBytes { index(UnsafeRawBufferPointer($0), 0, $0.count) }
+    }
+}
+
+@inline(__always)
+func memcmpEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> Bool {
+    var i = 0
+    while i + 8 <= n {
+        if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+        i += 8
+    }
+    while i < n {
+        if a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) { return false }
+        i += 1
+    }
+    return true
+}
+
+/// Joins stack-trace lines to the entry that started them, per pod, and hands out finished
+/// entries as `LogRecord`s: all of them (`keepAll`) or only errors (for template mining).
+struct RecordGrouper {
+    /// An entry still open: its first line (copied, capped) and what its trace added.
+    struct Pending {
+        var bytes: [UInt8]
+        var level: LogLevel
+        var exception: String?
+        var traceLines = 0
+    }
+
+    /// The most bytes kept of an entry's first line.
+    static let keptBytes = 16 * 1024
+    var keepAll: Bool
+    private var traces: [TraceState] = []
+    private var pending: [Pending?] = []
+    private var scanner = LineScanner()
+
+    init(keepAll: Bool) { self.keepAll = keepAll }
+
+    /// Classifies one scanned line of `pod`; on a new entry, the pod's previous entry (if kept)
+    /// is returned as finished. The role tells the caller whether to count the line as an entry.
+    @inline(__always)
+    mutating func feed(_ p: UnsafeRawBufferPointer, _ f: inout LineFields, pod: Int) -> (LineRole, LogRecord?) {
+        if pod >= traces.count {
+            traces.append(contentsOf: repeatElement(TraceState(), count: pod + 1 - traces.count))
+            pending.append(contentsOf: repeatElement(nil, count: pod + 1 - pending.count))
+        }
+        let wasKept = traces[pod].kept
+        let role = traces[pod].classify(p, f.bodyStart, f.end, level: f.level)
+        var finished: LogRecord?
+        switch role {
+        case .start, .traceStart:
+            if role == .traceStart && f.level < traces[pod].openLevel { f.level = traces[pod].openLevel }
+            if wasKept { finished = close(pod) }
+            let keep = keepAll || f.isError
+            traces[pod].kept = keep
+            if keep {
+                let kept = min(f.end, Self.keptBytes)
+                pending[pod] = Pending(bytes: Array(UnsafeRawBufferPointer(rebasing: p[0..<kept])), level: f.level)
+            }
+        case .continuation:
+            if wasKept { pending[pod]?.traceLines += 1 }
+        case .exception(let latest):
+            if wasKept && pending[pod] != nil {
+                pending[pod]!.traceLines += 1
+                if latest || pending[pod]!.exception == nil {
+                    pending[pod]!.exception = RecordText.trimmed(RecordText.text(p, f.bodyStart, f.end))
+                }
+            }
+        case .blank:
+            break
+        }
+        return (role, finished)
+    }
+
+    /// Finishes the pod's open entry, if one is kept.
+    mutating func close(_ pod: Int) -> LogRecord? {
+        guard pod < pending.count, let entry = pending[pod] else { return nil }
+        pending[pod] = nil
+        traces[pod].kept = false
+        return entry.bytes.withUnsafeBytes { p in
+            var f = LineFields()
+            scanner.scan(p, p.count, into: &f)
+            if f.level < entry.level { f.level = entry.level }
+            return RecordText.record(p, f, exception: entry.exception, traceLines: entry.traceLines)
+        }
+    }
+
+    /// Finishes every open entry.
+    mutating func flush() -> [LogRecord] {
+        pending.indices.compactMap { close($0) }
+    }
+}
