@@ -79,3 +79,36 @@ enum IncidentFixture {
         return model(at: entered[phase]! + into[phase]!, size: size)
     }
 }
+
+extension IncidentFixture {
+    /// Pod logs for the monitoring window: three old pods with the incident's 500s before the
+    /// rollout at `deployAt`, two new pods after it with the error gone; one line every `step` s.
+    static func monitorInputs(from: Double, deployAt: Double, until: Double, step: Double = 2) -> [MonitorInput] {
+        var out: [MonitorInput] = []
+        var i = 0
+        var t = from
+        while t < until {
+            let at = t0 + t
+            let stamp = Durations.iso(at)
+            let user = 100 + i % 37
+            if t < deployAt {
+                let pod = ["api-6f7c9-q8w2e", "api-6f7c9-z4r5t", "api-6f7c9-m1n2b"][i % 3]
+                let failing = i % 16 == 0
+                let text = failing
+                    ? "ERROR GET /users/\(user) 500 31ms TypeError: 'NoneType' object is not subscriptable"
+                    : "INFO GET /users/\(user) 200 \(12 + i % 9)ms"
+                out.append(.line("[pod/\(pod)/api] \(stamp) \(text)", .baseline, at: at.timeIntervalSince1970))
+            } else {
+                if out.allSatisfy({ if case .deployStarted = $0 { false } else { true } }) {
+                    out.append(.deployStarted(at: (t0 + deployAt).timeIntervalSince1970))
+                }
+                let pod = ["api-7d9f8-x1k2p", "api-7d9f8-c3v4b"][i % 2]
+                out.append(.line("[pod/\(pod)/api] \(stamp) INFO GET /users/\(user) \(i % 29 == 0 ? 404 : 200) \(11 + i % 7)ms", .hotfix,
+                                 at: at.timeIntervalSince1970))
+            }
+            i += 1
+            t += step
+        }
+        return out
+    }
+}

@@ -30,6 +30,21 @@ struct ScreenGoldenTests {
         #expect(buf.lines()[0].hasSuffix("overrun"))
     }
 
+    @Test("the DEPLOY pane shows the monitoring window: error rate against the baseline, p99, verdict, pod lines")
+    func deployMonitoring() throws {
+        let deployAt = 2800.0, now = 2800.0 + 150
+        for size in Self.sizes {
+            var model = IncidentFixture.model(events: 2800, now: now, size: size)
+            _ = model.update(.monitor(IncidentFixture.monitorInputs(from: 2000, deployAt: deployAt, until: now)))
+            _ = model.update(.tick(IncidentFixture.t0 + now))
+            let buf = Screen.render(model)
+            try Golden.check(buf, "deploy-monitoring-\(size.width)x\(size.height)")
+            let text = buf.lines().joined(separator: "\n")
+            #expect(text.contains("Monitoring · 3:00 left"))
+            #expect(text.contains("pods 2 new, 3 old"))
+        }
+    }
+
     @Test("the ? overlay lists every binding")
     func helpOverlay() throws {
         for size in Self.sizes {

@@ -54,6 +54,14 @@ public enum Prompt: Equatable, Sendable {
     }
 }
 
+/// One input to the monitoring window.
+public enum MonitorInput: Sendable, Equatable {
+    /// A raw log line from an old (baseline) or new (hotfix) pod, received at `at` (seconds since 1970).
+    case line(String, MonitorSide, at: Double)
+    /// The rollout of the new version began (the `set image`).
+    case deployStarted(at: Double)
+}
+
 /// A one-line message on the status row: the result of the last action.
 public struct StatusMessage: Equatable, Sendable {
     public var text: String
@@ -72,6 +80,8 @@ public enum ConsoleMessage: Sendable {
     case output([LogLine])
     /// What a background job is doing now (nil when it has finished).
     case activity(String?)
+    /// The monitoring window's input: pod log lines, and when the rollout began.
+    case monitor([MonitorInput])
     /// An effect could not be carried out (for example the journal refused an append).
     case failed(HotfixError)
 }
@@ -102,6 +112,8 @@ public struct ConsoleModel: Sendable {
     public var status: StatusMessage?
     /// A background job in progress (the tests), shown on the status row.
     public var activity: String?
+    /// The deploy's monitoring window, once log lines arrive (shown in the DEPLOY pane).
+    public var monitor: MonitorModel?
     public var keyMap = KeyMap.standard
 
     /// A console on `events` (the whole journal so far); nil when they do not start an incident.

@@ -8,6 +8,7 @@ extension ConsoleModel {
         switch message {
         case .tick(let date):
             now = date
+            monitor?.settle()
         case .resize(let s):
             size = s
         case .journal(let events):
@@ -16,6 +17,16 @@ extension ConsoleModel {
             log.append(lines)
         case .activity(let text):
             activity = text.map(Sanitize.inline)
+        case .monitor(let inputs):
+            var m = monitor ?? MonitorModel()
+            monitor = nil  // keep one copy while ingesting
+            for input in inputs {
+                switch input {
+                case .line(let text, let side, let at): m.ingest(text, side: side, receivedAt: at)
+                case .deployStarted(let at): m.deployStarted(at: at)
+                }
+            }
+            monitor = m
         case .failed(let error):
             status = StatusMessage(error.description, role: .overdue)
         case .key(let key):

@@ -12,7 +12,7 @@ public enum EventLog {
         return out
     }
 
-    static func level(_ body: EventBody) -> LogLevel {
+    static func level(_ body: EventBody) -> LineTone {
         switch body {
         case .phaseChanged(let c): c.overrides.isEmpty ? .info : .warn
         case .overridden, .rollback, .warning: .warn

@@ -1,8 +1,8 @@
 import Foundation
 import HotfixEngine
 
-/// How a log line is shown.
-public enum LogLevel: String, Sendable, Equatable {
+/// How a log-pane line is coloured.
+public enum LineTone: String, Sendable, Equatable {
     case info, warn, error, muted
 
     var role: Role {
@@ -19,9 +19,9 @@ public enum LogLevel: String, Sendable, Equatable {
 public struct LogLine: Equatable, Sendable {
     public var at: Date?
     public var text: String
-    public var level: LogLevel
+    public var level: LineTone
 
-    public init(at: Date?, text: String, level: LogLevel = .info) {
+    public init(at: Date?, text: String, level: LineTone = .info) {
         self.at = at
         self.text = Sanitize.inline(text)
         self.level = level

@@ -33,7 +33,7 @@ enum PhaseSteps {
         case .fix: return fix(s)
         case .test: return commands(s, phase: .test, steps: testSteps, none: "no test run recorded yet: press t to run the smoke and critical-path tests")
             + [.blank, .heading("Pre-deploy checklist")] + ChecklistView.rows(model, width: width)
-        case .deploy: return [.heading("Pre-deploy checklist")] + ChecklistView.rows(model, width: width)
+        case .deploy: return MonitorView.rows(model, width: width) + [.heading("Pre-deploy checklist")] + ChecklistView.rows(model, width: width)
             + [.blank, .heading("Rollout")] + deploy(s)
         case .backport: return backport(s)
         case .close: return close(s, timing: model.timing, zone: model.timeZone)
