@@ -193,6 +193,38 @@ import Glibc
         #expect(t.value("#{alternate_on}") == "0")
     }
 
+    /// Kubectl-style lines (`[pod/NAME/api] TIME TEXT`): `count` lines `step` seconds apart from `start`.
+    static func podLog(start: Double, count: Int, step: Double, pods: [String], failEvery: Int?) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return (0..<count).map { i in
+            let time = f.string(from: Date(timeIntervalSince1970: start + Double(i) * step))
+            let text = failEvery.map { i % $0 == 0 } == true
+                ? "ERROR GET /users/\(100 + i % 37) 500 31ms TypeError: 'NoneType' object is not subscriptable"
+                : "INFO GET /users/\(100 + i % 37) 200 \(12 + i % 9)ms"
+            return "[pod/\(pods[i % pods.count])/api] \(time) \(text)"
+        }.joined(separator: "\n") + "\n"
+    }
+
+    @Test func aRecordedDeployReplaysThroughTheMonitoringWindowToAVerdict() throws {
+        let repo = GitSandbox()
+        #expect(HotfixBinary.run(["start", "API returns 500 on /users endpoint"], in: repo.work).status == 0)
+        let t0 = 1_795_687_200.0
+        repo.dir.write("old.log", Self.podLog(start: t0, count: 600, step: 0.5, pods: ["api-6f7c9-q8w2e", "api-6f7c9-z4r5t", "api-6f7c9-m1n2b"], failEvery: 16))
+        repo.dir.write("new.log", Self.podLog(start: t0 + 300, count: 1400, step: 0.25, pods: ["api-7d9f8-x1k2p", "api-7d9f8-c3v4b"], failEvery: nil))
+        let t = try Tmux(width: 160, height: 48, env: ["HOME": repo.dir.path, "LANG": "C.UTF-8"])
+        t.type("cd \(repo.work) && \(HotfixBinary.path) monitor --baseline ../old.log --replay ../new.log --speed 60")
+        t.press("Enter")
+        let screen = t.waitFor("the window's final verdict", seconds: 60) { $0.contains("Monitoring · window over") && $0.contains("verdict: PASS") }
+        #expect(screen.contains("pods 2 new, 3 old"))
+        #expect(screen.contains("(baseline 6."))
+        t.type("q")
+        t.waitFor("the shell again") { !$0.contains("Monitoring") }
+        let missing = HotfixBinary.run(["monitor", "--replay", "nope.log"], in: repo.work)
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("cannot read the log file nope.log"))
+    }
+
     @Test func withoutATerminalTheConsolePointsToStatus() {
         let repo = GitSandbox()
         let console = HotfixBinary.run(["console"], in: repo.work)

@@ -60,6 +60,8 @@ public enum MonitorInput: Sendable, Equatable {
     case line(String, MonitorSide, at: Double)
     /// The rollout of the new version began (the `set image`).
     case deployStarted(at: Double)
+    /// The window's clock, when it is not the wall clock (a replay at its own speed).
+    case clock(Double)
 }
 
 /// A one-line message on the status row: the result of the last action.
@@ -114,6 +116,8 @@ public struct ConsoleModel: Sendable {
     public var activity: String?
     /// The deploy's monitoring window, once log lines arrive (shown in the DEPLOY pane).
     public var monitor: MonitorModel?
+    /// The monitoring window's "now" for a replay; nil means the wall clock.
+    public var monitorNow: Double?
     public var keyMap = KeyMap.standard
 
     /// A console on `events` (the whole journal so far); nil when they do not start an incident.

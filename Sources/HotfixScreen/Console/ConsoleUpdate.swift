@@ -24,6 +24,7 @@ extension ConsoleModel {
                 switch input {
                 case .line(let text, let side, let at): m.ingest(text, side: side, receivedAt: at)
                 case .deployStarted(let at): m.deployStarted(at: at)
+                case .clock(let at): monitorNow = at
                 }
             }
             monitor = m

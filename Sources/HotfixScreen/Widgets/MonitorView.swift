@@ -8,7 +8,7 @@ enum MonitorView {
 
     static func rows(_ model: ConsoleModel, width: Int) -> [PaneRow] {
         guard let m = model.monitor else { return [] }
-        let now = model.now.timeIntervalSince1970
+        let now = model.monitorNow ?? model.now.timeIntervalSince1970
         let base = m.summary(.baseline), fix = m.summary(.hotfix)
         let judged = m.verdict(now: now)
         let rates = m.errorRates(.hotfix, now: now, buckets: 10)

@@ -30,10 +30,11 @@ struct ConsoleCommand: AsyncParsableCommand {
     }
 
     /// Opens the console on `id` and returns when the person quits.
-    static func open(session: Session, id: IncidentID, theme: String?) async throws {
+    static func open(session: Session, id: IncidentID, theme: String?, replay: MonitorReplay? = nil) async throws {
         let theme = try ThemeLoader.load(theme ?? session.config.theme, environment: session.environment)
         let noColor = !(session.environment["NO_COLOR"] ?? "").isEmpty
         let loop = try ConsoleLoop(session: session, id: id, theme: theme, noColor: noColor)
+        loop.replay = replay
         // The loop gets a thread of its own: it blocks in poll() and owns ncurses for its lifetime.
         try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
             let thread = Thread {
@@ -57,5 +58,32 @@ struct ConsoleCommand: AsyncParsableCommand {
     static func opensByDefault() async -> Bool {
         guard isTerminal, let session = try? await Session.open() else { return false }
         return (try? session.store.select(nil, environment: session.environment)) != nil
+    }
+}
+
+struct MonitorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "monitor",
+        abstract: "Replay a recorded deploy's pod logs through the console's monitoring window.",
+        discussion: """
+        The baseline file (the old pods, before set image) is read at once; the replay file (the new pods) is played at the pace of its timestamps times --speed, starting the window's clock at its first line. Files are what kubectl logs --prefix --timestamps prints. The console opens on the DEPLOY view of the incident; nothing is written to the journal by the replay.
+
+        Example:
+          hotfix monitor --baseline old.log --replay new.log --speed 10
+        """)
+
+    @OptionGroup var options: IncidentOptions
+    @Option(help: ArgumentHelp("The new pods' log lines to replay.", valueName: "file")) var replay: String
+    @Option(help: ArgumentHelp("The old pods' log lines (the baseline).", valueName: "file")) var baseline: String?
+    @Option(help: ArgumentHelp("Replay speed: 1 is real time, 10 is ten times faster.", valueName: "n")) var speed: Double = 1
+    @Option(help: ArgumentHelp("default, light, high-contrast, monochrome, or a theme file.", valueName: "name|path"))
+    var theme: String?
+
+    func run() async throws {
+        let replay = try MonitorReplay.load(replay: replay, baseline: baseline, speed: speed)
+        try ConsoleCommand.requireTerminal()
+        let session = try await Session.open()
+        let id = try session.select(options)
+        try await ConsoleCommand.open(session: session, id: id, theme: theme, replay: replay)
     }
 }

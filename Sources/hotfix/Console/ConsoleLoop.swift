@@ -21,6 +21,9 @@ final class ConsoleLoop: @unchecked Sendable {
     let mailbox: Mailbox
     let firstFrameFile: String?
     var startupStatus: StatusMessage?
+    /// A recorded deploy to play into the monitoring window (`hotfix monitor --replay`).
+    var replay: MonitorReplay?
+    var replayTask: Task<Void, Never>?
 
     static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGWINCH]
 
@@ -57,6 +60,12 @@ final class ConsoleLoop: @unchecked Sendable {
         model.status = startupStatus
         terminal.present(Screen.render(model))
         recordFirstFrame()
+        if let replay {
+            model.viewed = .deploy
+            let (mailbox, clock) = (mailbox, clock)
+            replayTask = Task { await replay.play(into: mailbox, clock: clock) }
+        }
+        defer { replayTask?.cancel() }
 
         let watch = JournalWatch(path: journal.path)
         var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
