@@ -46,6 +46,6 @@ let package = Package(
         .testTarget(name: "HotfixRuntimeTests", dependencies: ["HotfixRuntime", "HotfixSim", "HotfixTestSupport"], swiftSettings: strict),
         .testTarget(name: "HotfixScreenTests", dependencies: ["HotfixScreen"], resources: [.copy("Golden")], swiftSettings: strict),
         // Depends on the executable so `swift test` always builds the binary it drives.
-        .testTarget(name: "HotfixCLITests", dependencies: ["hotfix", "HotfixRuntime", "HotfixTestSupport"], swiftSettings: strict),
+        .testTarget(name: "HotfixCLITests", dependencies: ["hotfix", "HotfixRuntime", "HotfixSim", "HotfixTestSupport"], swiftSettings: strict),
     ]
 )
