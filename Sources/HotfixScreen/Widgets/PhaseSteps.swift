@@ -13,7 +13,9 @@ enum PhaseSteps {
     static func hint(_ phase: Phase, _ s: IncidentState) -> String? {
         let done = "next: n moves on to the next phase"
         switch phase {
-        case .assess, .deploy: return nil
+        case .assess: return nil
+        case .deploy:
+            return s.verdict == nil ? "next: hotfix deploy (build, push, roll out, monitor) in a shell; hotfix rollback undoes it" : done
         case .branch:
             return s.gitSteps.contains { $0.record.step == "branch" } ? done : "next: hotfix branch (fetch, fast-forward main, cut the branch) in a shell"
         case .fix: return "next: hotfix diff checks the change against main"
