@@ -44,8 +44,8 @@ let package = Package(
         .target(name: "HotfixTestSupport", dependencies: ["HotfixEngine"], path: "Tests/HotfixTestSupport", swiftSettings: strict),
         .testTarget(name: "HotfixEngineTests", dependencies: ["HotfixEngine"], exclude: ["Golden"], swiftSettings: strict),
         .testTarget(name: "HotfixRuntimeTests", dependencies: ["HotfixRuntime", "HotfixSim", "HotfixTestSupport"], swiftSettings: strict),
-        .testTarget(name: "HotfixScreenTests", dependencies: ["HotfixScreen"], swiftSettings: strict),
+        .testTarget(name: "HotfixScreenTests", dependencies: ["HotfixScreen"], resources: [.copy("Golden")], swiftSettings: strict),
         // Depends on the executable so `swift test` always builds the binary it drives.
-        .testTarget(name: "HotfixCLITests", dependencies: ["hotfix", "HotfixRuntime", "HotfixTestSupport"], swiftSettings: strict),
+        .testTarget(name: "HotfixCLITests", dependencies: ["hotfix", "HotfixRuntime", "HotfixSim", "HotfixTestSupport"], swiftSettings: strict),
     ]
 )

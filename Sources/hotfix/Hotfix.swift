@@ -17,8 +17,9 @@ struct Hotfix: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Start.self, Status.self, List.self, Timeline.self, Assess.self, Next.self, CheckItem.self,
-            NoteCommand.self, Init.self, TestCommand.self, ReportCommand.self, PostmortemCommand.self, Sync.self, AppendStress.self,
+            NoteCommand.self, Init.self, TestCommand.self, Deploy.self, Rollback.self, ReportCommand.self, PostmortemCommand.self, Sync.self, AppendStress.self,
             BranchCommand.self, DiffCommand.self, Backport.self, Finish.self, Sim.self, LogsCommand.self,
+            ConsoleCommand.self, Demo.self, MonitorCommand.self,
         ]
     )
 }
@@ -27,7 +28,9 @@ struct Hotfix: AsyncParsableCommand {
 enum Main {
     static func main() async {
         do {
-            var command = try Hotfix.parseAsRoot()
+            // Plain `hotfix` in a terminal, in a repository with an open incident, opens the console.
+            let bare = CommandLine.arguments.count == 1 ? await ConsoleCommand.opensByDefault() : false
+            var command = try Hotfix.parseAsRoot(bare ? ["console"] : nil)
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -122,33 +122,22 @@ public struct CheckRunner: Sendable {
     /// Reads the deployment's current revision and image, and prepares the exact undo command.
     public func rollbackPlan() async -> CheckOutcome {
         let d = config.deploy
-        var flags: [String] = []
-        if !d.kubeconfig.isEmpty { flags += ["--kubeconfig", d.kubeconfig] }
-        if !d.context.isEmpty { flags += ["--context", d.context] }
-        if !d.namespace.isEmpty { flags += ["--namespace", d.namespace] }
         let manual = "or write the plan yourself: hotfix check rollback-plan --pass --evidence \"how to undo\""
         let configured = !d.kubeconfig.isEmpty || !d.context.isEmpty || ProcessInfo.processInfo.environment["KUBECONFIG"] != nil
             || FileManager.default.fileExists(atPath: NSHomeDirectory() + "/.kube/config")
         guard configured else {
             return CheckOutcome(.rollbackPlan, .unknown, "kubectl is not configured here (deploy.kubeconfig / deploy.context); \(manual)")
         }
-        let argv = ["kubectl"] + flags + ["--request-timeout=5s", "get", "deployment/\(d.deployment)", "-o", "json"]
-        let result: ProcessResult
-        do { result = try await runner.run(argv, in: root) } catch {
+        let kubectl = Kubectl(deploy: d, runner: runner)
+        let info: DeploymentInfo
+        do { info = try await kubectl.deployment(d.deployment) } catch {
             return CheckOutcome(.rollbackPlan, .unknown, "\(error.message); \(manual)")
         }
-        guard result.succeeded,
-              let json = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] else {
-            return CheckOutcome(.rollbackPlan, .unknown, "kubectl could not read deployment/\(d.deployment): \(result.tail(1).joined()); \(manual)")
-        }
-        let meta = json["metadata"] as? [String: Any]
-        let revision = (meta?["annotations"] as? [String: Any])?["deployment.kubernetes.io/revision"] as? String
-        let containers = ((json["spec"] as? [String: Any])?["template"] as? [String: Any]).flatMap { ($0["spec"] as? [String: Any])?["containers"] as? [[String: Any]] } ?? []
-        let image = (containers.first { $0["name"] as? String == d.container } ?? containers.first)?["image"] as? String
-        guard let revision else {
+        guard info.revision > 0 else {
             return CheckOutcome(.rollbackPlan, .unknown, "deployment/\(d.deployment) has no revision yet; \(manual)")
         }
-        let undo = (["kubectl"] + flags + ["rollout", "undo", "deployment/\(d.deployment)", "--to-revision=\(revision)"]).joined(separator: " ")
-        return CheckOutcome(.rollbackPlan, .passed, "deployment/\(d.deployment) at revision \(revision)\(image.map { ", image \($0)" } ?? ""); undo: \(undo)")
+        let image = info.images[d.container] ?? info.images.values.first
+        let undo = kubectl.argv(["rollout", "undo", "deployment/\(d.deployment)", "--to-revision=\(info.revision)"]).joined(separator: " ")
+        return CheckOutcome(.rollbackPlan, .passed, "deployment/\(d.deployment) at revision \(info.revision)\(image.map { ", image \($0)" } ?? ""); undo: \(undo)")
     }
 }

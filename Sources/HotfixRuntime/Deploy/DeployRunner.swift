@@ -1,0 +1,235 @@
+import Foundation
+import HotfixEngine
+
+/// What the DEPLOY phase reports while it runs: for the CLI's printout and the console's pane.
+public enum DeployProgress: Sendable {
+    /// A step begins (its title and the command it runs, shown before it runs).
+    case step(String, command: [String]?)
+    /// A line of a command's output.
+    case output(OutputLine)
+    /// The monitoring window: the model as it stands, at `now` (seconds since 1970).
+    case monitor(MonitorModel, now: Double)
+    /// Something a person should know (a dropped log stream, a restarted watch).
+    case notice(String)
+}
+
+/// Shares the monitor between the log consumer and the window's clock.
+final class MonitorBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var model: MonitorModel
+    private var reported = Set<String>()
+
+    init(_ model: MonitorModel) { self.model = model }
+
+    func with<T>(_ body: (inout MonitorModel) -> T) -> T { lock.withLock { body(&model) } }
+
+    /// Reports a pod problem once per pod and kind.
+    func report(_ problem: PodProblem) {
+        lock.withLock {
+            guard reported.insert("\(problem.kind.rawValue)/\(problem.pod ?? "")").inserted else { return }
+            model.report(problem)
+        }
+    }
+}
+
+/// A result set once by one task and polled by another (`value` is nil until set).
+final class Outcome: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: HotfixError??
+
+    func set(_ error: HotfixError?) { lock.withLock { stored = .some(error) } }
+    var value: HotfixError?? { lock.withLock { stored } }
+}
+
+/// Runs DEPLOY: build, push, baseline, `set image`, rollout status, the monitoring window over
+/// every pod's logs, the verdict; and the rollback. Every step is journaled through `journal`.
+public struct DeployRunner: Sendable {
+    public var plan: DeployPlan
+    public var kubectl: Kubectl
+    public var runner: ProcessRunner
+    public var root: String
+    public var clock: any Clock
+    /// How far back the old pods' logs are read for the baseline.
+    public var baselineLookback: Double
+    public var journal: @Sendable ([EventBody]) async throws(HotfixError) -> Void
+    public var progress: @Sendable (DeployProgress) -> Void
+
+    public init(plan: DeployPlan, kubectl: Kubectl, runner: ProcessRunner = ProcessRunner(), root: String, clock: any Clock,
+                baselineLookback: Double? = nil,
+                journal: @escaping @Sendable ([EventBody]) async throws(HotfixError) -> Void,
+                progress: @escaping @Sendable (DeployProgress) -> Void) {
+        self.plan = plan
+        self.kubectl = kubectl
+        self.runner = runner
+        self.root = root
+        self.clock = clock
+        self.baselineLookback = baselineLookback ?? max(60, plan.settings.window)
+        self.journal = journal
+        self.progress = progress
+    }
+
+    var s: DeployPlan.Settings { plan.settings }
+
+    /// The whole phase; returns the verdict (already journaled). Rolls back by itself on FAIL
+    /// only when the plan says so.
+    public func run() async throws(HotfixError) -> Verdict {
+        for kind in [DeployPlan.Kind.build, .push] {
+            guard let step = plan.step(kind), let argv = step.commands.first else { continue }
+            try await command(kind.rawValue, argv, title: step.title, missing: "deploy.\(kind.rawValue)")
+        }
+
+        progress(.step("read the baseline of deployment/\(s.deployment)", command: kubectl.argv(["get", "deployment/\(s.deployment)", "-o", "json"])))
+        let baseline = try await kubectl.deployment(s.deployment)
+        let oldImage = baseline.images[s.container]
+        try await journal([.deploy(DeployRecord(step: "baseline", outcome: "done", image: oldImage, revision: baseline.revision,
+                                                detail: "selector \(baseline.selector), pod-template-hash \(baseline.templateHash ?? "?")"))])
+
+        var config = MonitorConfig()
+        config.bucketSeconds = s.interval
+        config.policy.warmupSeconds = s.warmup
+        config.policy.windowSeconds = s.window
+        let box = MonitorBox(MonitorModel(config: config))
+        let start = clock.now
+        let follower = LogFollower(kubectl: kubectl, selector: baseline.selector, baselineHash: baseline.templateHash,
+                                   since: start - baselineLookback)
+        let consumer = Task { await Self.consume(follower.start(), box: box, progress: progress) }
+        defer { consumer.cancel() }
+        try await readBaseline(box)
+
+        let setImage = kubectl.argv(["set", "image", "deployment/\(s.deployment)", "\(s.container)=\(s.image)"])
+        progress(.step("set \(s.container)=\(s.image) (was \(oldImage ?? "?"))", command: setImage))
+        do {
+            try await kubectl.setImage(deployment: s.deployment, container: s.container, image: s.image)
+        } catch {
+            await follower.stop()
+            try? await journal([.deploy(DeployRecord(step: "set-image", outcome: "failed", image: s.image, detail: error.message))])
+            throw error
+        }
+        let deployedAt = clock.now.timeIntervalSince1970
+        box.with { $0.deployStarted(at: deployedAt) }
+        try await journal([.deploy(DeployRecord(step: "set-image", outcome: "done", image: s.image))])
+
+        // The rollout and the window run together: a crash loop fails the window before the rollout gives up.
+        let rolloutDone = Outcome()
+        let rollout = Task { [kubectl, s, progress] in
+            do {
+                let r = try await kubectl.rolloutStatus(deployment: s.deployment, timeout: s.rolloutTimeout) { progress(.output($0)) }
+                rolloutDone.set(r.succeeded ? nil : Kubectl.failure(r, what: "rollout status"))
+            } catch let e as HotfixError {
+                rolloutDone.set(e)
+            } catch {
+                rolloutDone.set(HotfixError.environment("rollout status: \(error)"))
+            }
+        }
+        progress(.step("wait for the rollout and monitor for \(Durations.words(s.window)) after a \(Durations.words(s.warmup)) warm-up",
+                       command: kubectl.argv(["rollout", "status", "deployment/\(s.deployment)"])))
+        var rolloutRecorded = false
+        var verdict = box.with { $0.verdict(now: clock.now.timeIntervalSince1970) }
+        while true {
+            try? await Task.sleep(for: .milliseconds(500))
+            if !rolloutRecorded, let done = rolloutDone.value {
+                rolloutRecorded = true
+                if let failure = done {
+                    box.report(PodProblem(kind: .rolloutDeadline, detail: failure.message))
+                    try await journal([.deploy(DeployRecord(step: "rollout", outcome: "failed", image: s.image, detail: failure.message))])
+                } else {
+                    let after = try? await kubectl.deployment(s.deployment)
+                    try await journal([.deploy(DeployRecord(step: "rollout", outcome: "done", image: s.image, revision: after?.revision))])
+                }
+            }
+            let now = clock.now.timeIntervalSince1970
+            verdict = box.with { m in
+                m.settle()
+                return m.verdict(now: now)
+            }
+            progress(.monitor(box.with { $0 }, now: now))
+            if verdict.phase == .final { break }
+            if verdict.verdict.outcome == .fail, box.with({ !$0.problems.isEmpty }) { break }  // a crash fails at once
+        }
+        rollout.cancel()
+        await follower.stop()
+        let judgedSeconds = min(s.window, max(0, clock.now.timeIntervalSince1970 - deployedAt - s.warmup))
+        try await journal([.verdict(verdict.verdict.record(windowSeconds: judgedSeconds))])
+
+        if verdict.verdict.outcome == .fail, s.autoRollback {
+            progress(.notice("FAIL and deploy.auto_rollback is on: rolling back to revision \(baseline.revision)"))
+            try await rollback(toRevision: baseline.revision, image: oldImage, automatic: true)
+        }
+        return verdict.verdict
+    }
+
+    /// Lets the old pods' recent logs arrive before `set image` replaces those pods: until the
+    /// baseline stops growing (or 15 s pass). Without it the verdict has nothing to compare with.
+    func readBaseline(_ box: MonitorBox) async throws(HotfixError) {
+        progress(.step("read the old pods' recent logs (the baseline, \(Durations.words(baselineLookback)))", command: nil))
+        let deadline = Date() + 15
+        var last = -1
+        while Date() < deadline {
+            try? await Task.sleep(for: .milliseconds(700))
+            let entries = box.with { $0.summary(.baseline).total.entries }
+            if entries > 0, entries == last { return }
+            last = entries
+        }
+        if last <= 0 { progress(.notice("no log line from the old pods yet: the verdict will have no baseline to compare with")) }
+    }
+
+    /// Rolls back to `revision` and waits for that rollout; journaled.
+    public func rollback(toRevision revision: Int, image: String?, automatic: Bool = false) async throws(HotfixError) {
+        progress(.step("roll back deployment/\(s.deployment) to revision \(revision)",
+                       command: kubectl.argv(["rollout", "undo", "deployment/\(s.deployment)", "--to-revision=\(revision)"])))
+        do throws(HotfixError) {
+            try await kubectl.rolloutUndo(deployment: s.deployment, toRevision: revision)
+            let r = try await kubectl.rolloutStatus(deployment: s.deployment, timeout: s.rolloutTimeout) { progress(.output($0)) }
+            guard r.succeeded else { throw Kubectl.failure(r, what: "rollout status after the rollback") }
+        } catch {
+            try await journal([.rollback(RollbackRecord(revision: revision, image: image, outcome: "failed: \(error.message)", automatic: automatic))])
+            throw error
+        }
+        try await journal([.rollback(RollbackRecord(revision: revision, image: image, outcome: "done", automatic: automatic))])
+    }
+
+    /// Runs a build or push command, streamed and journaled.
+    func command(_ step: String, _ argv: [String], title: String, missing key: String) async throws(HotfixError) {
+        progress(.step(title, command: argv))
+        let result: ProcessResult
+        do {
+            result = try await runner.stream(argv, in: root) { progress(.output($0)) }
+        } catch {
+            throw HotfixError.environment("\(error.message) (needed by \(key))", untouched: "nothing was deployed",
+                                          next: "install \(argv.first ?? "the tool"), or change \(key) in .hotfix.yml (for example when CI builds the image)")
+        }
+        try await journal([.commandRan(CommandRun(phase: .deploy, step: step, argv: argv, exitCode: result.exitCode, seconds: result.seconds,
+                                                  outputTail: result.tail(8)))])
+        guard result.succeeded else {
+            throw HotfixError.refused("\(step) failed with exit \(result.exitCode): \(result.tail(2).joined(separator: " / "))",
+                                      untouched: "nothing was deployed", next: "fix the \(step) and run hotfix deploy again")
+        }
+    }
+
+    /// Feeds the follower's events into the monitor: lines by side, pod troubles as problems.
+    static func consume(_ events: AsyncStream<FollowEvent>, box: MonitorBox, progress: @Sendable (DeployProgress) -> Void) async {
+        for await event in events {
+            switch event {
+            case .line(let line):
+                let received = Date().timeIntervalSince1970
+                box.with { $0.ingest(line.kubectlLine, side: line.isNew ? .hotfix : .baseline, receivedAt: received) }
+            case .pod(let pod, let isNew) where isNew:
+                for c in pod.containers {
+                    if c.restarts > 0 { box.report(PodProblem(kind: .restart, pod: pod.name, detail: "\(c.name) restarted \(c.restarts) time(s)")) }
+                    switch c.waitingReason {
+                    case "CrashLoopBackOff": box.report(PodProblem(kind: .crashLoopBackOff, pod: pod.name, detail: c.name))
+                    case "ImagePullBackOff", "ErrImagePull": box.report(PodProblem(kind: .imagePullError, pod: pod.name, detail: c.waitingReason))
+                    default: break
+                    }
+                    if c.lastTerminationReason == "OOMKilled" { box.report(PodProblem(kind: .oomKilled, pod: pod.name, detail: c.name)) }
+                }
+            case .tailEnded(let pod, _, _, let dropped) where dropped:
+                progress(.notice("log stream of \(pod) dropped; resuming from its last line"))
+            case .watchFailed(let error):
+                progress(.notice("pod watch failed: \(error.message); retrying"))
+            default:
+                break
+            }
+        }
+    }
+}

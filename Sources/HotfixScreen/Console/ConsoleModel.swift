@@ -1,0 +1,160 @@
+import Foundation
+import HotfixEngine
+
+/// The three ASSESS questions, in the order the workflow asks them.
+public enum AssessField: Int, CaseIterable, Sendable {
+    case broken, impact, hypothesis
+
+    public var question: String {
+        switch self {
+        case .broken: "What is broken?"
+        case .impact: "Impact scope?"
+        case .hypothesis: "Quick hypothesis?"
+        }
+    }
+
+    public func answer(in a: Assessment) -> String? {
+        switch self {
+        case .broken: a.broken
+        case .impact: a.impact
+        case .hypothesis: a.hypothesis
+        }
+    }
+
+    func assessment(_ text: String) -> Assessment {
+        switch self {
+        case .broken: Assessment(broken: text)
+        case .impact: Assessment(impact: text)
+        case .hypothesis: Assessment(hypothesis: text)
+        }
+    }
+}
+
+/// A line of text being typed at the bottom of the screen or in place.
+public enum Prompt: Equatable, Sendable {
+    case answer(AssessField, TextInput)
+    case waive(ChecklistItem, TextInput)
+    case search(TextInput)
+    /// A guardrail refused `next`; a written reason passes it.
+    case override(TextInput)
+
+    var input: TextInput {
+        switch self {
+        case .answer(_, let t), .waive(_, let t), .search(let t), .override(let t): t
+        }
+    }
+
+    func with(_ t: TextInput) -> Prompt {
+        switch self {
+        case .answer(let f, _): .answer(f, t)
+        case .waive(let i, _): .waive(i, t)
+        case .search: .search(t)
+        case .override: .override(t)
+        }
+    }
+}
+
+/// One input to the monitoring window.
+public enum MonitorInput: Sendable, Equatable {
+    /// A raw log line from an old (baseline) or new (hotfix) pod, received at `at` (seconds since 1970).
+    case line(String, MonitorSide, at: Double)
+    /// The rollout of the new version began (the `set image`).
+    case deployStarted(at: Double)
+    /// The window's clock, when it is not the wall clock (a replay at its own speed).
+    case clock(Double)
+}
+
+/// A one-line message on the status row: the result of the last action.
+public struct StatusMessage: Equatable, Sendable {
+    public var text: String
+    public var role: Role
+    public init(_ text: String, role: Role) { self.text = Sanitize.inline(text); self.role = role }
+}
+
+/// What enters the console: keys, time, journal changes, command output.
+public enum ConsoleMessage: Sendable {
+    case key(Key)
+    case tick(Date)
+    case resize(Size)
+    /// New events read from the journal (written by this console or by the CLI elsewhere).
+    case journal([Event])
+    /// Lines of output from a running command.
+    case output([LogLine])
+    /// What a background job is doing now (nil when it has finished).
+    case activity(String?)
+    /// The monitoring window's input: pod log lines, and when the rollout began.
+    case monitor([MonitorInput])
+    /// An effect could not be carried out (for example the journal refused an append).
+    case failed(HotfixError)
+}
+
+/// What the console asks the runtime to do; `update` performs no I/O itself.
+public enum ConsoleEffect: Sendable, Equatable {
+    /// Append these events to the journal (they were validated by `Engine.decide`).
+    case append([EventBody])
+    /// Run the TEST phase's commands in the background, streaming their output back as messages.
+    case runTests
+    case quit
+}
+
+/// The console's whole UI state (Bubble Tea style): `update` takes a message and returns effects.
+public struct ConsoleModel: Sendable {
+    public var incident: IncidentState
+    public var now: Date
+    public var size: Size
+    public var timeZone: TimeZone
+    /// The phase shown in the main pane; follows the active phase when it changes.
+    public var viewed: Phase
+    /// The selected row of the main pane (an answer or a checklist item).
+    public var selection = 0
+    public var logFocused = false
+    public var prompt: Prompt?
+    public var showHelp = false
+    public var log = LogPane()
+    public var status: StatusMessage?
+    /// A background job in progress (the tests), shown on the status row.
+    public var activity: String?
+    /// The deploy's monitoring window, once log lines arrive (shown in the DEPLOY pane).
+    public var monitor: MonitorModel?
+    /// The monitoring window's "now" for a replay; nil means the wall clock.
+    public var monitorNow: Double?
+    public var keyMap = KeyMap.standard
+
+    /// A console on `events` (the whole journal so far); nil when they do not start an incident.
+    public init?(events: [Event], now: Date, size: Size, timeZone: TimeZone = .current) {
+        guard let state = IncidentState.replay(events) else { return nil }
+        incident = state
+        self.now = now
+        self.size = size
+        self.timeZone = timeZone
+        viewed = state.phase ?? .close
+        log.append(events.flatMap(EventLog.lines(for:)))
+    }
+
+    public static let minimumSize = Size(width: 80, height: 24)
+    public var isTooSmall: Bool { size.width < Self.minimumSize.width || size.height < Self.minimumSize.height }
+
+    /// What the main pane lets the arrows select.
+    public var selectable: KeyContext? {
+        switch viewed {
+        case .assess: .assess
+        case .test, .deploy: .checklist
+        default: nil
+        }
+    }
+
+    var selectableCount: Int {
+        switch selectable {
+        case .assess: AssessField.allCases.count
+        case .checklist: ChecklistItem.allCases.count
+        default: 0
+        }
+    }
+
+    public var contexts: [KeyContext] { KeyMap.contexts(logFocused: logFocused, selectable: selectable, viewing: viewed) }
+
+    public var timing: Timing { Timing(incident, now: now) }
+
+    /// Rows of log text visible at the current size.
+    public var logHeight: Int { max(1, ConsoleLayout(size: size).log.height - 2) }
+}

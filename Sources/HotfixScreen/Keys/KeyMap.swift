@@ -1,0 +1,114 @@
+import HotfixEngine
+
+/// Something a key does in the console.
+public enum Action: Hashable, Sendable {
+    case quit, help
+    case advance
+    case viewPrevious, viewNext, viewPhase(Int)
+    case up, down
+    case edit, toggle, waive, runTests
+    case focusLog
+    case follow, pause, search, nextMatch, previousMatch
+    case pageUp, pageDown, top, bottom
+}
+
+/// Where the keyboard is: the main pane (with what it shows) or the log pane.
+public enum KeyContext: String, Hashable, Sendable, CaseIterable {
+    case everywhere, assess, tests, checklist, main, log
+
+    public var title: String {
+        switch self {
+        case .everywhere: "Everywhere"
+        case .assess: "ASSESS answers"
+        case .tests: "TEST phase"
+        case .checklist: "Pre-deploy checklist"
+        case .main: "Main pane"
+        case .log: "Log pane (after l)"
+        }
+    }
+}
+
+/// One binding: keys, the action, and the words the help bar and the overlay show.
+public struct Binding: Sendable {
+    public var keys: [Key]
+    public var action: Action
+    /// Short text for the help bar, e.g. `toggle`.
+    public var short: String
+    /// A sentence for the `?` overlay.
+    public var description: String
+    public var context: KeyContext
+    /// Shown in the one-line help bar (the overlay shows every binding).
+    public var inBar: Bool
+
+    public var keyLabel: String { keys.map(\.label).joined(separator: "/") }
+}
+
+/// The console's key bindings as data: the help bar and the overlay are generated from it.
+public struct KeyMap: Sendable {
+    public var bindings: [Binding]
+
+    public static let standard = KeyMap(bindings: [
+        Binding(keys: [.char("e"), .enter], action: .edit, short: "edit answer", description: "type the selected answer in place; enter saves, esc cancels", context: .assess, inBar: true),
+        Binding(keys: [.char("t")], action: .runTests, short: "run tests", description: "run the smoke and critical-path tests; their output streams into the log", context: .tests, inBar: true),
+        Binding(keys: [.char(" ")], action: .toggle, short: "toggle", description: "pass the selected item, or clear it", context: .checklist, inBar: true),
+        Binding(keys: [.char("w")], action: .waive, short: "waive", description: "waive the selected item with a written reason", context: .checklist, inBar: true),
+        Binding(keys: [.up, .char("k")], action: .up, short: "up", description: "select the item above", context: .main, inBar: false),
+        Binding(keys: [.down, .char("j")], action: .down, short: "down", description: "select the item below", context: .main, inBar: false),
+        Binding(keys: [.char("n")], action: .advance, short: "next phase", description: "finish the active phase and start the next (guardrails may ask for a reason)", context: .main, inBar: true),
+        Binding(keys: [.left, .right], action: .viewNext, short: "view phase", description: "view the previous / next phase (the active one keeps running)", context: .everywhere, inBar: true),
+        Binding(keys: [.char("1"), .char("2"), .char("3"), .char("4"), .char("5"), .char("6"), .char("7")], action: .viewPhase(0), short: "phase", description: "view phase 1 to 7", context: .everywhere, inBar: false),
+        Binding(keys: [.char("l")], action: .focusLog, short: "logs", description: "move the keyboard to the log pane and back", context: .everywhere, inBar: true),
+        Binding(keys: [.up, .char("k")], action: .up, short: "scroll up", description: "scroll the log up one line", context: .log, inBar: false),
+        Binding(keys: [.down, .char("j")], action: .down, short: "scroll down", description: "scroll the log down one line", context: .log, inBar: false),
+        Binding(keys: [.pageUp, .pageDown], action: .pageUp, short: "page", description: "scroll the log one page (works from the main pane too)", context: .log, inBar: true),
+        Binding(keys: [.char("g"), .char("G")], action: .top, short: "top/end", description: "jump to the first / last log line", context: .log, inBar: false),
+        Binding(keys: [.char("f")], action: .follow, short: "follow", description: "follow new log lines (jumps to the end)", context: .log, inBar: true),
+        Binding(keys: [.char("p")], action: .pause, short: "pause", description: "freeze the log view; new lines are counted, not shown", context: .log, inBar: true),
+        Binding(keys: [.char("/")], action: .search, short: "search", description: "search the log; matches are highlighted", context: .log, inBar: true),
+        Binding(keys: [.char("n"), .char("N")], action: .nextMatch, short: "next/prev match", description: "jump to the next / previous match", context: .log, inBar: true),
+        Binding(keys: [.char("?")], action: .help, short: "help", description: "show every binding", context: .everywhere, inBar: true),
+        Binding(keys: [.char("q"), .ctrl("c")], action: .quit, short: "quit", description: "leave the console (the incident keeps running)", context: .everywhere, inBar: true),
+    ])
+
+    /// The contexts active for the current view, most specific first.
+    public static func contexts(logFocused: Bool, selectable: KeyContext?, viewing phase: Phase) -> [KeyContext] {
+        if logFocused { return [.log, .everywhere] }
+        return (phase == .test ? [.tests] : []) + (selectable.map { [$0] } ?? []) + [.main, .everywhere]
+    }
+
+    /// The action of `key` in `contexts` (searched in order), if any.
+    public func action(for key: Key, in contexts: [KeyContext]) -> Action? {
+        for context in contexts {
+            for binding in bindings where binding.context == context {
+                guard let i = binding.keys.firstIndex(of: key) else { continue }
+                return Self.variant(binding.action, keyIndex: i)
+            }
+        }
+        return nil
+    }
+
+    /// Bindings that list several keys mean a family: left/right, 1…7, up/down, pgup/pgdn, g/G, n/N.
+    static func variant(_ action: Action, keyIndex i: Int) -> Action {
+        switch action {
+        case .viewNext: i == 0 ? .viewPrevious : .viewNext
+        case .viewPhase: .viewPhase(i)
+        case .pageUp: i == 0 ? .pageUp : .pageDown
+        case .top: i == 0 ? .top : .bottom
+        case .nextMatch: i == 0 ? .nextMatch : .previousMatch
+        default: action
+        }
+    }
+
+    /// The bindings for the help bar in `contexts`, most specific first, one per action.
+    public func bar(for contexts: [KeyContext]) -> [Binding] {
+        var seenKeys = Set<String>()
+        var out: [Binding] = []
+        for context in contexts {
+            for b in bindings where b.context == context && b.inBar && !seenKeys.contains(b.keyLabel) {
+                seenKeys.insert(b.keyLabel)
+                out.append(b)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,53 @@
+import HotfixEngine
+
+/// The status row (prompts and results) and the help bar generated from the key map.
+enum Bars {
+    static func status(_ buf: inout CellBuffer, _ rect: Rect, _ model: ConsoleModel) {
+        buf.fill(rect)
+        var x = rect.x + 1
+        switch model.prompt {
+        case .search(let input):
+            x += buf.put("/", x: x, y: rect.y, role: .helpKey)
+            InputField.draw(&buf, input, x: x, y: rect.y, width: min(40, rect.right - x))
+            return
+        case .waive(let item, _):
+            x += buf.put("waive \(item.rawValue): type the reason, enter saves, esc cancels", x: x, y: rect.y, role: .warning, limit: rect.width - 2)
+            return
+        case .answer(let field, _):
+            buf.put("\(field.question) type the answer, enter saves, esc cancels", x: x, y: rect.y, role: .help, limit: rect.width - 2)
+            return
+        case .override(let input):
+            x += buf.put("override reason: ", x: x, y: rect.y, role: .warning)
+            let width = min(50, rect.right - x - 1)
+            InputField.draw(&buf, input, x: x, y: rect.y, width: width)
+            if let status = model.status {
+                buf.put(" " + status.text, x: x + width, y: rect.y, role: status.role, limit: rect.right - x - width)
+            }
+            return
+        case nil:
+            break
+        }
+        if let status = model.status {
+            buf.put(status.text, x: x, y: rect.y, role: status.role, limit: rect.width - 2)
+        } else if let activity = model.activity {
+            buf.put("▶ " + activity, x: x, y: rect.y, role: .phaseActive, limit: rect.width - 2)
+        } else if let active = model.incident.phase, active != model.viewed {
+            buf.put("viewing \(model.viewed.title) · the active phase is \(active.title) (press \(active.index + 1))",
+                    x: x, y: rect.y, role: .muted, limit: rect.width - 2)
+        }
+    }
+
+    static func help(_ buf: inout CellBuffer, _ rect: Rect, _ model: ConsoleModel) {
+        buf.fill(rect)
+        var items = model.keyMap.bar(for: model.contexts).map { ($0.keyLabel, $0.short) }
+        if model.prompt != nil { items = [("enter", "save"), ("esc", "cancel"), ("ctrl-c", "quit")] }
+        func width(_ list: [(String, String)]) -> Int { list.reduce(0) { $0 + DisplayWidth.of($1.0) + DisplayWidth.of($1.1) + 3 } }
+        // Drop from the middle so the context keys and `? help` / `q quit` survive.
+        while width(items) > rect.width - 1, items.count > 2 { items.remove(at: items.count - 3) }
+        var x = rect.x + 1
+        for (key, label) in items {
+            x += buf.put(key, x: x, y: rect.y, role: .helpKey, limit: rect.right - x)
+            x += buf.put(" " + label + "  ", x: x, y: rect.y, role: .help, limit: rect.right - x)
+        }
+    }
+}

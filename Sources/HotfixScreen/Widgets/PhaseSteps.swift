@@ -1,0 +1,162 @@
+import Foundation
+import HotfixEngine
+
+/// What the main pane lists for each phase, derived from the incident state.
+enum PhaseSteps {
+    static func rows(_ model: ConsoleModel, width: Int) -> [PaneRow] {
+        let steps = phaseRows(model, width: width)
+        guard model.viewed == model.incident.phase, let hint = hint(model.viewed, model.incident) else { return steps }
+        return steps + [.blank, PaneRow(indent: 1, text: hint, role: .muted)]
+    }
+
+    /// The CLI command that does the active phase's remaining work; its results show here.
+    static func hint(_ phase: Phase, _ s: IncidentState) -> String? {
+        let done = "next: n moves on to the next phase"
+        switch phase {
+        case .assess: return nil
+        case .deploy:
+            return s.verdict == nil ? "next: hotfix deploy (build, push, roll out, monitor) in a shell; hotfix rollback undoes it" : done
+        case .branch:
+            return s.gitSteps.contains { $0.record.step == "branch" } ? done : "next: hotfix branch (fetch, fast-forward main, cut the branch) in a shell"
+        case .fix: return "next: hotfix diff checks the change against main"
+        case .test: return "next: press t (or hotfix test), then n when the checklist is done"
+        case .backport:
+            return !s.backports.isEmpty && s.backports.values.allSatisfy(\.isHandled) ? done : "next: hotfix backport (develop and every feature/*) in a shell"
+        case .close:
+            return s.tag == nil ? "next: hotfix finish (merge, tag, push), then hotfix report" : "next: hotfix report, then n closes the incident"
+        }
+    }
+
+    static func phaseRows(_ model: ConsoleModel, width: Int) -> [PaneRow] {
+        let s = model.incident
+        switch model.viewed {
+        case .assess: return assess(model, width: width)
+        case .branch: return branch(s)
+        case .fix: return fix(s)
+        case .test: return commands(s, phase: .test, steps: testSteps, none: "no test run recorded yet: press t to run the smoke and critical-path tests")
+            + [.blank, .heading("Pre-deploy checklist")] + ChecklistView.rows(model, width: width)
+        case .deploy: return MonitorView.rows(model, width: width) + [.heading("Pre-deploy checklist")] + ChecklistView.rows(model, width: width)
+            + [.blank, .heading("Rollout")] + deploy(s)
+        case .backport: return backport(s)
+        case .close: return close(s, timing: model.timing, zone: model.timeZone)
+        }
+    }
+
+    static func assess(_ model: ConsoleModel, width: Int) -> [PaneRow] {
+        var rows: [PaneRow] = []
+        for field in AssessField.allCases {
+            let selected = !model.logFocused && model.selection == field.rawValue
+            rows.append(PaneRow(marker: selected ? "›" : " ", text: field.question, role: .title, selected: selected))
+            if case .answer(let editing, let input) = model.prompt, editing == field {
+                rows.append(PaneRow(indent: 3, text: "", input: input))
+            } else if let answer = field.answer(in: model.incident.assessment), !answer.isEmpty {
+                for line in Text.wrap(Sanitize.inline(answer), width - 4).prefix(3) { rows.append(PaneRow(indent: 3, text: line)) }
+            } else {
+                rows.append(PaneRow(indent: 3, text: "not answered yet: press enter to type", role: .muted))
+            }
+        }
+        return rows
+    }
+
+    static func branch(_ s: IncidentState) -> [PaneRow] {
+        let record = s.gitSteps.last { $0.record.step == "branch" }?.record
+        let state: StepState = record.map { ["conflict", "failed"].contains($0.outcome) ? .failed : .done } ?? .pending
+        var rows = [
+            PaneRow.step(state, "git checkout main"),
+            .step(state, "git pull --ff-only"),
+            .step(state, "git checkout -b hotfix/\(s.id)", detail: record?.sha.map { "base \($0.prefix(10))" } ?? ""),
+        ]
+        if let d = record?.detail { rows.append(PaneRow(indent: 3, text: d, role: state == .failed ? .logError : .muted)) }
+        return rows + commands(s, phase: .branch, none: nil)
+    }
+
+    static func fix(_ s: IncidentState) -> [PaneRow] {
+        var rows: [PaneRow] = [PaneRow(indent: 1, text: "one file if possible · no new dependencies · no refactoring", role: .muted), .blank]
+        if s.warnings.isEmpty {
+            rows.append(.step(.done, "no minimal-change warnings on the diff so far"))
+        } else {
+            for w in s.warnings { rows.append(.step(.warning, w.warning.message, detail: w.warning.source)) }
+        }
+        return rows + commands(s, phase: .fix, none: nil)
+    }
+
+    /// The test runs' step names: a run counts for TEST even when started from another phase.
+    static let testSteps: Set<String> = ["smoke", "critical", "manual"]
+
+    static func commands(_ s: IncidentState, phase: Phase, steps: Set<String> = [], none: String?) -> [PaneRow] {
+        let runs = s.commands.filter { $0.run.phase == phase || steps.contains($0.run.step) }
+        if runs.isEmpty { return none.map { [.step(.pending, $0)] } ?? [] }
+        return runs.map { run in
+            let r = run.run
+            var detail: [String] = []
+            if let p = r.passed { detail.append("\(p) passed") }
+            if let f = r.failed { detail.append("\(f) failed") }
+            detail.append(String(format: "%.1f s", r.seconds))
+            return .step(r.exitCode == 0 ? .done : .failed, "\(r.step): \(r.argv.joined(separator: " "))",
+                         detail: (r.exitCode == 0 ? "" : "exit \(r.exitCode) · ") + detail.joined(separator: " · "))
+        }
+    }
+
+    static func deploy(_ s: IncidentState) -> [PaneRow] {
+        var rows: [PaneRow] = []
+        var latest: [String: DeployRecord] = [:]
+        for d in s.deploySteps { latest[d.record.step] = d.record }
+        for step in ["build", "push", "set-image", "rollout"] {
+            guard let d = latest[step] else { rows.append(.step(.pending, step)); continue }
+            let state: StepState = d.outcome == "failed" ? .failed : (d.outcome == "done" ? .done : .warning)
+            rows.append(.step(state, step, detail: [d.outcome, d.image, d.revision.map { "rev \($0)" }].compactMap { $0 }.joined(separator: " · ")))
+        }
+        if let v = s.verdict {
+            let state: StepState = v.outcome == "PASS" ? .done : (v.outcome == "FAIL" ? .failed : .warning)
+            rows.append(.step(state, "verdict \(v.outcome)", detail: v.reasons.first ?? ""))
+        } else {
+            rows.append(.step(.pending, "monitoring window (5 min) and verdict"))
+        }
+        for r in s.rollbacks { rows.append(.step(.warning, "rollback\(r.record.automatic ? " (automatic)" : "")", detail: r.record.outcome)) }
+        return rows
+    }
+
+    static func backport(_ s: IncidentState) -> [PaneRow] {
+        guard !s.backports.isEmpty else {
+            return [.step(.pending, "nothing backported yet: develop and every feature/* branch get the fix")]
+        }
+        return s.backports.values.sorted { $0.branch < $1.branch }.flatMap { b -> [PaneRow] in
+            let state: StepState = b.isHandled ? .done : (["conflict", "failed"].contains(b.outcome) ? .failed : .pending)
+            var rows = [PaneRow.step(state, b.branch, detail: [b.outcome, b.sha.map { String($0.prefix(10)) }].compactMap { $0 }.joined(separator: " · "))]
+            if !b.files.isEmpty { rows.append(PaneRow(indent: 5, text: "conflicts: \(b.files.joined(separator: ", "))", role: .logError)) }
+            return rows
+        }
+    }
+
+    static func close(_ s: IncidentState, timing: Timing, zone: TimeZone) -> [PaneRow] {
+        func git(_ step: String) -> GitRecord? { s.gitSteps.last { $0.record.step == step }?.record }
+        func state(_ r: GitRecord?) -> StepState {
+            guard let r else { return .pending }
+            return ["conflict", "failed"].contains(r.outcome) ? .failed : .done
+        }
+        func notified(_ channel: String, _ kind: String) -> NotificationRecord? {
+            s.notifications.last { $0.record.channel == channel && $0.record.kind == kind }?.record
+        }
+        func sent(_ n: NotificationRecord?) -> StepState {
+            guard let n else { return .pending }
+            return n.status == "sent" ? .done : (n.status == "failed" ? .failed : .warning)
+        }
+        var rows: [PaneRow] = [
+            .step(state(git("merge-main")), "merge hotfix/\(s.id) into main (--no-ff)", detail: git("merge-main")?.sha.map { String($0.prefix(10)) } ?? ""),
+            .step(s.tag == nil ? .pending : .done, "annotated tag hotfix-\(s.id)", detail: s.tag?.sha.map { String($0.prefix(10)) } ?? ""),
+            .step(state(git("push")), "push main, the tag and the backported branches"),
+            .step(state(git("delete-branch")), "delete hotfix/\(s.id) (remote and local)"),
+            .step(sent(notified("github", "close")), s.issue.map { "close issue #\($0)" } ?? "close the issue"),
+            .step(sent(notified("telegram", "complete")), "notify: hotfix complete"),
+            .step(s.artifacts["report"] == nil ? .pending : .done, "write the incident report", detail: s.artifacts["report"] ?? ""),
+        ]
+        if s.postmortemDoneAt != nil {
+            rows.append(.step(.done, "post-mortem written", detail: s.artifacts["postmortem"] ?? ""))
+        } else if let due = timing.postmortemDue {
+            rows.append(.step(.warning, "post-mortem due", detail: "by \(ChecklistView.clock(due, zone))"))
+        } else {
+            rows.append(.step(.pending, "post-mortem within 24 h of a stable fix"))
+        }
+        return rows
+    }
+}

@@ -1,0 +1,189 @@
+import ArgumentParser
+import Foundation
+import HotfixEngine
+import HotfixRuntime
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Session {
+    /// Journals runtime results and sends what they call for (Telegram on deploy and verdict).
+    func recordAndNotify(_ bodies: [EventBody], on id: IncidentID) async throws(HotfixError) {
+        let before = try store.load(id).state.lastSeq
+        let state = try record(bodies, on: id)
+        let events = try store.load(id).events.filter { $0.seq > before }
+        _ = try await dispatch(events, state: state)
+    }
+
+    /// The deploy plan and kubectl client from `.hotfix.yml`.
+    func deployPlan(_ id: IncidentID) -> (plan: DeployPlan, kubectl: Kubectl) {
+        let settings = DeployPlan.Settings(config: config.deploy, id: id.rawValue)
+        return (DeployPlan(settings), Kubectl(deploy: config.deploy))
+    }
+
+    /// Asks yes/no on the terminal; without a terminal the answer is no.
+    func confirm(_ question: String) -> Bool {
+        guard isatty(0) != 0 else { return false }
+        FileHandle.standardOutput.write(Data("\(question) [y/N] ".utf8))
+        let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        return answer == "y" || answer == "yes"
+    }
+}
+
+/// Prints deploy progress as it happens.
+struct DeployPrinter: Sendable {
+    let lastMonitor = MonitorClockBox()
+
+    func callAsFunction(_ p: DeployProgress) {
+        switch p {
+        case .step(let title, let command):
+            Output.line("▶ \(title)")
+            if let command { Output.line("  $ \(command.joined(separator: " "))") }
+        case .output(let line):
+            Output.line("  │ \(Sanitize.inline(line.text))")
+        case .notice(let text):
+            Output.line("  ! \(Sanitize.inline(text))")
+        case .monitor(let model, let now):
+            // One status line every 5 seconds is enough for a log file; the console shows it live.
+            guard lastMonitor.due(now, every: 5) else { return }
+            Output.line("  " + MonitorLineText.render(model, now: now))
+        }
+    }
+}
+
+final class MonitorClockBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var last = 0.0
+    func due(_ now: Double, every seconds: Double) -> Bool {
+        lock.withLock {
+            guard now - last >= seconds else { return false }
+            last = now
+            return true
+        }
+    }
+}
+
+/// One line about the monitoring window: where it stands, both sides' error rates and p99, the verdict so far.
+enum MonitorLineText {
+    static func render(_ m: MonitorModel, now: Double) -> String {
+        let v = m.verdict(now: now)
+        let where_: String = switch v.phase {
+        case .waiting: "waiting for the rollout"
+        case .warmingUp(let left): "warming up, \(Durations.clock(left)) left"
+        case .running(let left): "monitoring, \(Durations.clock(left)) left"
+        case .final: "window over"
+        }
+        func side(_ s: MonitorSide) -> String {
+            let sum = m.summary(s)
+            let p99 = sum.total.latency.quantileMs(0.99).map { String(format: "p99 %.0f ms", $0) } ?? "p99 –"
+            return String(format: "%@ %.1f%% errors of %d, %@", s.rawValue, sum.total.errorRate * 100, sum.total.entries, p99)
+        }
+        let news = v.verdict.newTemplates.filter(\.counts).count
+        return "\(where_) · \(side(.baseline)) · \(side(.hotfix)) · new error templates: \(news) · verdict so far: \(v.verdict.outcome.rawValue)"
+    }
+}
+
+struct Deploy: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run DEPLOY: build, push, set image, roll out, monitor every pod's logs, judge.",
+        discussion: """
+        Refused until the pre-deploy checklist passes (or --override REASON). Shows every command
+        before it runs; without --yes it asks first. The monitoring window (deploy.window after
+        deploy.warmup) compares the new pods with the old ones and ends in a verdict. Exit code by
+        verdict: 0 PASS, 1 FAIL, 4 MARGINAL, 5 INCONCLUSIVE (as hotfix logs compare).
+        Examples:
+          hotfix deploy --dry-run
+          hotfix deploy --yes
+        """)
+
+    @OptionGroup var options: IncidentOptions
+    @Flag(help: "Print every command of the plan, in order, and change nothing.") var dryRun = false
+    @Flag(help: "Do not ask for confirmation.") var yes = false
+    @Option(help: ArgumentHelp("Deploy although the checklist is not done, with a written reason.", valueName: "reason")) var override: String?
+
+    func run() async throws {
+        let session = try await Session.open()
+        let (state, _) = try session.loadSelected(options)
+        let id = state.id
+        let (plan, kubectl) = session.deployPlan(id)
+        if dryRun {
+            Output.line("DEPLOY plan for \(id) (nothing is changed):")
+            for line in plan.dryRun { Output.line(line) }
+            return
+        }
+        try await enterDeploy(session, state)
+        guard yes || session.confirm("Deploy \(plan.settings.image) to deployment/\(plan.settings.deployment)?") else {
+            throw HotfixError.refused("not confirmed", untouched: "nothing was deployed",
+                                      next: "answer y, or pass --yes (scripts); hotfix deploy --dry-run shows every command")
+        }
+        let printer = DeployPrinter()
+        let runner = DeployRunner(plan: plan, kubectl: kubectl, root: session.repository.root, clock: session.clock,
+                                  journal: { bodies throws(HotfixError) in try await session.recordAndNotify(bodies, on: id) },
+                                  progress: { printer($0) })
+        let verdict = try await runner.run()
+        Output.line("Verdict: \(verdict.outcome.rawValue)")
+        for r in verdict.reasons { Output.line("  - \(Sanitize.inline(r))") }
+        if verdict.outcome == .fail, !plan.settings.autoRollback {
+            Output.line("Roll back with: hotfix rollback")
+        } else if verdict.outcome == .pass {
+            Output.line("Next: hotfix next (BACKPORT)")
+        }
+        if verdict.outcome.exitCode != 0 { throw ExitCode(verdict.outcome.exitCode) }
+    }
+
+    /// The checklist gate; TEST moves to DEPLOY through the engine, other phases are journaled as out of order.
+    func enterDeploy(_ session: Session, _ state: IncidentState) async throws(HotfixError) {
+        guard state.phase != .deploy else { return }
+        if state.phase == .test {
+            try await session.refreshTestsPass(state.id)
+            _ = try await session.perform(.advance(override: override), on: state.id)
+            return
+        }
+        let refusals = Guardrails.check(.enter(.deploy), in: state)
+        if let refusal = refusals.first {
+            guard let reason = override, !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw HotfixError.refused("cannot deploy: \(refusal.message)", next: refusal.next)
+            }
+            _ = try session.record([.overridden(GuardrailOverride(rule: refusal.rule, reason: reason, action: "deploy in \(state.phase?.title ?? "closed")", message: refusal.message))], on: state.id)
+        }
+        try session.warnIfOutOfPhase(state, expected: .deploy, what: "hotfix deploy")
+    }
+}
+
+struct Rollback: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Roll the deployment back to the revision it had before hotfix deploy, and wait for it.",
+        discussion: """
+        Shows the exact kubectl rollout undo command first and asks (unless --yes).
+        Example:
+          hotfix rollback --yes
+        """)
+
+    @OptionGroup var options: IncidentOptions
+    @Flag(help: "Do not ask for confirmation.") var yes = false
+    @Option(name: .customLong("to-revision"), help: "Another revision than the recorded baseline.") var revision: Int?
+
+    func run() async throws {
+        let session = try await Session.open()
+        let (state, _) = try session.loadSelected(options)
+        let baseline = state.deploySteps.last { $0.record.step == "baseline" }?.record
+        guard let target = revision ?? baseline?.revision else {
+            throw HotfixError.refused("no baseline revision is recorded for \(state.id)", untouched: "nothing was rolled back",
+                                      next: "pass --to-revision N (kubectl rollout history deployment/NAME lists them)")
+        }
+        let (plan, kubectl) = session.deployPlan(state.id)
+        let undo = kubectl.argv(["rollout", "undo", "deployment/\(plan.settings.deployment)", "--to-revision=\(target)"])
+        Output.line("$ \(undo.joined(separator: " "))")
+        guard yes || session.confirm("Roll deployment/\(plan.settings.deployment) back to revision \(target)\(baseline?.image.map { " (\($0))" } ?? "")?") else {
+            throw HotfixError.refused("not confirmed", untouched: "nothing was rolled back", next: "answer y, or pass --yes")
+        }
+        let printer = DeployPrinter()
+        let id = state.id
+        let runner = DeployRunner(plan: plan, kubectl: kubectl, root: session.repository.root, clock: session.clock,
+                                  journal: { bodies throws(HotfixError) in try await session.recordAndNotify(bodies, on: id) },
+                                  progress: { printer($0) })
+        try await runner.rollback(toRevision: target, image: revision == nil ? baseline?.image : nil)
+        let after = try await kubectl.deployment(plan.settings.deployment)
+        Output.line("Rolled back: deployment/\(plan.settings.deployment) runs \(after.images[plan.settings.container] ?? "?") at revision \(after.revision).")
+    }
+}

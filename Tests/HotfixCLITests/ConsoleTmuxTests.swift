@@ -1,0 +1,237 @@
+import Foundation
+import HotfixTestSupport
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The console as a person meets it: the real binary in a real terminal (tmux on a private socket).
+@Suite(.serialized) struct ConsoleTmuxTests {
+    struct Spawned {
+        var status: Int32
+        var output: String
+    }
+
+    /// A tmux server of our own, with one window running a plain shell.
+    final class Tmux {
+        let socket = "hotfix-test-\(UUID().uuidString.prefix(8))"
+        let dir: TempDir
+
+        init(width: Int, height: Int, env: [String: String]) throws {
+            dir = TempDir("hotfix-tmux")
+            let exports = env.map { "\($0.key)='\($0.value)'" }.sorted().joined(separator: " ")
+            let r = tmux("new-session", "-d", "-x", "\(width)", "-y", "\(height)", "-s", "t",
+                         "env -i PATH='\(ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")' TERM=xterm-256color PS1='$ ' \(exports) /bin/sh")
+            try #require(r.status == 0, "tmux could not start (is tmux installed?): \(r.output)")
+        }
+
+        deinit { _ = tmux("kill-server") }
+
+        @discardableResult
+        func tmux(_ args: String...) -> Spawned { tmux(args) }
+
+        @discardableResult
+        func tmux(_ args: [String]) -> Spawned { Self.spawn(["tmux", "-L", socket] + args, output: dir.file("tmux.out")) }
+
+        /// posix_spawn and waitpid: Foundation's Process can miss the exit of a tmux client whose
+        /// server daemonizes, and a shared pipe could be held open by that server.
+        static func spawn(_ argv: [String], output: String) -> Spawned {
+            var actions = posix_spawn_file_actions_t()
+            posix_spawn_file_actions_init(&actions)
+            defer { posix_spawn_file_actions_destroy(&actions) }
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+            var cargs = argv.map { strdup($0) } + [nil]
+            defer { for p in cargs { free(p) } }
+            var pid: pid_t = 0
+            guard posix_spawnp(&pid, argv[0], &actions, nil, &cargs, environ) == 0 else {
+                return Spawned(status: 127, output: "cannot run \(argv[0])")
+            }
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+            let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+            let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+            return Spawned(status: code, output: text)
+        }
+
+        func type(_ text: String) { tmux("send-keys", "-t", "t", "-l", text) }
+        func press(_ keys: String...) { tmux(["send-keys", "-t", "t"] + keys) }
+        func screen() -> String { tmux("capture-pane", "-p", "-t", "t").output }
+        func value(_ format: String) -> String {
+            tmux("display-message", "-p", "-t", "t", format).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+
+        /// Waits (up to `seconds`) until the screen satisfies `condition`; returns the last screen.
+        @discardableResult
+        func waitFor(_ what: String, seconds: Double = 10, _ condition: (String) -> Bool,
+                     sourceLocation: SourceLocation = #_sourceLocation) -> String {
+            let deadline = Date() + seconds
+            var last = screen()
+            while !condition(last), Date() < deadline {
+                usleep(50_000)
+                last = screen()
+            }
+            if !condition(last) { Issue.record("timed out waiting for \(what); the screen was:\n\(last)", sourceLocation: sourceLocation) }
+            return last
+        }
+
+        @discardableResult
+        func waitFor(_ text: String, seconds: Double = 10, sourceLocation: SourceLocation = #_sourceLocation) -> String {
+            waitFor("'\(text)'", seconds: seconds, { $0.contains(text) }, sourceLocation: sourceLocation)
+        }
+    }
+
+    static func headerClock(_ screen: String) -> String? {
+        let first = screen.split(separator: "\n").first.map(String.init) ?? ""
+        return first.range(of: #"\d:\d\d:\d\d of 2:00:00"#, options: .regularExpression).map { String(first[$0]) }
+    }
+
+    @Test func theDemoConsoleIsDrivenFromTheKeyboardAndGivesTheTerminalBack() throws {
+        let tmp = TempDir("hotfix-demo-test")
+        let t = try Tmux(width: 80, height: 24, env: [
+            "HOME": tmp.path, "TMPDIR": tmp.path, "NO_COLOR": "", "LANG": "C.UTF-8",
+        ])
+        t.type("\(HotfixBinary.path) demo")
+        t.press("Enter")
+
+        // Seven phases and a running countdown.
+        let phases = ["ASSESS", "BRANCH", "FIX", "TEST", "DEPLOY", "BACKPORT", "CLOSE"]
+        var screen = t.waitFor("the seven phases and the countdown", seconds: 30) { s in
+            phases.allSatisfy { s.contains($0) } && Self.headerClock(s) != nil && s.contains("▶ ASSESS")
+        }
+        let clock = try #require(Self.headerClock(screen), "no overall countdown in:\n\(screen)")
+        t.waitFor("the countdown to move past \(clock)") { Self.headerClock($0).map { $0 != clock } ?? false }
+
+        // Toggle a checklist item in the DEPLOY view.
+        t.type("5")
+        t.waitFor("DEPLOY · not started")
+        t.press("Space")
+        // A capture can land mid-frame: wait for the whole frame rather than checking once.
+        t.waitFor("the toggled item") { $0.contains("[x] Tests pass") && $0.contains("Checklist 1/5") }
+
+        // Advance a phase.
+        t.type("n")
+        t.waitFor("▶ BRANCH")
+
+        // Type an ASSESS answer in place.
+        t.type("1")
+        t.waitFor("›What is broken?")
+        t.press("Enter")
+        t.type("GET /users/999 answers 500")
+        t.press("Enter")
+        t.waitFor("the answer on screen and in the log") {
+            $0.contains("    GET /users/999 answers 500") && $0.contains("assessed: broken: GET /users/999 answers 500")
+        }
+
+        // A command typed in another terminal shows on the console.
+        let sandbox = try #require((try? FileManager.default.contentsOfDirectory(atPath: tmp.path))?.first { $0.hasPrefix("hotfix-demo-") })
+        let note = HotfixBinary.run(["note", "paged the payments team"], in: tmp.file(sandbox + "/work"))
+        #expect(note.status == 0, "\(note.stderr)")
+        t.waitFor("note: paged the payments team")
+
+        // Too small, then back.
+        t.tmux("resize-window", "-t", "t", "-x", "60", "-y", "20")
+        t.waitFor("terminal too small: need 80x24, have 60x20")
+        t.tmux("resize-window", "-t", "t", "-x", "80", "-y", "24")
+        t.waitFor("the console again") { $0.contains("┌ Phases") && $0.contains("[x] Tests pass") }
+
+        // Quit, and the shell gets a normal terminal back.
+        t.type("q")
+        screen = t.waitFor("Demo sandbox:")
+        #expect(t.value("#{alternate_on}") == "0", "still on the alternate screen")
+        #expect(t.value("#{cursor_flag}") == "1", "the cursor is still hidden")
+        let sttyFile = tmp.file("stty.txt")
+        t.type("stty -a > \(sttyFile); echo STTY-DONE")
+        t.press("Enter")
+        t.waitFor("the stty output") { $0.split(separator: "\n").contains { $0 == "STTY-DONE" } }
+        let flags = (tmp.read("stty.txt") ?? "").split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" })
+        for flag in ["icrnl", "opost", "isig", "icanon", "echo"] {
+            #expect(flags.contains(Substring(flag)), "stty shows \(flag) off after quitting")
+        }
+
+        // What the console did is in the journal, for the CLI to read.
+        let work = try #require(screen.range(of: #"/\S*/work"#, options: .regularExpression).map { String(screen[$0]) })
+        let status = HotfixBinary.run(["status", "--json"], in: work)
+        #expect(status.status == 0, "\(status.stderr)")
+        let json = try #require(JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        #expect(json["phase"] as? String == "branch")
+        #expect(status.stdout.contains("GET /users/999 answers 500"))
+    }
+
+    /// Ctrl-C, SIGTERM and SIGHUP leave the console the way `q` does: terminal restored, sandbox path printed.
+    @Test(arguments: ["ctrl-c", "TERM", "HUP"])
+    func otherWaysOutRestoreTheTerminal(_ way: String) throws {
+        let tmp = TempDir("hotfix-demo-test")
+        let t = try Tmux(width: 80, height: 24, env: ["HOME": tmp.path, "TMPDIR": tmp.path, "LANG": "C.UTF-8"])
+        t.type("\(HotfixBinary.path) demo --clean")
+        t.press("Enter")
+        t.waitFor("┌ Phases", seconds: 30)
+        if way == "ctrl-c" {
+            t.press("C-c")
+        } else {
+            let shell = t.value("#{pane_pid}")
+            let children = (try? String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)) ?? ""
+            let pid = try #require(children.split(separator: " ").first.flatMap { Int32($0) }, "no console process under the shell")
+            kill(pid, way == "TERM" ? SIGTERM : SIGHUP)
+        }
+        t.waitFor("Removed the demo sandbox")
+        #expect(t.value("#{alternate_on}") == "0")
+        #expect(t.value("#{cursor_flag}") == "1")
+    }
+
+    @Test func plainHotfixInARepositoryWithAnOpenIncidentOpensTheConsole() throws {
+        let repo = GitSandbox()
+        let start = HotfixBinary.run(["start", "Checkout times out", "--id", "007-checkout"], in: repo.work)
+        #expect(start.status == 0, "\(start.stderr)")
+        let t = try Tmux(width: 80, height: 24, env: ["HOME": repo.dir.path, "LANG": "C.UTF-8"])
+        t.type("cd \(repo.work) && \(HotfixBinary.path)")
+        t.press("Enter")
+        t.waitFor("the console on 007-checkout", seconds: 30) { $0.contains("HOTFIX 007-checkout") && $0.contains("┌ Phases") }
+        t.type("q")
+        t.waitFor("the shell again") { !$0.contains("┌ Phases") }
+        #expect(t.value("#{alternate_on}") == "0")
+    }
+
+    /// Kubectl-style lines (`[pod/NAME/api] TIME TEXT`): `count` lines `step` seconds apart from `start`.
+    static func podLog(start: Double, count: Int, step: Double, pods: [String], failEvery: Int?) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return (0..<count).map { i in
+            let time = f.string(from: Date(timeIntervalSince1970: start + Double(i) * step))
+            let text = failEvery.map { i % $0 == 0 } == true
+                ? "ERROR GET /users/\(100 + i % 37) 500 31ms TypeError: 'NoneType' object is not subscriptable"
+                : "INFO GET /users/\(100 + i % 37) 200 \(12 + i % 9)ms"
+            return "[pod/\(pods[i % pods.count])/api] \(time) \(text)"
+        }.joined(separator: "\n") + "\n"
+    }
+
+    @Test func aRecordedDeployReplaysThroughTheMonitoringWindowToAVerdict() throws {
+        let repo = GitSandbox()
+        #expect(HotfixBinary.run(["start", "API returns 500 on /users endpoint"], in: repo.work).status == 0)
+        let t0 = 1_795_687_200.0
+        repo.dir.write("old.log", Self.podLog(start: t0, count: 600, step: 0.5, pods: ["api-6f7c9-q8w2e", "api-6f7c9-z4r5t", "api-6f7c9-m1n2b"], failEvery: 16))
+        repo.dir.write("new.log", Self.podLog(start: t0 + 300, count: 1400, step: 0.25, pods: ["api-7d9f8-x1k2p", "api-7d9f8-c3v4b"], failEvery: nil))
+        let t = try Tmux(width: 160, height: 48, env: ["HOME": repo.dir.path, "LANG": "C.UTF-8"])
+        t.type("cd \(repo.work) && \(HotfixBinary.path) monitor --baseline ../old.log --replay ../new.log --speed 60")
+        t.press("Enter")
+        let screen = t.waitFor("the window's final verdict", seconds: 60) { $0.contains("Monitoring · window over") && $0.contains("verdict: PASS") }
+        #expect(screen.contains("pods 2 new, 3 old"))
+        #expect(screen.contains("(baseline 6."))
+        t.type("q")
+        t.waitFor("the shell again") { !$0.contains("Monitoring") }
+        let missing = HotfixBinary.run(["monitor", "--replay", "nope.log"], in: repo.work)
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("cannot read the log file nope.log"))
+    }
+
+    @Test func withoutATerminalTheConsolePointsToStatus() {
+        let repo = GitSandbox()
+        let console = HotfixBinary.run(["console"], in: repo.work)
+        #expect(console.status == 3)
+        #expect(console.stderr.contains("hotfix status"))
+        let demo = HotfixBinary.run(["demo"], in: repo.work)
+        #expect(demo.status == 3)
+        #expect(demo.stderr.contains("needs a terminal"))
+    }
+}

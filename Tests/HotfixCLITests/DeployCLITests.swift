@@ -1,0 +1,70 @@
+import Foundation
+import HotfixSim
+import HotfixTestSupport
+import Testing
+
+/// `hotfix deploy` and `hotfix rollback` as a person runs them, against the simulated cluster.
+@Suite struct DeployCLITests {
+    func repo(_ sim: SimCluster) -> GitSandbox {
+        GitSandbox(files: [".hotfix.yml": """
+        deploy:
+          image: registry/app
+          build: [echo, "stand-in for docker build -t {image} ."]
+          push: [echo, "stand-in for docker push {image}"]
+          deployment: \(sim.deployment)
+          container: \(sim.container)
+          namespace: \(sim.namespace)
+          context: \(sim.context)
+          kubeconfig: \(sim.kubeconfig)
+          window: 8s
+          warmup: 2s
+          interval: 2s
+        """])
+    }
+
+    func hotfix(_ args: String..., in repo: GitSandbox) -> Run { HotfixBinary.run(args, in: repo.work) }
+
+    @Test func deployIsGatedThenRunsJudgesAndRollsBack() async throws {
+        let sim = try await SimCluster.start(scenario: .fixWorks, speed: 10)
+        defer { sim.stop() }
+        let repo = repo(sim)
+        #expect(hotfix("start", "API returns 500 on /users endpoint", in: repo).status == 0)
+        for _ in 1...3 { #expect(hotfix("next", in: repo).status == 0) }
+
+        let gated = hotfix("deploy", "--yes", in: repo)
+        #expect(gated.status == 1)
+        #expect(gated.stderr.contains("pre-deploy checklist is not done"), "\(gated.stderr)")
+
+        for item in ["tests-pass", "type-hints", "no-new-deps", "logging-added"] {
+            #expect(hotfix("check", item, "--pass", in: repo).status == 0)
+        }
+        let auto = hotfix("check", "--auto", in: repo)
+        #expect(auto.stdout.contains("deployment/app at revision 1, image registry/app:1.4.2; undo: kubectl"), "\(auto.stdout)")
+
+        let unconfirmed = hotfix("deploy", in: repo)
+        #expect(unconfirmed.status == 1, "no terminal and no --yes: nothing is deployed")
+        #expect(unconfirmed.stderr.contains("not confirmed"))
+        #expect(sim.deploymentState().image == sim.baselineImage)
+
+        let dry = hotfix("deploy", "--dry-run", in: repo)
+        #expect(dry.status == 0)
+        #expect(dry.stdout.contains("set image deployment/app app=registry/app:hotfix-001-api-500"))
+        #expect(sim.deploymentState().image == sim.baselineImage, "a dry run changes nothing")
+
+        let deploy = hotfix("deploy", "--yes", in: repo)
+        #expect(deploy.status == 0, "\(deploy.stdout.suffix(1500))\(deploy.stderr)")
+        #expect(deploy.stdout.contains("Verdict: PASS"))
+        #expect(deploy.stdout.contains("$ kubectl --kubeconfig \(sim.kubeconfig) --context \(sim.context) --namespace \(sim.namespace) set image deployment/app"), "every command is shown before it runs")
+        let timeline = hotfix("timeline", in: repo).stdout
+        #expect(timeline.contains("DEPLOY"))
+        #expect(timeline.contains("deploy rollout: done registry/app:hotfix-001-api-500"))
+        #expect(timeline.contains("verdict PASS"))
+
+        let rollback = hotfix("rollback", "--yes", in: repo)
+        #expect(rollback.status == 0, "\(rollback.stderr)")
+        #expect(rollback.stdout.contains("runs registry/app:1.4.2 at revision 3"))
+        #expect(sim.deploymentState().image == sim.baselineImage)
+        #expect(hotfix("timeline", in: repo).stdout.contains("rollback to revision 1: done"))
+        #expect(hotfix("next", in: repo).status == 0, "the monitoring window was run: DEPLOY may end")
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import HotfixEngine
+@testable import HotfixRuntime
+import HotfixSim
+import HotfixTestSupport
+import Testing
+
+/// DEPLOY end to end: the real kubectl against the simulated cluster, every scenario judged.
+@Suite struct DeployRunnerTests {
+    final class Journal: @unchecked Sendable {
+        private let lock = NSLock()
+        private var items: [(Date, EventBody)] = []
+        func add(_ bodies: [EventBody]) { lock.withLock { items += bodies.map { (Date(), $0) } } }
+        var bodies: [EventBody] { lock.withLock { items.map(\.1) } }
+        /// When `set image` was recorded.
+        var deployedAt: Date? {
+            lock.withLock { items.first { if case .deploy(let d) = $0.1 { d.step == "set-image" } else { false } }?.0 }
+        }
+        var verdicts: [(Date, VerdictRecord)] {
+            lock.withLock { items.compactMap { if case .verdict(let v) = $0.1 { ($0.0, v) } else { nil } } }
+        }
+    }
+
+    static let window = 15.0, warmup = 3.0
+
+    func runner(_ h: KubeHarness, _ journal: Journal, autoRollback: Bool = false) -> DeployRunner {
+        let settings = DeployPlan.Settings(image: "registry/app:hotfix-001-api-500", build: [], push: [], deployment: h.sim.deployment,
+                                           container: h.sim.container, target: h.kubectl.target, window: Self.window, warmup: Self.warmup,
+                                           interval: 3, rolloutTimeout: 60, autoRollback: autoRollback)
+        return DeployRunner(plan: DeployPlan(settings), kubectl: h.kubectl, root: NSTemporaryDirectory(), clock: SystemClock(),
+                            baselineLookback: 30, journal: { journal.add($0) }, progress: { _ in })
+    }
+
+    @Test(arguments: [
+        (Scenario.fixWorks, VerdictOutcome.pass, "targeted error"),
+        (.noEffect, .fail, "targeted error"),
+        (.newError, .fail, "KeyError"),
+        (.noTraffic, .inconclusive, "too little traffic"),
+        (.streamDrops, .pass, "targeted error"),
+        (.slow, .fail, "latency"),
+    ])
+    func eachScenarioGetsItsVerdict(_ scenario: Scenario, _ expected: VerdictOutcome, _ mention: String) async throws {
+        let h = try await KubeHarness(scenario)
+        let journal = Journal()
+        let verdict = try await runner(h, journal).run()
+        let reasons = verdict.reasons.joined(separator: " | ")
+        if scenario == .slow {
+            #expect(verdict.outcome == .fail || verdict.outcome == .marginal, "\(reasons)")
+        } else {
+            #expect(verdict.outcome == expected, "\(scenario): \(reasons)")
+        }
+        #expect(reasons.contains(mention), "\(scenario): \(reasons)")
+        // The record: baseline, set-image, rollout, verdict, in that order.
+        let steps = journal.bodies.compactMap { if case .deploy(let d) = $0 { "\(d.step):\(d.outcome)" } else { nil } }
+        #expect(steps == ["baseline:done", "set-image:done", "rollout:done"], "\(steps)")
+        #expect(journal.verdicts.map(\.1.outcome) == [verdict.outcome.rawValue])
+        if case .deploy(let base) = journal.bodies.first { #expect(base.revision == 1 && base.image == h.sim.baselineImage) }
+    }
+
+    @Test func aCrashLoopFailsBeforeTheWindowEndsAndAutoRollbackRestoresTheBaseline() async throws {
+        let h = try await KubeHarness(.crashloop)
+        let journal = Journal()
+        let verdict = try await runner(h, journal, autoRollback: true).run()
+        #expect(verdict.outcome == .fail, "\(verdict.reasons)")
+        let judged = try #require(journal.verdicts.first?.0)
+        let deployed = try #require(journal.deployedAt)
+        #expect(judged.timeIntervalSince(deployed) < Self.warmup + Self.window, "failed at once, not after the window")
+        #expect(verdict.reasons.joined().contains("CrashLoopBackOff") || verdict.reasons.joined().contains("restart"), "\(verdict.reasons)")
+        let rollbacks = journal.bodies.compactMap { if case .rollback(let r) = $0 { r } else { nil } }
+        #expect(rollbacks == [RollbackRecord(revision: 1, image: h.sim.baselineImage, outcome: "done", automatic: true)])
+        let after = try await h.kubectl.deployment(h.sim.deployment)
+        #expect(after.images[h.sim.container] == h.sim.baselineImage)
+        #expect(try await h.jsonpath("{.spec.template.spec.containers[0].image}") == h.sim.baselineImage)
+    }
+
+    @Test func rollbackOnRequestRestoresTheBaselineImageAndRevision() async throws {
+        let h = try await KubeHarness(.noEffect)
+        let journal = Journal()
+        let runner = runner(h, journal)
+        let verdict = try await runner.run()
+        #expect(verdict.outcome == .fail)
+        try await runner.rollback(toRevision: 1, image: h.sim.baselineImage)
+        #expect(try await h.jsonpath("{.spec.template.spec.containers[0].image}") == h.sim.baselineImage)
+        #expect(try await h.jsonpath("{.metadata.annotations.deployment\\.kubernetes\\.io/revision}") == "3", "undo re-uses revision 1's ReplicaSet as revision 3")
+        let rollbacks = journal.bodies.compactMap { if case .rollback(let r) = $0 { r } else { nil } }
+        #expect(rollbacks.last?.outcome == "done" && rollbacks.last?.automatic == false)
+    }
+
+    @Test func aMissingBuildToolIsAClearErrorNamingTheConfigKey() async throws {
+        let h = try await KubeHarness(.fixWorks)
+        let settings = DeployPlan.Settings(image: "registry/app:hotfix-1", build: ["docker-not-installed-here", "build", "."], push: [],
+                                           deployment: "app", container: "app", target: h.kubectl.target)
+        let runner = DeployRunner(plan: DeployPlan(settings), kubectl: h.kubectl, root: NSTemporaryDirectory(), clock: SystemClock(),
+                                  journal: { _ in }, progress: { _ in })
+        let error = await #expect(throws: HotfixError.self) { _ = try await runner.run() }
+        #expect(error?.kind == .environment)
+        #expect(error?.message.contains("deploy.build") == true)
+        #expect(error?.untouched == "nothing was deployed")
+        #expect(try await h.kubectl.deployment("app").images["app"] == h.sim.baselineImage)
+    }
+}
