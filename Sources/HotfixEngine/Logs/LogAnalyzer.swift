@@ -86,18 +86,19 @@ public struct LogAnalyzer: Sendable {
         if !fields.hasPod && fields.level == .error && TraceState.has(p, fields.bodyStart, fields.end, "error: unexpected EOF") { return }
         if let fallbackTime, fields.time.isNaN { fields.time = fallbackTime }
         let pod = fields.hasPod ? podTable.index(p, fields.podStart, fields.podEnd) : PodTable.noPod
-        let (role, finished) = grouper.feed(p, &fields, pod: pod)
-        if let finished { mine(finished) }
+        let role = grouper.feed(p, &fields, pod: pod)
+        if grouper.hasFinished, let finished = grouper.takeFinished() { mine(finished) }
         guard role == .start || role == .traceStart else { return }
-        let f = fields
+        // The few fields counted, read once (copying all of `fields` cost a memcpy per line).
+        let level = fields.level, status = fields.status, latency = fields.latencyMicros, time = fields.time
         if pod >= podCounters.count { podCounters.append(contentsOf: repeatElement(LogCounters(), count: pod + 1 - podCounters.count)) }
-        podCounters[pod].add(level: f.level, status: f.status, latencyMicros: f.latencyMicros)
-        if f.time.isNaN {
+        podCounters[pod].add(level: level, status: status, latencyMicros: latency)
+        if time.isNaN {
             summary.untimed += 1
         } else {
-            summary.series.add(time: f.time, level: f.level, status: f.status, latencyMicros: f.latencyMicros)
-            if f.time < firstTime { firstTime = f.time }
-            if f.time > lastTime { lastTime = f.time }
+            summary.series.add(time: time, level: level, status: status, latencyMicros: latency)
+            if time < firstTime { firstTime = time }
+            if time > lastTime { lastTime = time }
         }
     }
 

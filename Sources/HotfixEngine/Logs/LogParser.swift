@@ -49,8 +49,8 @@ public struct LogAssembler: Sendable {
         var f = LineFields()
         scanner.scan(p, p.count, into: &f)
         let pod = f.hasPod ? pods.index(p, f.podStart, f.podEnd) : PodTable.noPod
-        let (_, finished) = grouper.feed(p, &f, pod: pod)
-        return finished.map { [$0] } ?? []
+        _ = grouper.feed(p, &f, pod: pod)
+        return grouper.hasFinished ? grouper.takeFinished().map { [$0] } ?? [] : []
     }
 
     public mutating func flush() -> [LogRecord] { grouper.flush() }

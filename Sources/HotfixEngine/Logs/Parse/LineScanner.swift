@@ -96,7 +96,7 @@ struct LineScanner {
                 if e - s == 3 {
                     if sawMethod && f.status == 0 { f.status = Words.status(p, s, e) }
                 } else if f.latencyMicros < 0 && (p[e - 1] == 0x73) {
-                    f.latencyMicros = Words.durationMicros(p, s, e, unit: .ms)
+                    f.latencyMicros = Words.durationMicrosInline(p, s, e, unit: .ms)
                 }
             } else if (c | 0x20) &- 0x61 < 26 || c == 0x5B || c == 0x22 {
                 var eq = -1

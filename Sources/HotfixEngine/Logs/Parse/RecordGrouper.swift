@@ -108,24 +108,38 @@ struct RecordGrouper {
     private var traces: [TraceState] = []
     private var pending: [Pending?] = []
     private var scanner = LineScanner()
+    /// The entry the last `feed` finished (see `takeFinished`). Kept here rather than returned:
+    /// returning an optional record from every line's `feed` cost a copy per line.
+    private var finished: LogRecord?
+    private(set) var hasFinished = false
 
     init(keepAll: Bool) { self.keepAll = keepAll }
 
+    /// The entry the last `feed` finished, once.
+    mutating func takeFinished() -> LogRecord? {
+        hasFinished = false
+        defer { finished = nil }
+        return finished
+    }
+
     /// Classifies one scanned line of `pod`; on a new entry, the pod's previous entry (if kept)
-    /// is returned as finished. The role tells the caller whether to count the line as an entry.
+    /// is finished (`hasFinished`, `takeFinished`). The role tells the caller whether to count
+    /// the line as an entry.
     @inline(__always)
-    mutating func feed(_ p: UnsafeRawBufferPointer, _ f: inout LineFields, pod: Int) -> (LineRole, LogRecord?) {
+    mutating func feed(_ p: UnsafeRawBufferPointer, _ f: inout LineFields, pod: Int) -> LineRole {
         if pod >= traces.count {
             traces.append(contentsOf: repeatElement(TraceState(), count: pod + 1 - traces.count))
             pending.append(contentsOf: repeatElement(nil, count: pod + 1 - pending.count))
         }
         let wasKept = traces[pod].kept
         let role = traces[pod].classify(p, f.bodyStart, f.end, level: f.level)
-        var finished: LogRecord?
         switch role {
         case .start, .traceStart:
             if role == .traceStart && f.level < traces[pod].openLevel { f.level = traces[pod].openLevel }
-            if wasKept { finished = close(pod) }
+            if wasKept {
+                finished = close(pod)
+                hasFinished = finished != nil
+            }
             let keep = keepAll || f.isError
             traces[pod].kept = keep
             if keep {
@@ -144,7 +158,7 @@ struct RecordGrouper {
         case .blank:
             break
         }
-        return (role, finished)
+        return role
     }
 
     /// Finishes the pod's open entry, if one is kept.

@@ -197,6 +197,19 @@ enum Words {
         return a * 100 + b * 10 + c
     }
 
+    /// `durationMicros` with its usual case, whole milliseconds (`178ms`), inline: most
+    /// request lines carry one (for speed).
+    @inline(__always)
+    static func durationMicrosInline(_ p: UnsafeRawBufferPointer, _ s: Int, _ e: Int, unit: Unit) -> Int {
+        if e - s >= 3 && e - s <= 17 && p[e - 1] == 0x73 && p[e - 2] == 0x6D {
+            var whole = 0
+            var i = s
+            while i < e - 2, p[i] &- 0x30 <= 9 { whole = whole &* 10 &+ Int(p[i] &- 0x30); i += 1 }
+            if i == e - 2 { return whole &* 1000 }
+        }
+        return durationMicros(p, s, e, unit: unit)
+    }
+
     /// A duration such as `12ms`, `0.012s`, `850us`, `12.5µs`, or a bare number in `unit`,
     /// in microseconds; -1 if the bytes are not one.
     static func durationMicros(_ p: UnsafeRawBufferPointer, _ s: Int, _ e: Int, unit: Unit) -> Int {

@@ -105,6 +105,12 @@ public struct BucketSeries: Sendable, Equatable {
             values[cursor].add(level: level, status: status, latencyMicros: latencyMicros)
             return
         }
+        addMoving(time: time, level: level, status: status, latencyMicros: latencyMicros)
+    }
+
+    /// `add` for a time outside the current bucket: kept out of line so the usual case inlines.
+    @inline(never)
+    private mutating func addMoving(time: Double, level: LogLevel, status: Int, latencyMicros: Int) {
         let key = Int((time / bucketSeconds).rounded(.down))
         cursorFrom = Double(key) * bucketSeconds
         cursorTo = cursorFrom + bucketSeconds
