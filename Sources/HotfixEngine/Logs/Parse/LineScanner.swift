@@ -99,8 +99,12 @@ struct LineScanner {
                     f.latencyMicros = Words.durationMicrosInline(p, s, e, unit: .ms)
                 }
             } else if (c | 0x20) &- 0x61 < 26 || c == 0x5B || c == 0x22 {
+                // For speed: a short word starting with a letter is loaded once, and that one
+                // load answers "holds '='?", "a level?" and "an HTTP method?".
+                let short = c != 0x5B && c != 0x22 && e - s <= 8
+                let v = short ? Words.pack(p, s, e, fold: false) : 0
                 var eq = -1
-                if c != 0x5B && c != 0x22 {
+                if c != 0x5B && c != 0x22 && (!short || Words.has(0x3D, in: v)) {
                     let j = Words.find(0x3D, p, s + 1, e)
                     if j < e { eq = j }
                 }
@@ -115,9 +119,8 @@ struct LineScanner {
                         i = min(j + 1, n)
                     }
                     if keyValue(p, s, eq, vs, ve, quoted, &f) { logfmtMessage = true }
-                } else if (c | 0x20) &- 0x61 < 26 && e - s <= 8, case let v = Words.pack(p, s, e, fold: false),
-                          !Words.has(0x3A, in: v) && !Words.has(0x5D, in: v) {
-                    // A short plain word: one load answers both "level?" and "HTTP method?".
+                } else if short && !Words.has(0x3A, in: v) && !Words.has(0x5D, in: v) {
+                    // A short plain word.
                     if f.level == .unknown, let level = Words.level(packed: v, anyCase: token < 3) {
                         f.level = level
                         if token < 3 && !logfmtMessage {

@@ -24,7 +24,7 @@ enum Words {
         if len <= 8 && s + 8 <= p.count {
             // One load, bytes past the word masked off.
             var v = p.loadUnaligned(fromByteOffset: s, as: UInt64.self)
-            if len < 8 { v &= (1 << UInt64(len * 8)) - 1 }
+            if len < 8 { v &= (1 &<< UInt64(len &* 8)) &- 1 }  // wrapping ops: no shift-range checks
             return fold ? v & 0xDFDF_DFDF_DFDF_DFDF : v
         }
         var v: UInt64 = 0
