@@ -6,7 +6,7 @@ import HotfixSim
 
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "demo",  // named, not derived from the type: deriving costs ~2 ms at every start
+        commandName: "demo",  // named, not derived from the type: deriving costs ~1 ms at every start
         abstract: "Open the console on a sandbox incident (a temporary repository made for it).",
         discussion: """
         The sandbox has main, develop, feature/search and feature/billing, a bare "origin", and a

@@ -85,7 +85,7 @@ enum MonitorLineText {
 
 struct Deploy: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "deploy",  // named, not derived from the type: deriving costs ~2 ms at every start
+        commandName: "deploy",  // named, not derived from the type: deriving costs ~1 ms at every start
         abstract: "Run DEPLOY: build, push, set image, roll out, monitor every pod's logs, judge.",
         discussion: """
         Refused until the pre-deploy checklist passes (or --override REASON). Shows every command
@@ -153,7 +153,7 @@ struct Deploy: AsyncParsableCommand {
 
 struct Rollback: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "rollback",  // named, not derived from the type: deriving costs ~2 ms at every start
+        commandName: "rollback",  // named, not derived from the type: deriving costs ~1 ms at every start
         abstract: "Roll the deployment back to the revision it had before hotfix deploy, and wait for it.",
         discussion: """
         Shows the exact kubectl rollout undo command first and asks (unless --yes).
