@@ -45,14 +45,20 @@ struct ScreenGoldenTests {
         }
     }
 
-    @Test("the ? overlay lists every binding")
+    @Test("the ? overlay lists every binding; on a short terminal it scrolls")
     func helpOverlay() throws {
         for size in Self.sizes {
             var model = IncidentFixture.model(in: .fix, size: size)
             _ = model.update(.key(.char("?")))
             let buf = Screen.render(model)
             try Golden.check(buf, "help-\(size.width)x\(size.height)")
-            let text = buf.lines().joined(separator: "\n")
+            var text = buf.lines().joined(separator: "\n")
+            for _ in 0..<40 {
+                _ = model.update(.key(.down))
+                text += Screen.render(model).lines().joined(separator: "\n")
+            }
+            #expect(size.height > 24 || text.contains("↑ ↓ scroll"))
+            #expect(text.contains("CLOSE phase"), "the last groups are reachable")
             for binding in model.keyMap.bindings {
                 #expect(text.contains(binding.keyLabel), "the overlay misses \(binding.keyLabel)")
             }
