@@ -193,6 +193,28 @@ import Glibc
         #expect(t.value("#{alternate_on}") == "0")
     }
 
+    @Test func enterInBranchCreatesTheBranchAndTheConsoleMovesToFix() throws {
+        let repo = GitSandbox()
+        for args in [["start", "Checkout times out", "--id", "007-checkout"], ["next"]] {
+            let r = HotfixBinary.run(args, in: repo.work)
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let t = try Tmux(width: 80, height: 24, env: ["HOME": repo.dir.path, "LANG": "C.UTF-8"].merging(GitSandbox.env) { a, _ in a })
+        t.type("cd \(repo.work) && \(HotfixBinary.path) console")
+        t.press("Enter")
+        t.waitFor("the BRANCH pane and its key", seconds: 30) { $0.contains("BRANCH · active") && $0.contains("enter create branch") }
+        t.press("Enter")
+        let screen = t.waitFor("the phase to move to FIX", seconds: 30) { $0.contains("FIX · active") && $0.contains("▶ FIX") }
+        #expect(screen.contains("$ hotfix branch --incident 007-checkout"), "the command is shown in the log")
+        #expect(repo.tryGit("rev-parse", "--verify", "refs/heads/hotfix/007-checkout").status == 0, "the branch was not created")
+        #expect(repo.git("rev-parse", "--abbrev-ref", "HEAD") == "hotfix/007-checkout")
+        #expect(repo.tryGit("ls-remote", "--exit-code", "origin", "hotfix/007-checkout").status != 0, "branch must not push")
+        t.type("q")
+        t.waitFor("the shell again") { !$0.contains("┌ Phases") }
+        let status = HotfixBinary.run(["status", "--json"], in: repo.work)
+        #expect(status.stdout.contains("\"phase\" : \"fix\"") || status.stdout.contains("\"phase\": \"fix\""), "\(status.stdout)")
+    }
+
     /// Kubectl-style lines (`[pod/NAME/api] TIME TEXT`): `count` lines `step` seconds apart from `start`.
     static func podLog(start: Double, count: Int, step: Double, pods: [String], failEvery: Int?) -> String {
         let f = ISO8601DateFormatter()

@@ -72,7 +72,7 @@ struct ConsoleModelTests {
     func enterRunsTheStep() {
         var branch = IncidentFixture.model(at: 260, size: Self.size)  // BRANCH, no branch yet
         #expect(branch.viewed == .branch)
-        #expect(Screen.render(branch).lines().joined().contains("enter creates it: hotfix branch"))
+        #expect(Screen.render(branch).lines().joined().contains("enter runs hotfix branch"))
         #expect(branch.update(.key(.enter)) == [.start(.branch)])
         #expect(branch.activity == "starting hotfix branch")
         #expect(branch.update(.key(.enter)).isEmpty, "a second job waits for the first")

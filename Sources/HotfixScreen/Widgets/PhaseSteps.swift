@@ -22,7 +22,7 @@ enum PhaseSteps {
             return []
         case .branch:
             let done = s.gitSteps.contains { $0.record.step == "branch" }
-            return done ? (isActive ? ["branch created · " + onward] : []) : ["enter creates it: hotfix branch (fetch, fast-forward main)"]
+            return done ? (isActive ? ["branch created · " + onward] : []) : ["enter runs hotfix branch: fetch, cut the branch"]
         case .fix:
             return ["enter checks the change against main: hotfix diff"] + (isActive ? [onward + " once the fix is committed"] : [])
         case .test:

@@ -12,9 +12,11 @@ struct StepJob: Sendable {
     let id: IncidentID
     let mailbox: Mailbox
 
-    /// This program, for the child processes.
+    /// This program, for the child processes (after a rebuild replaced the file, the new one).
     static var executable: String {
-        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        guard var path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return CommandLine.arguments[0] }
+        if path.hasSuffix(" (deleted)") { path.removeLast(" (deleted)".count) }
+        return path
     }
 
     func log(_ text: String, _ level: LineTone = .muted, at: Date? = nil) {
