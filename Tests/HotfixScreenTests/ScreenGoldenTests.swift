@@ -45,6 +45,24 @@ struct ScreenGoldenTests {
         }
     }
 
+    @Test("finish asks y/n under its plan in the log; the help bar says what each answer does")
+    func confirmPrompt() throws {
+        for size in Self.sizes {
+            var model = IncidentFixture.model(at: IncidentFixture.entered[.close]! + 20, size: size)
+            #expect(model.update(.key(.enter)) == [.plan(.finish)])
+            _ = model.update(.output([
+                LogLine(at: IncidentFixture.t0 + 3640, text: "▶ $ hotfix finish --dry-run --incident 001-api-500"),
+                LogLine(at: nil, text: "  │   $ git push --atomic --porcelain origin refs/heads/main:refs/heads/main"),
+                LogLine(at: nil, text: "  │ push origin                   planned  (dry run)"),
+            ]))
+            _ = model.update(.confirm(.finish, question: "Finish: merge into main, tag, push, delete the branch?"))
+            _ = model.update(.activity(nil))
+            let buf = Screen.render(model)
+            try Golden.check(buf, "close-confirm-\(size.width)x\(size.height)")
+            #expect(buf.lines().joined().contains("delete the branch? [y/N]"))
+        }
+    }
+
     @Test("the ? overlay lists every binding; on a short terminal it scrolls")
     func helpOverlay() throws {
         for size in Self.sizes {

@@ -244,9 +244,12 @@ extension ConsoleModel {
         }
     }
 
-    /// y runs the confirmed job; n, enter and esc cancel it (the default is no); other keys are ignored.
+    /// y runs the confirmed job; n, enter and esc cancel it (the default is no); pgup/pgdn scroll the
+    /// plan in the log; other keys are ignored.
     mutating func confirm(_ job: ConsoleJob, _ key: Key) -> [ConsoleEffect] {
         switch key {
+        case .pageUp, .pageDown:
+            log.scroll(by: (key == .pageUp ? -1 : 1) * logHeight, height: logHeight)
         case .char("y"), .char("Y"):
             prompt = nil
             activity = "starting \(job.title)"

@@ -45,7 +45,7 @@ enum Bars {
         buf.fill(rect)
         var items = model.keyMap.bar(for: model.contexts).map { ($0.keyLabel, $0.short) }
         if case .confirm = model.prompt {
-            items = [("y", "yes, run it"), ("n/enter", "no (the default)"), ("esc", "cancel"), ("ctrl-c", "quit")]
+            items = [("y", "yes, run it"), ("n/enter", "no (the default)"), ("pgup/pgdn", "read the plan"), ("ctrl-c", "quit")]
         } else if model.prompt != nil {
             items = [("enter", "save"), ("esc", "cancel"), ("ctrl-c", "quit")]
         }

@@ -32,7 +32,7 @@ struct StepJob: Sendable {
             switch job {
             case .finish:
                 guard try await child(["finish", "--dry-run"]) else { return }
-                mailbox.post(.confirm(job, question: "Finish as planned above: merge into main, tag, push, delete the branch?"))
+                mailbox.post(.confirm(job, question: "Finish: merge into main, tag, push, delete the branch?"))
             case .deploy:
                 log("▶ the deploy's plan (as hotfix deploy --dry-run prints it; nothing is changed yet)", .info, at: session.clock.now)
                 for line in session.deployPlanText(id).dropFirst() { log("  " + line) }
@@ -99,11 +99,11 @@ struct StepJob: Sendable {
             mailbox.post(.activity("deploy: the checklist gate"))
             try await session.enterDeploy(try session.store.load(id).state, override: nil)
             let verdict = try await session.deployRunner(id, progress: progress).run()
-            let reason = verdict.reasons.first.map { ": " + $0 } ?? ""
+            let reason = verdict.reasons.first.map { " · " + $0 } ?? ""
             switch verdict.outcome {
-            case .pass: status("verdict PASS\(reason) — n moves on to BACKPORT", .ok)
-            case .fail: status("verdict FAIL\(reason) — r rolls back", .overdue)
-            default: status("verdict \(verdict.outcome.rawValue)\(reason) — r rolls back; n needs a reason", .warning)
+            case .pass: status("verdict PASS: n moves on to BACKPORT\(reason)", .ok)
+            case .fail: status("verdict FAIL: r rolls back\(reason)", .overdue)
+            default: status("verdict \(verdict.outcome.rawValue): r rolls back, or n with a reason\(reason)", .warning)
             }
         } catch {
             mailbox.post(.failed(error))
