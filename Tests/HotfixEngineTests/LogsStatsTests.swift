@@ -32,15 +32,16 @@ import Testing
             "[pod/a/app] 2026-11-26T10:41:41Z   continuation of the warning",
             "",
             "no prefix, no time",
+            "error: unexpected EOF",
         ]
         var analyzer = LogAnalyzer(bucketSeconds: 30)
         let text = lines.joined(separator: "\n") + "\n"
         let used = Array(text.utf8).withUnsafeBytes { analyzer.consume($0) }
         #expect(used == text.utf8.count)
         let s = analyzer.finish()
-        #expect(s.lines == 6)
+        #expect(s.lines == 7)
         #expect(s.total.entries == 4)
-        #expect(s.total.errors == 1)
+        #expect(s.total.errors == 1, "kubectl's own dropped-stream message is not an application error")
         #expect(s.total.requests == 3)
         #expect(s.untimed == 1)
         #expect(s.pods["a"]?.entries == 2)

@@ -18,7 +18,8 @@ import Testing
         try await h.kubectl.setImage(deployment: "app", container: "app", image: "registry/app:hotfix-42")
         let status = try await h.rollout()
         #expect(status.last == "deployment \"app\" successfully rolled out")
-        #expect(status.contains { $0.contains("new replicas have been updated") })
+        // (The intermediate "Waiting for … new replicas" lines depend on timing: under load the
+        // rollout may already be done when kubectl first looks, so only the last line is pinned.)
         let hotfix = try await h.kubectl.deployment("app")
         #expect(hotfix.revision == 2)
         #expect(hotfix.images == ["app": "registry/app:hotfix-42"])

@@ -81,6 +81,9 @@ public struct LogAnalyzer: Sendable {
     mutating func line(_ p: UnsafeRawBufferPointer, length: Int, fallbackTime: Double?) {
         summary.lines += 1
         scanner.scan(p, length, into: &fields)
+        // kubectl's own "error: unexpected EOF" (a dropped stream, printed into stdout with
+        // --ignore-errors) is not the application's error.
+        if !fields.hasPod && fields.level == .error && TraceState.has(p, fields.bodyStart, fields.end, "error: unexpected EOF") { return }
         if let fallbackTime, fields.time.isNaN { fields.time = fallbackTime }
         let pod = fields.hasPod ? podTable.index(p, fields.podStart, fields.podEnd) : PodTable.noPod
         let (role, finished) = grouper.feed(p, &fields, pod: pod)

@@ -57,7 +57,7 @@ public struct LogRecord: Sendable, Equatable {
 
     /// The text error templates are mined from: the message, then the exception if any.
     public var templateText: String {
-        guard let exception, !exception.isEmpty else { return message }
+        guard let exception, !exception.isEmpty, !message.contains(exception) else { return message }
         return message.isEmpty ? exception : message + " | " + exception
     }
 }

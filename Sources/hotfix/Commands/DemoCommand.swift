@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HotfixEngine
 import HotfixRuntime
+import HotfixSim
 
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,24 +10,46 @@ struct Demo: AsyncParsableCommand {
         discussion: """
         The sandbox has main, develop, feature/search and feature/billing, a bare "origin", and a
         small Python API whose GET /users/{id} answers 500 for unknown users, with tests that show it.
-        An incident is opened there and the console starts; on exit the sandbox path is printed
-        (--clean removes it instead).
+        A simulated Kubernetes cluster (as hotfix sim) runs for DEPLOY, with its windows compressed
+        by --speed; gh and the Telegram hook are local stand-ins that record what they would send.
+        An incident linked to issue #42 is opened and the console starts; on exit the sandbox path
+        is printed (--clean removes it instead) and the cluster stops.
         """)
 
     @Flag(help: "Remove the sandbox when the console closes.") var clean = false
     @Option(help: ArgumentHelp("default, light, high-contrast, monochrome, or a theme file.", valueName: "name|path"))
     var theme: String?
+    @Option(help: "The simulated cluster's scenario: \(Scenario.names).") var scenario: String = Scenario.fixWorks.rawValue
+    @Option(help: "How many times faster the cluster and the monitoring window run.") var speed: Double = 10
+    @Flag(name: .customLong("no-cluster"), help: "No simulated cluster (DEPLOY then needs a real one).") var noCluster = false
 
     func run() async throws {
         try ConsoleCommand.requireTerminal()
-        let sandbox = try await DemoSandbox.create()
+        guard let chosen = Scenario(rawValue: scenario) else {
+            throw HotfixError.usage("unknown scenario '\(Sanitize.inline(scenario))'", next: "use one of: \(Scenario.names)")
+        }
+        guard speed >= 1 && speed <= 100 else { throw HotfixError.usage("--speed must be from 1 to 100 (got \(speed))") }
+        var sim: SimCluster?
+        if !noCluster {
+            do {
+                sim = try await SimCluster.start(scenario: chosen, speed: speed, deployment: "users-api", container: "api",
+                                                 image: "registry.local/users-api:1.4.2")
+            } catch {
+                throw HotfixError.environment("cannot start the demo's simulated cluster: \(error.description)",
+                                              untouched: "nothing was created", next: "run hotfix demo --no-cluster")
+            }
+        }
+        defer { sim?.stop() }
+        let sandbox = try await DemoSandbox.create(config: DemoFiles.config(cluster: sim, speed: speed))
+        // The stand-ins come first on PATH, for every command the demo runs.
+        setenv("PATH", sandbox.bin + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"), 1)
         var failure: (any Error)?
         do {
             guard FileManager.default.changeCurrentDirectoryPath(sandbox.work) else {
                 throw HotfixError.environment("cannot enter the demo sandbox \(sandbox.work)")
             }
             let start = try Start.parse(["API returns 500 on /users endpoint", "--id", "001-api-500",
-                                         "--severity", "P0", "--detected", "12m ago"])
+                                         "--severity", "P0", "--detected", "12m ago", "--issue", "42"])
             try await start.run()
             let session = try await Session.open()
             try await ConsoleCommand.open(session: session, id: try IncidentID("001-api-500"), theme: theme)
@@ -39,6 +62,7 @@ struct Demo: AsyncParsableCommand {
         } else {
             print("Demo sandbox: \(sandbox.work)  (origin: \(sandbox.origin))")
             print("Try the CLI there: cd \(sandbox.work) && hotfix status")
+            print("GitHub stand-in calls: \(sandbox.ghLog)   Telegram stand-in messages: \(sandbox.telegramLog)")
         }
         if let failure { throw failure }
     }

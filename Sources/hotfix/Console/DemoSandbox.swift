@@ -1,6 +1,7 @@
 import Foundation
 import HotfixEngine
 import HotfixRuntime
+import HotfixSim
 
 /// A throwaway repository for `hotfix demo`: main, develop, two feature branches, a bare
 /// "origin", and a small Python API whose /users endpoint fails, with tests that show it.
@@ -15,8 +16,14 @@ struct DemoSandbox {
         "GIT_CONFIG_NOSYSTEM": "1", "GIT_EDITOR": "true", "GIT_TERMINAL_PROMPT": "0",
     ]
 
-    /// Builds the sandbox in a new temporary folder.
-    static func create() async throws(HotfixError) -> DemoSandbox {
+    /// Where the GitHub and Telegram stand-ins record what they were asked to send.
+    var ghLog: String { root + "/gh-calls.log" }
+    var telegramLog: String { root + "/telegram.log" }
+    /// A folder put first on PATH: the `gh` stand-in.
+    var bin: String { root + "/bin" }
+
+    /// Builds the sandbox in a new temporary folder; `config` is its `.hotfix.yml`.
+    static func create(config: String) async throws(HotfixError) -> DemoSandbox {
         let template = FileManager.default.temporaryDirectory.path + "/hotfix-demo-XXXXXX"
         var bytes = Array(template.utf8CString)
         guard let made = mkdtemp(&bytes) else {
@@ -24,11 +31,11 @@ struct DemoSandbox {
                                           next: "check that TMPDIR is writable")
         }
         let sandbox = DemoSandbox(root: String(cString: made))
-        try await sandbox.build()
+        try await sandbox.build(config: config)
         return sandbox
     }
 
-    func build() async throws(HotfixError) {
+    func build(config: String) async throws(HotfixError) {
         let runner = ProcessRunner(environment: Self.env)
         func git(_ args: String..., in dir: String? = nil) async throws(HotfixError) {
             let r = try await runner.run(["git"] + args, in: dir ?? work)
@@ -40,7 +47,11 @@ struct DemoSandbox {
         try FileManager.default.createDirectoryOrThrow(work)
         try await git("init", "-q", "--bare", "-b", "main", origin, in: root)
         try await git("init", "-q", "-b", "main")
-        try write(DemoFiles.main)
+        try write(DemoFiles.main.merging([
+            ".hotfix.yml": config,
+            "notifications/telegram.sh": DemoFiles.telegramStandIn(log: telegramLog),
+        ]) { $1 })
+        try standIns()
         try await git("add", "-A")
         try await git("commit", "-q", "-m", "Users API with tests")
         try await git("remote", "add", "origin", origin)
@@ -58,6 +69,20 @@ struct DemoSandbox {
             try await git("push", "-q", "-u", "origin", branch)
         }
         try await git("checkout", "-q", "main")
+    }
+
+    /// The `gh` stand-in: records its arguments, sends nothing, and says so.
+    func standIns() throws(HotfixError) {
+        try FileManager.default.createDirectoryOrThrow(bin)
+        let gh = """
+        #!/bin/sh
+        # hotfix demo: a stand-in for the GitHub CLI. Nothing leaves this machine.
+        printf '%s\\n' "gh $*" >> '\(ghLog)'
+        echo "demo stand-in: gh $* (recorded in \(ghLog), nothing sent)"
+        """
+        guard FileManager.default.createFile(atPath: bin + "/gh", contents: Data(gh.utf8), attributes: [.posixPermissions: 0o755]) else {
+            throw HotfixError.environment("cannot write the gh stand-in in \(bin)")
+        }
     }
 
     func write(_ files: [String: String]) throws(HotfixError) {
@@ -81,19 +106,52 @@ extension FileManager {
 
 /// The demo app's files.
 enum DemoFiles {
-    static let main: [String: String] = [
-        "README.md": "# users-api\n\nA tiny users API. `python3 -m app.server` serves it on 127.0.0.1:8000.\n",
-        ".hotfix.yml": """
-        # The demo's hotfix configuration.
+    /// `.hotfix.yml` for the sandbox: the app's tests, and DEPLOY against the simulated cluster
+    /// with windows compressed by `speed` (the workflow's 5 minutes become 30 s at speed 10).
+    static func config(cluster sim: SimCluster?, speed: Double) -> String {
+        var text = """
+        # The demo's hotfix configuration (see hotfix init --print for every key).
         test:
           smoke: [python3, -m, unittest, -q, tests.test_users]
           critical: [python3, -m, unittest, -q, tests.test_server]
-        deploy:
-          image: registry.local/users-api:{tag}
-          deployment: users-api
-          container: api
 
-        """,
+        """
+        guard let sim else { return text }
+        let image = sim.baselineImage.split(separator: ":").first.map(String.init) ?? sim.baselineImage
+        func seconds(_ s: Double) -> String { "\(max(1, Int((s / speed).rounded())))s" }
+        text += """
+        deploy:
+          image: \(image)
+          # There is no Docker engine in the demo: these stand-ins say what would run.
+          build: [echo, "demo stand-in, nothing built: docker build -t {image} ."]
+          push: [echo, "demo stand-in, nothing pushed: docker push {image}"]
+          deployment: \(sim.deployment)
+          container: \(sim.container)
+          namespace: \(sim.namespace)
+          context: \(sim.context)
+          # The simulated cluster (hotfix sim) this demo started; it stops with the demo.
+          kubeconfig: \(sim.kubeconfig)
+          window: \(seconds(300))
+          warmup: \(seconds(30))
+          interval: \(seconds(30))
+
+        """
+        return text
+    }
+
+    /// The repository's own Telegram hook (the workflow's way): here a stand-in that records the message.
+    static func telegramStandIn(log: String) -> String {
+        """
+        #!/bin/sh
+        # hotfix demo: a stand-in for the team's Telegram notification script. Nothing is sent.
+        printf '%s\\n' "$1" >> '\(log)'
+        echo "demo stand-in: Telegram message recorded in \(log), nothing sent"
+
+        """
+    }
+
+    static let main: [String: String] = [
+        "README.md": "# users-api\n\nA tiny users API. `python3 -m app.server` serves it on 127.0.0.1:8000.\n",
         "app/__init__.py": "",
         "app/users.py": """
         \"\"\"User lookups.\"\"\"
