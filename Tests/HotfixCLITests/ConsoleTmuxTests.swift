@@ -215,6 +215,39 @@ import Glibc
         #expect(status.stdout.contains("\"phase\" : \"fix\"") || status.stdout.contains("\"phase\": \"fix\""), "\(status.stdout)")
     }
 
+    @Test func theDemoDeploysFromTheConsoleAfterShowingThePlanAndReachesAVerdict() throws {
+        let tmp = TempDir("hotfix-demo-test")
+        let t = try Tmux(width: 80, height: 24, env: ["HOME": tmp.path, "TMPDIR": tmp.path, "LANG": "C.UTF-8"])
+        t.type("\(HotfixBinary.path) demo --speed 30")
+        t.press("Enter")
+        t.waitFor("▶ ASSESS", seconds: 30)
+        // Up to DEPLOY from another terminal, the checklist passed by hand.
+        let sandbox = try #require((try? FileManager.default.contentsOfDirectory(atPath: tmp.path))?.first { $0.hasPrefix("hotfix-demo-") })
+        let work = tmp.file(sandbox + "/work")
+        for args in [["next"], ["next"], ["next"]] + ["tests-pass", "type-hints", "no-new-deps", "logging-added", "rollback-plan"].map({ ["check", $0, "--pass"] }) + [["next"]] {
+            let r = HotfixBinary.run(args, in: work, env: ["PATH": tmp.file(sandbox + "/bin") + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "")])
+            #expect(r.status == 0, "hotfix \(args.joined(separator: " ")): \(r.stderr)")
+        }
+        t.waitFor("the DEPLOY view") { $0.contains("DEPLOY · active") && $0.contains("enter deploy") }
+        t.press("Enter")
+        var screen = t.waitFor("the deploy question under its plan") { $0.contains("[y/N]") }
+        #expect(screen.contains("Deploy registry.local/users-api:hotfix-001-api-500 to"))
+        #expect(screen.contains("set image deployment/users-api") || screen.contains("rollout"), "the plan is in the log")
+        t.press("Enter")
+        t.waitFor("not confirmed: the deploy did not run")
+        t.press("Enter")
+        t.waitFor("the question again") { $0.contains("[y/N]") }
+        t.type("y")
+        screen = t.waitFor("the monitoring window's verdict", seconds: 90) { $0.contains("Monitoring · window over") && $0.contains("verdict: PASS") }
+        #expect(screen.contains("pods 3 new, 3 old"))
+        t.waitFor("the verdict in the journal") { $0.contains("verdict PASS: n moves on to BACKPORT") || $0.contains("verdict PASS after") }
+        t.type("q")
+        t.waitFor("Demo sandbox:")
+        let timeline = HotfixBinary.run(["timeline"], in: work).stdout
+        #expect(timeline.contains("deploy set-image: done registry.local/users-api:hotfix-001-api-500"), "\(timeline)")
+        #expect(timeline.contains("verdict PASS"))
+    }
+
     /// Kubectl-style lines (`[pod/NAME/api] TIME TEXT`): `count` lines `step` seconds apart from `start`.
     static func podLog(start: Double, count: Int, step: Double, pods: [String], failEvery: Int?) -> String {
         let f = ISO8601DateFormatter()

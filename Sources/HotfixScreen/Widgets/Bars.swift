@@ -25,7 +25,9 @@ enum Bars {
             }
             return
         case .confirm(_, let question):
-            x += buf.put(question + " [y/N] ", x: x, y: rect.y, role: .warning, limit: rect.width - 2)
+            // The answer keys stay in view: a long question is cut, never the [y/N].
+            let room = max(0, rect.width - 9)
+            x += buf.put((DisplayWidth.of(question) > room ? Text.fit(question, room) : question) + " [y/N] ", x: x, y: rect.y, role: .warning, limit: rect.width - 2)
             buf.put("the plan is in the log", x: x, y: rect.y, role: .muted, limit: rect.right - x)
             return
         case nil:
