@@ -193,6 +193,61 @@ import Glibc
         #expect(t.value("#{alternate_on}") == "0")
     }
 
+    @Test func enterInBranchCreatesTheBranchAndTheConsoleMovesToFix() throws {
+        let repo = GitSandbox()
+        for args in [["start", "Checkout times out", "--id", "007-checkout"], ["next"]] {
+            let r = HotfixBinary.run(args, in: repo.work)
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let t = try Tmux(width: 80, height: 24, env: ["HOME": repo.dir.path, "LANG": "C.UTF-8"].merging(GitSandbox.env) { a, _ in a })
+        t.type("cd \(repo.work) && \(HotfixBinary.path) console")
+        t.press("Enter")
+        t.waitFor("the BRANCH pane and its key", seconds: 30) { $0.contains("BRANCH · active") && $0.contains("enter create branch") }
+        t.press("Enter")
+        let screen = t.waitFor("the phase to move to FIX", seconds: 30) { $0.contains("FIX · active") && $0.contains("▶ FIX") }
+        #expect(screen.contains("$ hotfix branch --incident 007-checkout"), "the command is shown in the log")
+        #expect(repo.tryGit("rev-parse", "--verify", "refs/heads/hotfix/007-checkout").status == 0, "the branch was not created")
+        #expect(repo.git("rev-parse", "--abbrev-ref", "HEAD") == "hotfix/007-checkout")
+        #expect(repo.tryGit("ls-remote", "--exit-code", "origin", "hotfix/007-checkout").status != 0, "branch must not push")
+        t.type("q")
+        t.waitFor("the shell again") { !$0.contains("┌ Phases") }
+        let status = HotfixBinary.run(["status", "--json"], in: repo.work)
+        #expect(status.stdout.contains("\"phase\" : \"fix\"") || status.stdout.contains("\"phase\": \"fix\""), "\(status.stdout)")
+    }
+
+    @Test func theDemoDeploysFromTheConsoleAfterShowingThePlanAndReachesAVerdict() throws {
+        let tmp = TempDir("hotfix-demo-test")
+        let t = try Tmux(width: 80, height: 24, env: ["HOME": tmp.path, "TMPDIR": tmp.path, "LANG": "C.UTF-8"])
+        t.type("\(HotfixBinary.path) demo --speed 30")
+        t.press("Enter")
+        t.waitFor("▶ ASSESS", seconds: 30)
+        // Up to DEPLOY from another terminal, the checklist passed by hand.
+        let sandbox = try #require((try? FileManager.default.contentsOfDirectory(atPath: tmp.path))?.first { $0.hasPrefix("hotfix-demo-") })
+        let work = tmp.file(sandbox + "/work")
+        for args in [["next"], ["next"], ["next"]] + ["tests-pass", "type-hints", "no-new-deps", "logging-added", "rollback-plan"].map({ ["check", $0, "--pass"] }) + [["next"]] {
+            let r = HotfixBinary.run(args, in: work, env: ["PATH": tmp.file(sandbox + "/bin") + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "")])
+            #expect(r.status == 0, "hotfix \(args.joined(separator: " ")): \(r.stderr)")
+        }
+        t.waitFor("the DEPLOY view") { $0.contains("DEPLOY · active") && $0.contains("enter deploy") }
+        t.press("Enter")
+        var screen = t.waitFor("the deploy question under its plan") { $0.contains("[y/N]") }
+        #expect(screen.contains("Deploy registry.local/users-api:hotfix-001-api-500 to"))
+        #expect(screen.contains("set image deployment/users-api") || screen.contains("rollout"), "the plan is in the log")
+        t.press("Enter")
+        t.waitFor("not confirmed: the deploy did not run")
+        t.press("Enter")
+        t.waitFor("the question again") { $0.contains("[y/N]") }
+        t.type("y")
+        screen = t.waitFor("the monitoring window's verdict", seconds: 90) { $0.contains("Monitoring · window over") && $0.contains("verdict: PASS") }
+        #expect(screen.contains("pods 3 new, 3 old"))
+        t.waitFor("the verdict in the journal") { $0.contains("verdict PASS: n moves on to BACKPORT") || $0.contains("verdict PASS after") }
+        t.type("q")
+        t.waitFor("Demo sandbox:")
+        let timeline = HotfixBinary.run(["timeline"], in: work).stdout
+        #expect(timeline.contains("deploy set-image: done registry.local/users-api:hotfix-001-api-500"), "\(timeline)")
+        #expect(timeline.contains("verdict PASS"))
+    }
+
     /// Kubectl-style lines (`[pod/NAME/api] TIME TEXT`): `count` lines `step` seconds apart from `start`.
     static func podLog(start: Double, count: Int, step: Double, pods: [String], failEvery: Int?) -> String {
         let f = ISO8601DateFormatter()

@@ -53,7 +53,7 @@ struct ConsoleModelTests {
     @Test("t runs the tests from the TEST view, once at a time, and the status row shows progress")
     func runTests() {
         var model = IncidentFixture.model(at: 2000, size: Self.size)
-        #expect(model.update(.key(.char("t"))) == [.runTests])
+        #expect(model.update(.key(.char("t"))) == [.start(.tests)])
         #expect(model.update(.key(.char("t"))).isEmpty, "a second run waits for the first")
         #expect(model.status?.text.contains("already running") == true)
         _ = model.update(.key(.down))
@@ -63,9 +63,99 @@ struct ConsoleModelTests {
         #expect(text.contains("▶ running smoke: pytest -q"))
         #expect(text.contains("│ 3 passed"))
         _ = model.update(.activity(nil))
-        #expect(model.update(.key(.char("t"))) == [.runTests])
+        #expect(model.update(.key(.char("t"))) == [.start(.tests)])
         var assess = IncidentFixture.model(at: 30, size: Self.size)
         #expect(assess.update(.key(.char("t"))).isEmpty, "t means nothing outside the TEST view")
+    }
+
+    @Test("enter runs the viewed phase's step: branch, diff, backport and the report run at once, one job at a time")
+    func enterRunsTheStep() {
+        var branch = IncidentFixture.model(at: 260, size: Self.size)  // BRANCH, no branch yet
+        #expect(branch.viewed == .branch)
+        #expect(Screen.render(branch).lines().joined().contains("enter runs hotfix branch"))
+        #expect(branch.update(.key(.enter)) == [.start(.branch)])
+        #expect(branch.activity == "starting hotfix branch")
+        #expect(branch.update(.key(.enter)).isEmpty, "a second job waits for the first")
+        #expect(branch.status?.text.contains("already running") == true)
+        _ = branch.update(.activity(nil))
+        _ = branch.update(.key(.char("6")))
+        #expect(branch.update(.key(.enter)).isEmpty, "BACKPORT has not started")
+        #expect(branch.status?.text.contains("BACKPORT has not started: the active phase is BRANCH") == true)
+
+        var fix = IncidentFixture.model(in: .fix, size: Self.size)
+        #expect(fix.update(.key(.enter)) == [.start(.diff)])
+        var test = IncidentFixture.model(in: .test, size: Self.size)
+        #expect(test.update(.key(.enter)) == [.start(.tests)])
+        var backport = IncidentFixture.model(in: .backport, size: Self.size)
+        #expect(backport.update(.key(.enter)) == [.start(.backport)])
+        var close = IncidentFixture.model(in: .close, size: Self.size)
+        #expect(close.update(.key(.char("R"))) == [.start(.report)])
+        #expect(ConsoleJob.report.commands == [["report"], ["postmortem"]])
+
+        var assess = IncidentFixture.model(at: 30, size: Self.size)
+        _ = assess.update(.key(.enter))
+        guard case .answer = assess.prompt else { Issue.record("enter no longer edits an ASSESS answer"); return }
+    }
+
+    @Test("deploy, finish and rollback show their plan in the log first, then ask y/n with no as the default")
+    func confirmShowsThePlanAndDefaultsToNo() {
+        var deploy = IncidentFixture.model(in: .deploy, size: Self.size)
+        #expect(deploy.update(.key(.enter)) == [.plan(.deploy)], "the plan first, not the deploy")
+        #expect(deploy.prompt == nil)
+        _ = deploy.update(.output([LogLine(at: nil, text: "  1. build: docker build -t registry/app:hotfix-1 .")]))
+        _ = deploy.update(.confirm(.deploy, question: "Deploy registry/app:hotfix-001-api-500 to deployment/app?"))
+        _ = deploy.update(.activity(nil))
+        let screen = Screen.render(deploy).lines().joined(separator: "\n")
+        #expect(screen.contains("Deploy registry/app:hotfix-001-api-500 to deployment/app? [y/N]"))
+        #expect(screen.contains("1. build: docker build -t registry/app:hotfix-1 ."), "the plan is on screen while the question is asked")
+        #expect(screen.contains("y yes, run it"))
+        #expect(deploy.update(.key(.char("x"))).isEmpty, "other keys neither run nor cancel")
+        #expect(deploy.prompt != nil)
+        #expect(deploy.update(.key(.enter)).isEmpty, "enter takes the default: no")
+        #expect(deploy.prompt == nil)
+        #expect(deploy.status?.text.contains("not confirmed") == true)
+        _ = deploy.update(.key(.enter))
+        _ = deploy.update(.confirm(.deploy, question: "Deploy?"))
+        _ = deploy.update(.activity(nil))
+        #expect(deploy.update(.key(.char("y"))) == [.start(.deploy)])
+        #expect(deploy.activity == "starting the deploy")
+
+        var close = IncidentFixture.model(at: IncidentFixture.entered[.close]! + 20, size: Self.size)  // CLOSE, not merged yet
+        #expect(close.update(.key(.enter)) == [.plan(.finish)])
+        _ = close.update(.confirm(.finish, question: "Finish as planned above?"))
+        _ = close.update(.activity(nil))
+        #expect(close.update(.key(.char("n"))).isEmpty)
+        #expect(close.update(.key(.escape)).isEmpty)
+        #expect(ConsoleJob.finish.commands == [["finish"], ["report"]])
+
+        // r needs a baseline revision recorded by a deploy; the fixture's deploy has none.
+        var rollback = IncidentFixture.model(in: .deploy, size: Self.size)
+        #expect(rollback.update(.key(.char("r"))).isEmpty)
+        #expect(rollback.status?.text.contains("no baseline revision is recorded") == true)
+        let baseline = Event(seq: rollback.incident.lastSeq + 1, at: IncidentFixture.t0 + 2700,
+                             body: .deploy(DeployRecord(step: "baseline", outcome: "done", image: "registry/app:1.4.2", revision: 7)))
+        _ = rollback.update(.journal([baseline]))
+        #expect(rollback.update(.key(.char("r"))) == [.plan(.rollback)])
+    }
+
+    @Test("deploy from TEST goes through the checklist gate before any plan is shown")
+    func deployGate() {
+        var test = IncidentFixture.model(at: 2000, size: Self.size)  // TEST, checklist open
+        _ = test.update(.key(.char("5")))
+        #expect(test.update(.key(.enter)).isEmpty)
+        #expect(test.status?.text.contains("cannot deploy: the pre-deploy checklist is not done") == true)
+        var ready = IncidentFixture.model(at: 2660, size: Self.size)  // TEST, checklist done
+        _ = ready.update(.key(.char("5")))
+        #expect(ready.update(.key(.enter)) == [.plan(.deploy)])
+    }
+
+    @Test("a live deploy's monitoring model replaces the pane's")
+    func liveMonitor() {
+        var model = IncidentFixture.model(in: .deploy, size: Size(width: 160, height: 48))
+        var live = MonitorModel()
+        live.deployStarted(at: model.now.timeIntervalSince1970 - 10)
+        _ = model.update(.monitorModel(live))
+        #expect(Screen.render(model).lines().joined().contains("Monitoring · warm-up"))
     }
 
     @Test("journal events from another terminal move the view along with the active phase")

@@ -45,14 +45,38 @@ struct ScreenGoldenTests {
         }
     }
 
-    @Test("the ? overlay lists every binding")
+    @Test("finish asks y/n under its plan in the log; the help bar says what each answer does")
+    func confirmPrompt() throws {
+        for size in Self.sizes {
+            var model = IncidentFixture.model(at: IncidentFixture.entered[.close]! + 20, size: size)
+            #expect(model.update(.key(.enter)) == [.plan(.finish)])
+            _ = model.update(.output([
+                LogLine(at: IncidentFixture.t0 + 3640, text: "▶ $ hotfix finish --dry-run --incident 001-api-500"),
+                LogLine(at: nil, text: "  │   $ git push --atomic --porcelain origin refs/heads/main:refs/heads/main"),
+                LogLine(at: nil, text: "  │ push origin                   planned  (dry run)"),
+            ]))
+            _ = model.update(.confirm(.finish, question: "Finish: merge into main, tag, push, delete the branch?"))
+            _ = model.update(.activity(nil))
+            let buf = Screen.render(model)
+            try Golden.check(buf, "close-confirm-\(size.width)x\(size.height)")
+            #expect(buf.lines().joined().contains("delete the branch? [y/N]"))
+        }
+    }
+
+    @Test("the ? overlay lists every binding; on a short terminal it scrolls")
     func helpOverlay() throws {
         for size in Self.sizes {
             var model = IncidentFixture.model(in: .fix, size: size)
             _ = model.update(.key(.char("?")))
             let buf = Screen.render(model)
             try Golden.check(buf, "help-\(size.width)x\(size.height)")
-            let text = buf.lines().joined(separator: "\n")
+            var text = buf.lines().joined(separator: "\n")
+            for _ in 0..<40 {
+                _ = model.update(.key(.down))
+                text += Screen.render(model).lines().joined(separator: "\n")
+            }
+            #expect(size.height > 24 || text.contains("↑ ↓ scroll"))
+            #expect(text.contains("CLOSE phase"), "the last groups are reachable")
             for binding in model.keyMap.bindings {
                 #expect(text.contains(binding.keyLabel), "the overlay misses \(binding.keyLabel)")
             }

@@ -96,6 +96,7 @@ public struct DeployRunner: Sendable {
         defer { consumer.cancel() }
         try await readBaseline(box)
 
+        if Task.isCancelled { await follower.stop(); throw Self.stopped(before: "set image: nothing was rolled out") }
         let setImage = kubectl.argv(["set", "image", "deployment/\(s.deployment)", "\(s.container)=\(s.image)"])
         progress(.step("set \(s.container)=\(s.image) (was \(oldImage ?? "?"))", command: setImage))
         do {
@@ -127,6 +128,13 @@ public struct DeployRunner: Sendable {
         var verdict = box.with { $0.verdict(now: clock.now.timeIntervalSince1970) }
         while true {
             try? await Task.sleep(for: .milliseconds(500))
+            if Task.isCancelled {
+                rollout.cancel()
+                await follower.stop()
+                let error = Self.stopped(before: "the verdict: \(s.image) stays rolled out and no verdict was recorded")
+                try? await journal([.warning(Warning(source: "deploy", message: error.message))])
+                throw error
+            }
             if !rolloutRecorded, let done = rolloutDone.value {
                 rolloutRecorded = true
                 if let failure = done {
@@ -166,11 +174,17 @@ public struct DeployRunner: Sendable {
         var last = -1
         while Date() < deadline {
             try? await Task.sleep(for: .milliseconds(700))
+            if Task.isCancelled { throw Self.stopped(before: "set image: nothing was rolled out") }
             let entries = box.with { $0.summary(.baseline).total.entries }
             if entries > 0, entries == last { return }
             last = entries
         }
         if last <= 0 { progress(.notice("no log line from the old pods yet: the verdict will have no baseline to compare with")) }
+    }
+
+    /// The deploy's task was cancelled (the console quit while it ran).
+    static func stopped(before what: String) -> HotfixError {
+        HotfixError.refused("the deploy was stopped before \(what)", untouched: nil, next: "run hotfix deploy again, or hotfix rollback")
     }
 
     /// Rolls back to `revision` and waits for that rollout; journaled.

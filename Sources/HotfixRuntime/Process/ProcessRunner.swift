@@ -37,10 +37,22 @@ public struct ProcessRunner: Sendable {
     public var environment: [String: String?]
     /// The largest output kept per stream, in bytes.
     public var outputLimit: Int
+    /// Runs the command in a process group of its own; when the task is cancelled the whole group
+    /// (the command and whatever it started) gets SIGTERM, then SIGKILL after two seconds.
+    public var ownProcessGroup = false
 
     public init(environment: [String: String?] = [:], outputLimit: Int = 16 * 1024 * 1024) {
         self.environment = environment
         self.outputLimit = outputLimit
+    }
+
+    var platformOptions: PlatformOptions {
+        var options = PlatformOptions()
+        if ownProcessGroup {
+            options.processGroupID = 0
+            options.teardownSequence = [.gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: .seconds(2))]
+        }
+        return options
     }
 
     static func executable(_ name: String) -> Executable {
@@ -79,7 +91,7 @@ public struct ProcessRunner: Sendable {
         do {
             let result = try await Subprocess.run(
                 Self.executable(tool), arguments: Arguments(Array(argv.dropFirst())),
-                environment: env, workingDirectory: directory.map { FilePath($0) },
+                environment: env, workingDirectory: directory.map { FilePath($0) }, platformOptions: platformOptions,
                 input: .none, output: .sequence, error: .sequence
             ) { execution in
                 async let out = Self.collect(execution.standardOutput, .stdout, onLine)

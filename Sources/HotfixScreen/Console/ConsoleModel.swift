@@ -37,10 +37,13 @@ public enum Prompt: Equatable, Sendable {
     case search(TextInput)
     /// A guardrail refused `next`; a written reason passes it.
     case override(TextInput)
+    /// The plan of a step that changes a remote, the cluster or deletes is in the log: run it? (y/n, default no)
+    case confirm(ConsoleJob, question: String)
 
     var input: TextInput {
         switch self {
         case .answer(_, let t), .waive(_, let t), .search(let t), .override(let t): t
+        case .confirm: TextInput()
         }
     }
 
@@ -50,6 +53,52 @@ public enum Prompt: Equatable, Sendable {
         case .waive(let i, _): .waive(i, t)
         case .search: .search(t)
         case .override: .override(t)
+        case .confirm: self
+        }
+    }
+}
+
+/// A step the console runs in the background, one at a time.
+public enum ConsoleJob: Sendable, Equatable {
+    /// The TEST phase's commands (as `hotfix test`).
+    case tests
+    /// `hotfix branch`: fetch, fast-forward main, create hotfix/{id} (local refs only).
+    case branch
+    /// `hotfix diff`: the FIX watch.
+    case diff
+    /// `hotfix backport`: local merges into develop and feature/*, nothing pushed.
+    case backport
+    /// `hotfix finish` (merges, tag, push, delete), then `hotfix report`.
+    case finish
+    /// `hotfix report`, then `hotfix postmortem`.
+    case report
+    /// DEPLOY, in the console's process so the monitoring window is live.
+    case deploy
+    /// `kubectl rollout undo` to the baseline revision, in the console's process.
+    case rollback
+
+    /// The `hotfix` commands (arguments after the program name) this job runs as child processes, in order.
+    public var commands: [[String]] {
+        switch self {
+        case .branch: [["branch"]]
+        case .diff: [["diff"]]
+        case .backport: [["backport"]]
+        case .finish: [["finish"], ["report"]]
+        case .report: [["report"], ["postmortem"]]
+        case .tests, .deploy, .rollback: []
+        }
+    }
+
+    /// The steps that change a remote, the cluster or delete: their plan is shown and confirmed first.
+    public var needsConfirmation: Bool { [.finish, .deploy, .rollback].contains(self) }
+
+    /// How the status row and the log name it.
+    public var title: String {
+        switch self {
+        case .tests: "the tests"
+        case .deploy: "the deploy"
+        case .rollback: "the rollback"
+        default: commands.map { "hotfix " + $0.joined(separator: " ") }.joined(separator: ", then ")
         }
     }
 }
@@ -86,14 +135,22 @@ public enum ConsoleMessage: Sendable {
     case monitor([MonitorInput])
     /// An effect could not be carried out (for example the journal refused an append).
     case failed(HotfixError)
+    /// A step's plan is in the log: ask whether to run it (y/n, default no).
+    case confirm(ConsoleJob, question: String)
+    /// The deploy's monitoring window as the running deploy sees it (replaces the pane's model).
+    case monitorModel(MonitorModel)
+    /// A job's result for the status row.
+    case status(StatusMessage)
 }
 
 /// What the console asks the runtime to do; `update` performs no I/O itself.
 public enum ConsoleEffect: Sendable, Equatable {
     /// Append these events to the journal (they were validated by `Engine.decide`).
     case append([EventBody])
-    /// Run the TEST phase's commands in the background, streaming their output back as messages.
-    case runTests
+    /// Run a job in the background, streaming its output back as messages.
+    case start(ConsoleJob)
+    /// Show a job's plan in the log (its dry run), then ask with `.confirm`.
+    case plan(ConsoleJob)
     case quit
 }
 
@@ -110,9 +167,11 @@ public struct ConsoleModel: Sendable {
     public var logFocused = false
     public var prompt: Prompt?
     public var showHelp = false
+    /// The first row of the `?` overlay shown (it scrolls when the terminal is short).
+    public var helpScroll = 0
     public var log = LogPane()
     public var status: StatusMessage?
-    /// A background job in progress (the tests), shown on the status row.
+    /// A background job in progress (tests, a git step, a deploy), shown on the status row; one at a time.
     public var activity: String?
     /// The deploy's monitoring window, once log lines arrive (shown in the DEPLOY pane).
     public var monitor: MonitorModel?

@@ -30,6 +30,18 @@ extension ConsoleModel {
             monitor = m
         case .failed(let error):
             status = StatusMessage(error.description, role: .overdue)
+        case .confirm(let job, let question):
+            if prompt == nil {
+                prompt = .confirm(job, question: question)
+                status = nil
+            } else {
+                status = StatusMessage("the plan of \(job.title) is in the log; run it again when you are done typing", role: .warning)
+            }
+        case .monitorModel(let m):
+            monitor = m
+            monitorNow = nil
+        case .status(let message):
+            status = message
         case .key(let key):
             return press(key)
         }
@@ -49,7 +61,15 @@ extension ConsoleModel {
     mutating func press(_ key: Key) -> [ConsoleEffect] {
         if key == .ctrl("c") { return [.quit] }
         if showHelp {
-            if [.escape, .char("?"), .char("q"), .enter].contains(key) { showHelp = false }
+            switch key {
+            case .escape, .char("?"), .char("q"), .enter: showHelp = false; helpScroll = 0
+            case .down, .char("j"): helpScroll += 1
+            case .up, .char("k"): helpScroll -= 1
+            case .pageDown, .char(" "): helpScroll += max(1, size.height - 4)
+            case .pageUp: helpScroll -= max(1, size.height - 4)
+            default: break
+            }
+            helpScroll = max(0, min(helpScroll, keyMap.bindings.count + KeyContext.allCases.count))
             return []
         }
         if isTooSmall { return key == .char("q") ? [.quit] : [] }
@@ -79,15 +99,10 @@ extension ConsoleModel {
             guard let field = AssessField(rawValue: selection) else { break }
             prompt = .answer(field, TextInput(field.answer(in: incident.assessment) ?? ""))
         case .toggle: return toggle()
-        case .runTests:
-            if activity != nil {
-                status = StatusMessage("the tests are already running; their output is in the log", role: .warning)
-            } else if incident.isClosed {
-                status = StatusMessage("incident \(incident.id) is closed", role: .overdue)
-            } else {
-                activity = "starting the tests"
-                return [.runTests]
-            }
+        case .runTests: return run(.tests)
+        case .runStep: return runStep()
+        case .rollback: return run(.rollback)
+        case .writeReport: return run(.report)
         case .waive:
             guard let item = selectedItem else { break }
             prompt = .waive(item, TextInput(incident.checklist[item]?.reason ?? ""))
@@ -103,6 +118,66 @@ extension ConsoleModel {
         case .bottom: log.jumpEnd()
         }
         return []
+    }
+
+    /// Enter: the viewed phase's step.
+    mutating func runStep() -> [ConsoleEffect] {
+        switch viewed {
+        case .assess: return []
+        case .branch: return run(.branch)
+        case .fix: return run(.diff)
+        case .test: return run(.tests)
+        case .deploy: return run(.deploy)
+        case .backport: return run(.backport)
+        case .close: return run(finished ? .report : .finish)
+        }
+    }
+
+    /// Merged, tagged and pushed: what is left in CLOSE is the report.
+    var finished: Bool {
+        incident.tag != nil && incident.gitSteps.contains { $0.record.step == "push" && $0.record.outcome == "done" }
+    }
+
+    /// Starts `job` (or its plan, when it needs confirming) unless another job runs or it cannot apply.
+    mutating func run(_ job: ConsoleJob) -> [ConsoleEffect] {
+        if let refusal = refusal(job) {
+            status = StatusMessage(refusal, role: job == .tests || activity != nil ? .warning : .overdue)
+            return []
+        }
+        if job.needsConfirmation {
+            activity = "showing the plan of \(job.title)"
+            return [.plan(job)]
+        }
+        activity = "starting \(job.title)"
+        return [.start(job)]
+    }
+
+    /// Why `job` cannot start now, if it cannot.
+    func refusal(_ job: ConsoleJob) -> String? {
+        if let activity { return "\(job == .tests ? "the tests are" : "a job is") already running (\(activity)); its output is in the log" }
+        guard let active = incident.phase else {
+            return job == .report ? nil : "incident \(incident.id) is closed; R writes the report and the post-mortem"
+        }
+        let phase: Phase = switch job {
+        case .tests: .test
+        case .branch: .branch
+        case .diff: .fix
+        case .deploy, .rollback: .deploy
+        case .backport: .backport
+        case .finish, .report: .close
+        }
+        // DEPLOY may start from TEST through the checklist gate, as hotfix deploy does.
+        let reachable = phase.index <= active.index || (job == .deploy && active == .test) || job == .tests || job == .report
+        if !reachable {
+            return "\(phase.title) has not started: the active phase is \(active.title) (n moves on when it is done)"
+        }
+        if job == .deploy, active != .deploy, let refusal = Guardrails.check(.enter(.deploy), in: incident).first {
+            return "cannot deploy: \(refusal.message) — \(refusal.next)"
+        }
+        if job == .rollback, !incident.deploySteps.contains(where: { $0.record.step == "baseline" }) {
+            return "nothing to roll back: no baseline revision is recorded (hotfix rollback --to-revision N in a shell)"
+        }
+        return nil
     }
 
     mutating func view(_ phase: Phase) {
@@ -151,6 +226,7 @@ extension ConsoleModel {
     }
 
     mutating func edit(_ current: Prompt, _ key: Key) -> [ConsoleEffect] {
+        if case .confirm(let job, _) = current { return confirm(job, key) }
         switch key {
         case .escape:
             prompt = nil
@@ -166,6 +242,25 @@ extension ConsoleModel {
             }
             return []
         }
+    }
+
+    /// y runs the confirmed job; n, enter and esc cancel it (the default is no); pgup/pgdn scroll the
+    /// plan in the log; other keys are ignored.
+    mutating func confirm(_ job: ConsoleJob, _ key: Key) -> [ConsoleEffect] {
+        switch key {
+        case .pageUp, .pageDown:
+            log.scroll(by: (key == .pageUp ? -1 : 1) * logHeight, height: logHeight)
+        case .char("y"), .char("Y"):
+            prompt = nil
+            activity = "starting \(job.title)"
+            return [.start(job)]
+        case .char("n"), .char("N"), .enter, .escape:
+            prompt = nil
+            status = StatusMessage("not confirmed: \(job.title) did not run, nothing was changed", role: .warning)
+        default:
+            break
+        }
+        return []
     }
 
     mutating func commit(_ current: Prompt) -> [ConsoleEffect] {
@@ -193,6 +288,8 @@ extension ConsoleModel {
                 return []
             }
             return advance(override: text)
+        case .confirm(let job, _):
+            return confirm(job, .enter)
         }
     }
 }

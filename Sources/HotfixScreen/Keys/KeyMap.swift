@@ -7,6 +7,9 @@ public enum Action: Hashable, Sendable {
     case viewPrevious, viewNext, viewPhase(Int)
     case up, down
     case edit, toggle, waive, runTests
+    /// Run the viewed phase's step (BRANCH branch, FIX diff, DEPLOY deploy, BACKPORT backport, CLOSE finish).
+    case runStep
+    case rollback, writeReport
     case focusLog
     case follow, pause, search, nextMatch, previousMatch
     case pageUp, pageDown, top, bottom
@@ -14,16 +17,34 @@ public enum Action: Hashable, Sendable {
 
 /// Where the keyboard is: the main pane (with what it shows) or the log pane.
 public enum KeyContext: String, Hashable, Sendable, CaseIterable {
-    case everywhere, assess, tests, checklist, main, log
+    case everywhere, assess, branch, fix, tests, deploy, backport, close, checklist, main, log
 
     public var title: String {
         switch self {
         case .everywhere: "Everywhere"
         case .assess: "ASSESS answers"
+        case .branch: "BRANCH phase"
+        case .fix: "FIX phase"
         case .tests: "TEST phase"
+        case .deploy: "DEPLOY phase"
+        case .backport: "BACKPORT phase"
+        case .close: "CLOSE phase"
         case .checklist: "Pre-deploy checklist"
         case .main: "Main pane"
         case .log: "Log pane (after l)"
+        }
+    }
+
+    /// The context of the keys that run a phase's steps (ASSESS has its answers instead).
+    public static func of(_ phase: Phase) -> KeyContext? {
+        switch phase {
+        case .assess: nil
+        case .branch: .branch
+        case .fix: .fix
+        case .test: .tests
+        case .deploy: .deploy
+        case .backport: .backport
+        case .close: .close
         }
     }
 }
@@ -49,7 +70,14 @@ public struct KeyMap: Sendable {
 
     public static let standard = KeyMap(bindings: [
         Binding(keys: [.char("e"), .enter], action: .edit, short: "edit answer", description: "type the selected answer in place; enter saves, esc cancels", context: .assess, inBar: true),
-        Binding(keys: [.char("t")], action: .runTests, short: "run tests", description: "run the smoke and critical-path tests; their output streams into the log", context: .tests, inBar: true),
+        Binding(keys: [.enter], action: .runStep, short: "create branch", description: "hotfix branch: fetch, fast-forward main, create and check out hotfix/{id} (local refs only)", context: .branch, inBar: true),
+        Binding(keys: [.enter], action: .runStep, short: "check diff", description: "hotfix diff: the change against main and its minimal-change warnings", context: .fix, inBar: true),
+        Binding(keys: [.char("t"), .enter], action: .runTests, short: "run tests", description: "run the smoke and critical-path tests; their output streams into the log", context: .tests, inBar: true),
+        Binding(keys: [.enter], action: .runStep, short: "deploy", description: "show the plan (hotfix deploy --dry-run), then y/n: build, push, roll out, monitor", context: .deploy, inBar: true),
+        Binding(keys: [.char("r")], action: .rollback, short: "rollback", description: "show the kubectl rollout undo line, then y/n: roll back to the baseline revision", context: .deploy, inBar: true),
+        Binding(keys: [.enter], action: .runStep, short: "backport", description: "hotfix backport: merge into develop and every feature/* (local, nothing pushed)", context: .backport, inBar: true),
+        Binding(keys: [.enter], action: .runStep, short: "finish", description: "show the plan (hotfix finish --dry-run), then y/n: merge, tag, push, delete the branch; then the report", context: .close, inBar: true),
+        Binding(keys: [.char("R")], action: .writeReport, short: "report", description: "write the report and the post-mortem (hotfix report, hotfix postmortem)", context: .close, inBar: true),
         Binding(keys: [.char(" ")], action: .toggle, short: "toggle", description: "pass the selected item, or clear it", context: .checklist, inBar: true),
         Binding(keys: [.char("w")], action: .waive, short: "waive", description: "waive the selected item with a written reason", context: .checklist, inBar: true),
         Binding(keys: [.up, .char("k")], action: .up, short: "up", description: "select the item above", context: .main, inBar: false),
@@ -73,7 +101,7 @@ public struct KeyMap: Sendable {
     /// The contexts active for the current view, most specific first.
     public static func contexts(logFocused: Bool, selectable: KeyContext?, viewing phase: Phase) -> [KeyContext] {
         if logFocused { return [.log, .everywhere] }
-        return (phase == .test ? [.tests] : []) + (selectable.map { [$0] } ?? []) + [.main, .everywhere]
+        return (KeyContext.of(phase).map { [$0] } ?? []) + (selectable.map { [$0] } ?? []) + [.main, .everywhere]
     }
 
     /// The action of `key` in `contexts` (searched in order), if any.

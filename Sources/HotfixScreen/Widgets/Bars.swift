@@ -24,6 +24,12 @@ enum Bars {
                 buf.put(" " + status.text, x: x + width, y: rect.y, role: status.role, limit: rect.right - x - width)
             }
             return
+        case .confirm(_, let question):
+            // The answer keys stay in view: a long question is cut, never the [y/N].
+            let room = max(0, rect.width - 9)
+            x += buf.put((DisplayWidth.of(question) > room ? Text.fit(question, room) : question) + " [y/N] ", x: x, y: rect.y, role: .warning, limit: rect.width - 2)
+            buf.put("the plan is in the log", x: x, y: rect.y, role: .muted, limit: rect.right - x)
+            return
         case nil:
             break
         }
@@ -40,7 +46,11 @@ enum Bars {
     static func help(_ buf: inout CellBuffer, _ rect: Rect, _ model: ConsoleModel) {
         buf.fill(rect)
         var items = model.keyMap.bar(for: model.contexts).map { ($0.keyLabel, $0.short) }
-        if model.prompt != nil { items = [("enter", "save"), ("esc", "cancel"), ("ctrl-c", "quit")] }
+        if case .confirm = model.prompt {
+            items = [("y", "yes, run it"), ("n/enter", "no (the default)"), ("pgup/pgdn", "read the plan"), ("ctrl-c", "quit")]
+        } else if model.prompt != nil {
+            items = [("enter", "save"), ("esc", "cancel"), ("ctrl-c", "quit")]
+        }
         func width(_ list: [(String, String)]) -> Int { list.reduce(0) { $0 + DisplayWidth.of($1.0) + DisplayWidth.of($1.1) + 3 } }
         // Drop from the middle so the context keys and `? help` / `q quit` survive.
         while width(items) > rect.width - 1, items.count > 2 { items.remove(at: items.count - 3) }

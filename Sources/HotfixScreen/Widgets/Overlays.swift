@@ -11,14 +11,18 @@ enum Overlays {
         }
         // The overlay replaces the console (all but the help bar) so nothing shows through.
         let maxHeight = buf.height - 1
-        if rows.count + 2 > maxHeight { rows.removeAll { $0.2 == .title } }
         buf.fill(Rect(x: 0, y: 0, width: buf.width, height: maxHeight))
         let width = min(buf.width, 100)
         let height = min(maxHeight, rows.count + 2)
         let rect = Rect(x: (buf.width - width) / 2, y: (maxHeight - height) / 2, width: width, height: height)
-        let inner = Block.draw(&buf, rect, title: "Keys · esc or ? closes", border: .title)
+        // Too many rows for the terminal: the overlay scrolls (↑ ↓ pgup pgdn).
+        let visible = max(1, height - 2)
+        let first = min(model.helpScroll, max(0, rows.count - visible))
+        let scrolls = rows.count > visible
+        let title = scrolls ? "Keys \(first + 1)–\(first + visible) of \(rows.count) · ↑ ↓ scroll · esc or ? closes" : "Keys · esc or ? closes"
+        let inner = Block.draw(&buf, rect, title: title, border: .title)
         let keyWidth = min(14, inner.width / 3)
-        for (i, row) in rows.prefix(inner.height).enumerated() {
+        for (i, row) in rows.dropFirst(first).prefix(inner.height).enumerated() {
             let y = inner.y + i
             if row.2 == .title {
                 buf.put(row.0, x: inner.x + 1, y: y, role: .title, limit: inner.width - 1)

@@ -5,25 +5,41 @@ import HotfixEngine
 enum PhaseSteps {
     static func rows(_ model: ConsoleModel, width: Int) -> [PaneRow] {
         let steps = phaseRows(model, width: width)
-        guard model.viewed == model.incident.phase, let hint = hint(model.viewed, model.incident) else { return steps }
-        return steps + [.blank, PaneRow(indent: 1, text: hint, role: .muted)]
+        let hints = hint(model)
+        guard !hints.isEmpty else { return steps }
+        return steps + [.blank] + hints.map { PaneRow(indent: 1, text: $0, role: .muted) }
     }
 
-    /// The CLI command that does the active phase's remaining work; its results show here.
-    static func hint(_ phase: Phase, _ s: IncidentState) -> String? {
-        let done = "next: n moves on to the next phase"
+    /// Which key runs the viewed phase's step (and what it runs), and when `n` moves on.
+    static func hint(_ model: ConsoleModel) -> [String] {
+        let s = model.incident, phase = model.viewed
+        guard let active = s.phase else { return phase == .close ? ["R writes the report and the post-mortem again"] : [] }
+        guard phase.index <= active.index || (phase == .deploy && active == .test) else { return [] }
+        let isActive = phase == active
+        let onward = Phase.allCases.dropFirst(phase.index + 1).first.map { "n moves on to \($0.title)" } ?? "n closes the incident"
         switch phase {
-        case .assess: return nil
-        case .deploy:
-            return s.verdict == nil ? "next: hotfix deploy (build, push, roll out, monitor) in a shell; hotfix rollback undoes it" : done
+        case .assess:
+            return []
         case .branch:
-            return s.gitSteps.contains { $0.record.step == "branch" } ? done : "next: hotfix branch (fetch, fast-forward main, cut the branch) in a shell"
-        case .fix: return "next: hotfix diff checks the change against main"
-        case .test: return "next: press t (or hotfix test), then n when the checklist is done"
+            let done = s.gitSteps.contains { $0.record.step == "branch" }
+            return done ? (isActive ? ["branch created · " + onward] : []) : ["enter runs hotfix branch: fetch, cut the branch"]
+        case .fix:
+            return ["enter checks the change against main: hotfix diff"] + (isActive ? [onward + " once the fix is committed"] : [])
+        case .test:
+            return ["t or enter runs the tests (as hotfix test)"] + (isActive ? [onward + " once the checklist is done"] : [])
+        case .deploy:
+            let rollback = "r rolls back: shows kubectl rollout undo, then y/n"
+            if s.verdict == nil {
+                return ["enter shows the plan (hotfix deploy --dry-run), then y/n:", "  build, push, set image, roll out, monitor", rollback]
+            }
+            return [rollback] + (isActive ? [onward] : [])
         case .backport:
-            return !s.backports.isEmpty && s.backports.values.allSatisfy(\.isHandled) ? done : "next: hotfix backport (develop and every feature/*) in a shell"
+            let handled = !s.backports.isEmpty && s.backports.values.allSatisfy(\.isHandled)
+            return ["enter runs hotfix backport (local merges, nothing pushed)"] + (handled && isActive ? [onward] : [])
         case .close:
-            return s.tag == nil ? "next: hotfix finish (merge, tag, push), then hotfix report" : "next: hotfix report, then n closes the incident"
+            let report = "R writes the report and the post-mortem"
+            if model.finished { return ["enter or " + report, onward] }
+            return ["enter shows the plan (hotfix finish --dry-run), then y/n:", "  merge, tag, push, delete the branch; then the report", report]
         }
     }
 

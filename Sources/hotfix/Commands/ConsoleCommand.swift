@@ -11,7 +11,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         commandName: "console",
         abstract: "Open the full-screen console on an incident.",
         discussion: """
-        Keys: ←/→ or 1–7 view a phase, n next phase, enter edit an ASSESS answer, space toggle a checklist item, w waive it, t run the tests (TEST view), l log pane (/ search, p pause, f follow), ? every key, q quit.
+        Keys: ←/→ or 1–7 view a phase, n next phase, enter run the viewed phase's step (edit an answer in ASSESS; deploy and finish show their plan and ask y/n first), r roll back (DEPLOY), R report and post-mortem (CLOSE), space toggle a checklist item, w waive it, t run the tests (TEST view), l log pane (/ search, p pause, f follow), ? every key, q quit.
 
         Plain `hotfix` in a terminal inside a repository with an open incident opens it too.
 

@@ -7,20 +7,6 @@ import Glibc
 #endif
 
 extension Session {
-    /// Journals runtime results and sends what they call for (Telegram on deploy and verdict).
-    func recordAndNotify(_ bodies: [EventBody], on id: IncidentID) async throws(HotfixError) {
-        let before = try store.load(id).state.lastSeq
-        let state = try record(bodies, on: id)
-        let events = try store.load(id).events.filter { $0.seq > before }
-        _ = try await dispatch(events, state: state)
-    }
-
-    /// The deploy plan and kubectl client from `.hotfix.yml`.
-    func deployPlan(_ id: IncidentID) -> (plan: DeployPlan, kubectl: Kubectl) {
-        let settings = DeployPlan.Settings(config: config.deploy, id: id.rawValue)
-        return (DeployPlan(settings), Kubectl(deploy: config.deploy))
-    }
-
     /// Asks yes/no on the terminal; without a terminal the answer is no.
     func confirm(_ question: String) -> Bool {
         guard isatty(0) != 0 else { return false }
@@ -106,21 +92,18 @@ struct Deploy: AsyncParsableCommand {
         let session = try await Session.open()
         let (state, _) = try session.loadSelected(options)
         let id = state.id
-        let (plan, kubectl) = session.deployPlan(id)
+        let plan = session.deployPlan(id).plan
         if dryRun {
-            Output.line("DEPLOY plan for \(id) (nothing is changed):")
-            for line in plan.dryRun { Output.line(line) }
+            for line in session.deployPlanText(id) { Output.line(line) }
             return
         }
-        try await enterDeploy(session, state)
-        guard yes || session.confirm("Deploy \(plan.settings.image) to deployment/\(plan.settings.deployment)?") else {
+        try await session.enterDeploy(state, override: override)
+        guard yes || session.confirm(session.deployQuestion(id)) else {
             throw HotfixError.refused("not confirmed", untouched: "nothing was deployed",
                                       next: "answer y, or pass --yes (scripts); hotfix deploy --dry-run shows every command")
         }
         let printer = DeployPrinter()
-        let runner = DeployRunner(plan: plan, kubectl: kubectl, root: session.repository.root, clock: session.clock,
-                                  journal: { bodies throws(HotfixError) in try await session.recordAndNotify(bodies, on: id) },
-                                  progress: { printer($0) })
+        let runner = session.deployRunner(id) { printer($0) }
         let verdict = try await runner.run()
         Output.line("Verdict: \(verdict.outcome.rawValue)")
         for r in verdict.reasons { Output.line("  - \(Sanitize.inline(r))") }
@@ -130,24 +113,6 @@ struct Deploy: AsyncParsableCommand {
             Output.line("Next: hotfix next (BACKPORT)")
         }
         if verdict.outcome.exitCode != 0 { throw ExitCode(verdict.outcome.exitCode) }
-    }
-
-    /// The checklist gate; TEST moves to DEPLOY through the engine, other phases are journaled as out of order.
-    func enterDeploy(_ session: Session, _ state: IncidentState) async throws(HotfixError) {
-        guard state.phase != .deploy else { return }
-        if state.phase == .test {
-            try await session.refreshTestsPass(state.id)
-            _ = try await session.perform(.advance(override: override), on: state.id)
-            return
-        }
-        let refusals = Guardrails.check(.enter(.deploy), in: state)
-        if let refusal = refusals.first {
-            guard let reason = override, !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
-                throw HotfixError.refused("cannot deploy: \(refusal.message)", next: refusal.next)
-            }
-            _ = try session.record([.overridden(GuardrailOverride(rule: refusal.rule, reason: reason, action: "deploy in \(state.phase?.title ?? "closed")", message: refusal.message))], on: state.id)
-        }
-        try session.warnIfOutOfPhase(state, expected: .deploy, what: "hotfix deploy")
     }
 }
 
@@ -168,23 +133,15 @@ struct Rollback: AsyncParsableCommand {
     func run() async throws {
         let session = try await Session.open()
         let (state, _) = try session.loadSelected(options)
-        let baseline = state.deploySteps.last { $0.record.step == "baseline" }?.record
-        guard let target = revision ?? baseline?.revision else {
-            throw HotfixError.refused("no baseline revision is recorded for \(state.id)", untouched: "nothing was rolled back",
-                                      next: "pass --to-revision N (kubectl rollout history deployment/NAME lists them)")
-        }
+        let target = try session.rollbackTarget(state, revision: revision)
         let (plan, kubectl) = session.deployPlan(state.id)
-        let undo = kubectl.argv(["rollout", "undo", "deployment/\(plan.settings.deployment)", "--to-revision=\(target)"])
-        Output.line("$ \(undo.joined(separator: " "))")
-        guard yes || session.confirm("Roll deployment/\(plan.settings.deployment) back to revision \(target)\(baseline?.image.map { " (\($0))" } ?? "")?") else {
+        Output.line("$ \(target.undo.joined(separator: " "))")
+        guard yes || session.confirm(target.question) else {
             throw HotfixError.refused("not confirmed", untouched: "nothing was rolled back", next: "answer y, or pass --yes")
         }
         let printer = DeployPrinter()
-        let id = state.id
-        let runner = DeployRunner(plan: plan, kubectl: kubectl, root: session.repository.root, clock: session.clock,
-                                  journal: { bodies throws(HotfixError) in try await session.recordAndNotify(bodies, on: id) },
-                                  progress: { printer($0) })
-        try await runner.rollback(toRevision: target, image: revision == nil ? baseline?.image : nil)
+        let runner = session.deployRunner(state.id) { printer($0) }
+        try await runner.rollback(toRevision: target.revision, image: target.image)
         let after = try await kubectl.deployment(plan.settings.deployment)
         Output.line("Rolled back: deployment/\(plan.settings.deployment) runs \(after.images[plan.settings.container] ?? "?") at revision \(after.revision).")
     }

@@ -27,7 +27,7 @@ final class ConsoleLoop: @unchecked Sendable {
 
     static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGWINCH]
 
-    /// The background test run, if one is going.
+    /// The background job (tests, a git step, a deploy), if one is going.
     var job: (task: Task<Void, Never>, done: DispatchSemaphore)?
 
     init(session: Session, id: IncidentID, theme: Theme, noColor: Bool) throws(HotfixError) {
@@ -51,6 +51,10 @@ final class ConsoleLoop: @unchecked Sendable {
         defer { Terminal.defaultSignals(Self.signals) }
         let terminal = try Terminal(theme: theme, noColor: noColor)
         defer { terminal.stop() }
+        // Warnings from work done in this process go to the log pane, not over the screen.
+        let mailbox = mailbox
+        Output.warnings.claim { text in mailbox.post(.output([LogLine(at: nil, text: "  ! " + text, level: .warn)])) }
+        defer { Output.warnings.claim(nil) }
         defer { stopJob() }
 
         guard var model = ConsoleModel(events: initial, now: clock.now, size: terminal.size) else {
@@ -107,8 +111,10 @@ final class ConsoleLoop: @unchecked Sendable {
                     switch effect {
                     case .quit:
                         return
-                    case .runTests:
-                        startTests()
+                    case .start(let job):
+                        startJob { await $0.run(job) }
+                    case .plan(let job):
+                        startJob { await $0.plan(job) }
                     case .append(let bodies):
                         if let failure = perform(bodies, basedOn: model.incident.lastSeq) { queue.append(failure) }
                         let fresh = follower.poll()
@@ -137,17 +143,17 @@ final class ConsoleLoop: @unchecked Sendable {
         }
     }
 
-    /// Starts the tests in the background (the model refuses a second run while one is going).
-    func startTests() {
-        let (session, id, mailbox, done) = (session, id, mailbox, DispatchSemaphore(value: 0))
+    /// Starts a job in the background (the model refuses a second one while one is going).
+    func startJob(_ work: @escaping @Sendable (StepJob) async -> Void) {
+        let (steps, done) = (StepJob(session: session, id: id, mailbox: mailbox), DispatchSemaphore(value: 0))
         let task = Task {
-            await TestJob.run(session: session, id: id, mailbox: mailbox)
+            await work(steps)
             done.signal()
         }
         job = (task, done)
     }
 
-    /// On the way out: cancel a running test job and wait (bounded) so no child is orphaned.
+    /// On the way out: cancel a running job and wait (bounded) so no child is orphaned.
     func stopJob() {
         guard let job else { return }
         job.task.cancel()
