@@ -84,7 +84,12 @@ struct LogGenerator: Sendable {
     func event(_ i: Int, run: Int, time: Date) -> [String] {
         let r = mix(UInt64(i), UInt64(run) &+ 0x9E37)
         let u = Double(r % 10_000) / 10_000
-        let pick = Int((r >> 20) % UInt64(Self.paths.count))
+        // The incident and the new error come at a fixed stride (every 16th and 25th event), not
+        // at random: every window of a pod's log then has the same rate, so a scenario's verdict
+        // does not depend on which seconds the monitoring window happened to see.
+        let incident = behaviour == .baseline && i % 16 == 5
+        let newError = behaviour == .newError && i % 25 == 7
+        let pick = incident ? 0 : newError ? 4 : Int((r >> 20) % UInt64(Self.paths.count))
         let id = 100 + Int((r >> 32) % 9000)
         let path = Self.paths[pick].replacingOccurrences(of: "{id}", with: String(id))
         let method = Self.methods[pick]
@@ -95,10 +100,8 @@ struct LogGenerator: Sendable {
         if behaviour == .slow { latency = latency * 4.5 + 120 }
         let ms = "\(Int(latency.rounded()))ms"
         let prefix = stamp(time)
-        // The incident: a third of GET /users/{id} fail (about 6 % of all requests); the new
-        // error: a quarter of POST /users/{id} (about 4 %).
-        let incident = behaviour == .baseline && u < 0.36 && pick == 0
-        let newError = behaviour == .newError && u < 0.24 && pick == 4
+        // The incident: GET /users/{id} fails on 1 event in 16 (about 6 % of all requests); the
+        // new error: POST /users/{id} on 1 in 25 (4 %).
         if incident {
             return [
                 prefix + "ERROR \(method) \(path) 500 \(ms) req=\(req) AttributeError: 'NoneType' object has no attribute 'id' in get_user",

@@ -84,3 +84,17 @@ import Testing
         #expect(Durations.clock(seconds) == text)
     }
 }
+
+@Suite struct TestCountsTests {
+    @Test func readsEachRunnersSummary() {
+        #expect(TestCounts.parse(["==== 12 passed, 1 failed in 0.31s ===="]) == TestCounts(passed: 12, failed: 1))
+        #expect(TestCounts.parse(["Ran 4 tests in 0.002s", "", "OK"]) == TestCounts(passed: 4, failed: 0))
+        #expect(TestCounts.parse(["Ran 5 tests in 0.01s", "FAILED (failures=1, errors=2)"]) == TestCounts(passed: 2, failed: 3))
+        #expect(TestCounts.parse(["Executed 12 tests, with 1 failure (0 unexpected) in 0.1 seconds"]) == TestCounts(passed: 11, failed: 1))
+        #expect(TestCounts.parse(["✔ Test run with 55 tests in 10 suites passed after 1.2 seconds."]) == TestCounts(passed: 55, failed: 0))
+        #expect(TestCounts.parse(["--- PASS: TestA (0.00s)", "--- FAIL: TestB (0.00s)", "FAIL"]) == TestCounts(passed: 1, failed: 1))
+        #expect(TestCounts.parse(["Tests:       1 failed, 12 passed, 13 total"]) == TestCounts(passed: 12, failed: 1))
+        #expect(TestCounts.parse(["test result: ok. 3 passed; 0 failed; 0 ignored", "test result: FAILED. 1 passed; 2 failed;"]) == TestCounts(passed: 4, failed: 2))
+        #expect(TestCounts.parse(["nothing recognisable"]) == nil)
+    }
+}

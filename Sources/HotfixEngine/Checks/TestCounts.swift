@@ -5,14 +5,24 @@ public struct TestCounts: Sendable, Equatable {
 
     public init(passed: Int, failed: Int) { self.passed = passed; self.failed = failed }
 
-    /// Reads the counts pytest, swift test (XCTest and Swift Testing), go test, jest/vitest and
-    /// cargo test print; nil when no summary line was recognised.
+    /// Reads the counts pytest, unittest, swift test (XCTest and Swift Testing), go test,
+    /// jest/vitest and cargo test print; nil when no summary line was recognised.
     public static func parse(_ lines: [String]) -> TestCounts? {
         var found: TestCounts?
         var goPassed = 0, goFailed = 0, sawGo = false
         var cargo: TestCounts?
+        var unittestRan: Int?
         for raw in lines {
             let line = raw.trimmingCharacters(in: .whitespaces)
+            // unittest: "Ran 12 tests in 0.004s", then "OK" or "FAILED (failures=1, errors=2)"
+            if line.hasPrefix("Ran "), line.contains(" test"), let n = number(after: "Ran ", in: line) {
+                unittestRan = n
+                found = TestCounts(passed: n, failed: 0)
+            }
+            if let ran = unittestRan, line.hasPrefix("FAILED (") {
+                let failed = (number(after: "failures=", in: line) ?? 0) + (number(after: "errors=", in: line) ?? 0)
+                found = TestCounts(passed: max(0, ran - failed), failed: failed)
+            }
             // pytest: "==== 12 passed, 1 failed, 2 skipped in 0.31s ====" (or "12 passed in 0.1s")
             if line.contains(" in ") && (line.contains(" passed") || line.contains(" failed")) && (line.hasPrefix("=") || line.first?.isNumber == true) {
                 let p = number(before: " passed", in: line), f = number(before: " failed", in: line), e = number(before: " error", in: line)

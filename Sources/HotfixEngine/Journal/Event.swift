@@ -278,9 +278,11 @@ public struct ChangeSet: Codable, Sendable, Equatable {
         public var removed: Int
         /// The subjects of the fix commits that touched this file.
         public var summary: String
+        /// True when the fix creates the file (absent in older records).
+        public var isNew: Bool?
 
-        public init(path: String, added: Int, removed: Int, summary: String) {
-            self.path = path; self.added = added; self.removed = removed; self.summary = summary
+        public init(path: String, added: Int, removed: Int, summary: String, isNew: Bool? = nil) {
+            self.path = path; self.added = added; self.removed = removed; self.summary = summary; self.isNew = isNew
         }
     }
 

@@ -31,13 +31,15 @@ public struct ChangeReader: Sendable {
         }
         guard let base, let head else { return nil }
         let numstat = await git(["diff", "--numstat", "--no-renames", base, head]) ?? ""
+        let created = Set((await git(["diff", "--name-only", "--no-renames", "--diff-filter=A", base, head]) ?? "").split(separator: "\n").map(String.init))
         var files: [ChangeSet.File] = []
         for line in numstat.split(separator: "\n") {
             let parts = line.split(separator: "\t", maxSplits: 2).map(String.init)
             guard parts.count == 3 else { continue }
             let subjects = await git(["log", "--format=%s", "\(base)..\(head)", "--", parts[2]]) ?? ""
             files.append(ChangeSet.File(path: parts[2], added: Int(parts[0]) ?? 0, removed: Int(parts[1]) ?? 0,
-                                        summary: subjects.split(separator: "\n").reversed().joined(separator: "; ")))
+                                        summary: subjects.split(separator: "\n").reversed().joined(separator: "; "),
+                                        isNew: created.contains(parts[2])))
         }
         let commits = (await git(["log", "--reverse", "--format=%h %s", "\(base)..\(head)"]) ?? "")
             .split(separator: "\n").map(String.init)

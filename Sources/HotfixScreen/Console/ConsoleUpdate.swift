@@ -52,9 +52,13 @@ extension ConsoleModel {
         let before = incident.phase
         for e in events where e.seq > incident.lastSeq { incident.apply(e) }
         log.append(events.flatMap(EventLog.lines(for:)))
-        if incident.phase != before, viewed == before ?? viewed {
-            viewed = incident.phase ?? .close
-            selection = 0
+        if incident.phase != before {
+            // A refusal shown for the old phase no longer applies.
+            if prompt == nil, status?.role == .overdue || status?.role == .warning { status = nil }
+            if viewed == before ?? viewed {
+                viewed = incident.phase ?? .close
+                selection = 0
+            }
         }
     }
 
@@ -202,6 +206,7 @@ extension ConsoleModel {
         do {
             let bodies = try Engine.decide(.advance(override: override), state: incident)
             prompt = nil
+            if override != nil { status = nil }  // the refusal it answered is settled
             return bodies.isEmpty ? [] : [.append(bodies)]
         } catch {
             if override == nil, error.kind == .refused, !incident.isClosed {

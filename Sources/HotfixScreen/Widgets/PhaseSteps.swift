@@ -51,6 +51,7 @@ enum PhaseSteps {
         case .fix: return fix(s)
         case .test: return commands(s, phase: .test, steps: testSteps, none: "no test run recorded yet: press t to run the smoke and critical-path tests")
             + [.blank, .heading("Pre-deploy checklist")] + ChecklistView.rows(model, width: width)
+            + [.blank, .heading("Minimal change")] + minimalChange(s)
         case .deploy: return MonitorView.rows(model, width: width) + [.heading("Pre-deploy checklist")] + ChecklistView.rows(model, width: width)
             + [.blank, .heading("Rollout")] + deploy(s)
         case .backport: return backport(s)
@@ -94,6 +95,23 @@ enum PhaseSteps {
             for w in s.warnings { rows.append(.step(.warning, w.warning.message, detail: w.warning.source)) }
         }
         return rows + commands(s, phase: .fix, none: nil)
+    }
+
+    /// The fix's size against the workflow's rules, from the recorded change set.
+    static func minimalChange(_ s: IncidentState) -> [PaneRow] {
+        guard let c = s.changes, !c.files.isEmpty else {
+            return [.step(.pending, "no change recorded yet (t or hotfix check --auto reads it from git)")]
+        }
+        let added = c.files.reduce(0) { $0 + $1.added }, removed = c.files.reduce(0) { $0 + $1.removed }
+        let new = c.files.filter { $0.isNew == true }.map(\.path)
+        let manifests = c.files.map(\.path).filter(DiffReview.isManifest)
+        return [
+            .step(c.files.count == 1 ? .done : .warning, "\(c.files.count) file\(c.files.count == 1 ? "" : "s"), +\(added) −\(removed) lines",
+                  detail: "ONE file if possible"),
+            .step(new.isEmpty ? .done : .warning, new.isEmpty ? "no new file" : "new: \(new.joined(separator: ", "))", detail: "NO new abstractions"),
+            .step(manifests.isEmpty ? .done : .warning, manifests.isEmpty ? "no manifest touched" : "manifests: \(manifests.joined(separator: ", "))",
+                  detail: "NO new dependencies"),
+        ]
     }
 
     /// The test runs' step names: a run counts for TEST even when started from another phase.

@@ -9,9 +9,16 @@ extension Session {
         let state = try store.load(id).state
         let runs = state.commands.map(\.run).filter { $0.phase == .test || ["smoke", "critical", "manual"].contains($0.step) }
         let outcomes = await CheckRunner(root: repository.root, config: config).runAll(id, runs: runs)
-        let checks = outcomes.compactMap { o in o.record(over: state.checklist[o.item] ?? CheckEntry()) }
-        guard !checks.isEmpty, !state.isClosed else { return (outcomes, state) }
-        return (outcomes, try record(checks.map { .checked($0) }, on: id))
+        var bodies: [EventBody] = outcomes.compactMap { o in o.record(over: state.checklist[o.item] ?? CheckEntry()) }.map { .checked($0) }
+        // The minimal-change summary beside the checklist reads the change set from the record.
+        let names = ["id": id.rawValue]
+        if let changes = await ChangeReader(root: repository.root).read(main: config.git.main, branch: Placeholders.expand(config.git.branch, names),
+                                                                        tag: Placeholders.expand(config.git.tag, names)),
+           changes != state.changes {
+            bodies.append(.changes(changes))
+        }
+        guard !bodies.isEmpty, !state.isClosed else { return (outcomes, state) }
+        return (outcomes, try record(bodies, on: id))
     }
 
     /// A passed tests-pass that ran on another commit than the branch's tip is stale: unchecked again.

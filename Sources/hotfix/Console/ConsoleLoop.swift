@@ -130,17 +130,31 @@ final class ConsoleLoop: @unchecked Sendable {
     /// then nothing is written and the console shows the fresh state.
     func perform(_ bodies: [EventBody], basedOn seq: Int) -> ConsoleMessage? {
         do {
-            try journal.transact(clock: clock) { (current: IncidentState?) throws(HotfixError) -> [EventBody] in
+            var state: IncidentState?
+            let written = try journal.transact(clock: clock) { (current: IncidentState?) throws(HotfixError) -> [EventBody] in
                 guard let current, current.lastSeq == seq else {
                     throw HotfixError.refused("the incident changed just now (another terminal, or the running tests)",
                                               next: "look at the screen again and repeat the action if it still applies")
                 }
+                state = current
                 return bodies
+            }
+            if var state {
+                for e in written { state.apply(e) }
+                notify(written, state)
             }
             return nil
         } catch {
             return .failed(error)
         }
+    }
+
+    /// What the CLI sends after the same events (GitHub comments, the issue close, Telegram),
+    /// sent in the background; the results reach the screen through the journal.
+    func notify(_ events: [Event], _ state: IncidentState) {
+        let session = self.session
+        guard !Notifications.plan(after: events, state: state, settings: session.notifier.settings).isEmpty else { return }
+        Task.detached { _ = try? await session.dispatch(events, state: state) }
     }
 
     /// Starts a job in the background (the model refuses a second one while one is going).
