@@ -60,6 +60,21 @@ public final class Terminal {
         endwin()
     }
 
+    /// Steps aside for another full-screen program (the editor): the normal screen and modes
+    /// come back for `body`, then the console takes the terminal again and redraws everything.
+    public func suspend(_ body: () -> Void) {
+        guard active else { body(); return }
+        def_prog_mode()
+        curs_set(1)
+        endwin()
+        body()
+        reset_prog_mode()
+        curs_set(0)
+        previous = nil
+        wclear(hf_stdscr())
+        refresh()
+    }
+
     /// Switches theme without restarting (colour pairs are redefined, everything is redrawn).
     public func use(_ theme: Theme) {
         palette = Palette(theme: Self.effective(theme, depth), depth: depth)

@@ -215,6 +215,29 @@ import Glibc
         #expect(status.stdout.contains("\"phase\" : \"fix\"") || status.stdout.contains("\"phase\": \"fix\""), "\(status.stdout)")
     }
 
+    @Test func eInCloseOpensThePostmortemInTheEditorAndTheConsoleComesBack() throws {
+        let repo = GitSandbox()
+        #expect(HotfixBinary.run(["start", "Checkout times out", "--id", "008-checkout"], in: repo.work).status == 0)
+        for _ in 1...6 { _ = HotfixBinary.run(["next", "--override", "walking to CLOSE for the editor test"], in: repo.work) }
+        // An "editor" that adds a line to the file it is given and says it ran.
+        repo.dir.write("editor.sh", "#!/bin/sh\nprintf 'Edited by hand.\\n' >> \"$1\"\necho EDITOR-RAN\nsleep 1\n")
+        chmod(repo.dir.file("editor.sh"), 0o755)
+        var env = ["HOME": repo.dir.path, "LANG": "C.UTF-8", "EDITOR": repo.dir.file("editor.sh")]
+        env.merge(GitSandbox.env) { a, _ in a }
+        let t = try Tmux(width: 80, height: 24, env: env)
+        t.type("cd \(repo.work) && \(HotfixBinary.path) console")
+        t.press("Enter")
+        t.waitFor("the CLOSE pane", seconds: 30) { $0.contains("CLOSE · active") }
+        t.type("E")
+        t.waitFor("the console back after the editor", seconds: 30) { $0.contains("CLOSE · active") && $0.contains("┌ Phases") }
+        let file = repo.work + "/docs/hotfix/008-checkout/postmortem.md"
+        let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+        #expect(text.hasPrefix("# Post-Mortem: HOTFIX-008-CHECKOUT"), "the post-mortem was written before editing")
+        #expect(text.hasSuffix("Edited by hand.\n"), "the editor ran on it")
+        t.type("q")
+        t.waitFor("the shell again") { !$0.contains("┌ Phases") }
+    }
+
     @Test func theDemoDeploysFromTheConsoleAfterShowingThePlanAndReachesAVerdict() throws {
         let tmp = TempDir("hotfix-demo-test")
         let t = try Tmux(width: 80, height: 24, env: ["HOME": tmp.path, "TMPDIR": tmp.path, "LANG": "C.UTF-8"])

@@ -151,6 +151,8 @@ public enum ConsoleEffect: Sendable, Equatable {
     case start(ConsoleJob)
     /// Show a job's plan in the log (its dry run), then ask with `.confirm`.
     case plan(ConsoleJob)
+    /// Give the terminal to `hotfix ARGS…` (an editor) in the foreground, then take it back.
+    case suspend([String])
     case quit
 }
 

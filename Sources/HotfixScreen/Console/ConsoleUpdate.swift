@@ -107,6 +107,12 @@ extension ConsoleModel {
         case .runStep: return runStep()
         case .rollback: return run(.rollback)
         case .writeReport: return run(.report)
+        case .editPostmortem:
+            guard activity == nil else {
+                status = StatusMessage("wait for the running job to finish, then edit", role: .warning)
+                return []
+            }
+            return [.suspend(["postmortem", "--edit"])]
         case .waive:
             guard let item = selectedItem else { break }
             prompt = .waive(item, TextInput(incident.checklist[item]?.reason ?? ""))

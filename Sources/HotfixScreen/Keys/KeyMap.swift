@@ -9,7 +9,7 @@ public enum Action: Hashable, Sendable {
     case edit, toggle, waive, runTests
     /// Run the viewed phase's step (BRANCH branch, FIX diff, DEPLOY deploy, BACKPORT backport, CLOSE finish).
     case runStep
-    case rollback, writeReport
+    case rollback, writeReport, editPostmortem
     case focusLog
     case follow, pause, search, nextMatch, previousMatch
     case pageUp, pageDown, top, bottom
@@ -78,6 +78,7 @@ public struct KeyMap: Sendable {
         Binding(keys: [.enter], action: .runStep, short: "backport", description: "hotfix backport: merge into develop and every feature/* (local, nothing pushed)", context: .backport, inBar: true),
         Binding(keys: [.enter], action: .runStep, short: "finish", description: "show the plan (hotfix finish --dry-run), then y/n: merge, tag, push, delete the branch; then the report", context: .close, inBar: true),
         Binding(keys: [.char("R")], action: .writeReport, short: "report", description: "write the report and the post-mortem (hotfix report, hotfix postmortem)", context: .close, inBar: true),
+        Binding(keys: [.char("E")], action: .editPostmortem, short: "edit post-mortem", description: "open the post-mortem in $EDITOR (the console steps aside and comes back)", context: .close, inBar: false),
         Binding(keys: [.char(" ")], action: .toggle, short: "toggle", description: "pass the selected item, or clear it", context: .checklist, inBar: true),
         Binding(keys: [.char("w")], action: .waive, short: "waive", description: "waive the selected item with a written reason", context: .checklist, inBar: true),
         Binding(keys: [.up, .char("k")], action: .up, short: "up", description: "select the item above", context: .main, inBar: false),

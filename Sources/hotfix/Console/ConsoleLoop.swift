@@ -115,6 +115,9 @@ final class ConsoleLoop: @unchecked Sendable {
                         startJob { await $0.run(job) }
                     case .plan(let job):
                         startJob { await $0.plan(job) }
+                    case .suspend(let args):
+                        terminal.suspend { runInForeground(args) }
+                        queue.append(.resize(terminal.refreshSize()))
                     case .append(let bodies):
                         if let failure = perform(bodies, basedOn: model.incident.lastSeq) { queue.append(failure) }
                         let fresh = follower.poll()
@@ -155,6 +158,20 @@ final class ConsoleLoop: @unchecked Sendable {
         let session = self.session
         guard !Notifications.plan(after: events, state: state, settings: session.notifier.settings).isEmpty else { return }
         Task.detached { _ = try? await session.dispatch(events, state: state) }
+    }
+
+    /// Runs `hotfix ARGS… --incident ID` on the real terminal and waits (the editor for the post-mortem).
+    func runInForeground(_ args: [String]) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: StepJob.executable)
+        process.arguments = args + ["--incident", id.rawValue]
+        process.currentDirectoryURL = URL(fileURLWithPath: session.repository.root)
+        do {
+            try process.run()
+            process.waitUntilExit()
+        } catch {
+            mailbox.post(.failed(HotfixError.environment("cannot run hotfix \(args.joined(separator: " ")): \(error.localizedDescription)")))
+        }
     }
 
     /// Starts a job in the background (the model refuses a second one while one is going).
