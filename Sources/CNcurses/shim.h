@@ -65,4 +65,6 @@ static inline void hf_default_signal(int sig) { signal(sig, SIG_DFL); }
 // Restores the terminal if the process exits while ncurses is active (an error path that exit()s).
 static void hf_endwin_if_active(void) { if (!isendwin()) endwin(); }
 static inline void hf_restore_at_exit(void) { atexit(hf_endwin_if_active); }
+// Line-buffered stdout even into a pipe: a `hotfix` run by the console streams its output.
+static inline void hf_line_buffer_stdout(void) { setvbuf(stdout, NULL, _IOLBF, 0); }
 #endif

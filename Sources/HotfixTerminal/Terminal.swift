@@ -60,6 +60,10 @@ public final class Terminal {
         endwin()
     }
 
+    /// Makes stdout line-buffered also into a pipe, so a reader (the console's log pane) sees
+    /// each line as it is printed rather than when the program exits.
+    public static func lineBufferStandardOutput() { hf_line_buffer_stdout() }
+
     /// Steps aside for another full-screen program (the editor): the normal screen and modes
     /// come back for `body`, then the console takes the terminal again and redraws everything.
     public func suspend(_ body: () -> Void) {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HotfixEngine
+import HotfixTerminal
 
 /// The `hotfix` command: the console and the CLI over one engine and one journal.
 struct Hotfix: AsyncParsableCommand {
@@ -27,6 +28,7 @@ struct Hotfix: AsyncParsableCommand {
 @main
 enum Main {
     static func main() async {
+        Terminal.lineBufferStandardOutput()
         do {
             // Plain `hotfix` in a terminal, in a repository with an open incident, opens the console.
             let bare = CommandLine.arguments.count == 1 ? await ConsoleCommand.opensByDefault() : false

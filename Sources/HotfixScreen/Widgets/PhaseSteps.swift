@@ -187,7 +187,10 @@ enum PhaseSteps {
         if s.postmortemDoneAt != nil {
             rows.append(.step(.done, "post-mortem written", detail: s.artifacts["postmortem"] ?? ""))
         } else if let due = timing.postmortemDue {
-            rows.append(.step(.warning, "post-mortem due", detail: "by \(ChecklistView.clock(due, zone))"))
+            // Due a day after the fix was stable: the time alone would read as today.
+            let left = due.timeIntervalSince(timing.now)
+            let when = left > 0 ? "in \(Durations.words(left)), by \(ChecklistView.clock(due, zone))" : "OVERDUE since \(ChecklistView.clock(due, zone))"
+            rows.append(.step(.warning, "post-mortem due", detail: when))
         } else {
             rows.append(.step(.pending, "post-mortem within 24 h of a stable fix"))
         }
