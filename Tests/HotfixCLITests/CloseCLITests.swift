@@ -130,4 +130,22 @@ import Testing
         #expect(hotfix("postmortem", "--done", in: repo, env: env).status == 0)
         #expect(!hotfix("status", in: repo, env: env).stdout.contains("Post-mortem due"))
     }
+
+    @Test func actionItemsAreFiledAsIssuesOnceEach() {
+        let repo = GitSandbox()
+        let gh = ToolStandIn(name: "gh", output: "https://github.invalid/acme/app/issues/99")
+        let env = ["PATH": gh.path]
+        #expect(hotfix("start", "API down", in: repo, env: env).status == 0)
+        #expect(hotfix("note", "checking the load balancer", in: repo, env: env).status == 0)
+        let filed = hotfix("postmortem", "--file-actions", in: repo, env: env)
+        #expect(filed.status == 0, "\(filed.stderr)")
+        let creates = gh.calls.filter { $0.starts(with: ["issue", "create"]) }
+        #expect(creates.map { $0[3] } == ["[hotfix-001-api-down] Add test for this case", "[hotfix-001-api-down] Improve monitoring",
+                                          "[hotfix-001-api-down] Update documentation"], "\(creates)")
+        #expect(creates.allSatisfy { $0[4] == "--body" && $0[5].contains("HOTFIX-001-API-DOWN") })
+        #expect(filed.stdout.contains("filed: [hotfix-001-api-down] Add test for this case"))
+        let again = hotfix("postmortem", "--file-actions", in: repo, env: env)
+        #expect(again.stdout.contains("already filed"))
+        #expect(gh.calls.filter { $0.starts(with: ["issue", "create"]) }.count == 3, "never filed twice")
+    }
 }
