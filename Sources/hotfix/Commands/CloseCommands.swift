@@ -6,7 +6,7 @@ import HotfixRuntime
 /// Shared by `report` and `postmortem`: refresh the change set from git, then build the facts.
 extension Session {
     func closeFacts(_ id: IncidentID) async throws(HotfixError) -> (facts: CloseFacts, events: [Event]) {
-        var (state, _, problems) = try store.load(id)
+        var (state, events, problems) = try store.load(id)
         for p in problems { Output.warn("journal \(id): \(p)") }
         let names = ["id": id.rawValue]
         let branch = Placeholders.expand(config.git.branch, names)
@@ -14,8 +14,8 @@ extension Session {
         if let changes = await ChangeReader(root: repository.root).read(main: config.git.main, branch: branch, tag: tag),
            changes != state.changes {
             state = try record([.changes(changes)], on: id)
+            events = try store.load(id).events  // read again: another terminal may have written too
         }
-        let events = try store.load(id).events
         let facts = CloseFacts(state: state, now: clock.now, mainBranch: config.git.main, developBranch: config.git.develop,
                                hotfixBranch: branch, tagName: tag)
         return (facts, events)

@@ -8,9 +8,7 @@ import HotfixRuntime
 extension Session {
     /// Journals runtime results and sends what they call for (Telegram on deploy and verdict).
     func recordAndNotify(_ bodies: [EventBody], on id: IncidentID) async throws(HotfixError) {
-        let before = try store.load(id).state.lastSeq
-        let state = try record(bodies, on: id)
-        let events = try store.load(id).events.filter { $0.seq > before }
+        let (state, events) = try recordEvents(bodies, on: id)
         _ = try await dispatch(events, state: state)
     }
 

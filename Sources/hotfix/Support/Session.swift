@@ -70,6 +70,11 @@ struct Session {
 
     /// Journals runtime results as they are, returning the new state.
     func record(_ bodies: [EventBody], on id: IncidentID, reporting: Bool = false) throws(HotfixError) -> IncidentState {
+        try recordEvents(bodies, on: id, reporting: reporting).state
+    }
+
+    /// Journals runtime results, returning the new state and the events as written.
+    func recordEvents(_ bodies: [EventBody], on id: IncidentID, reporting: Bool = false) throws(HotfixError) -> (state: IncidentState, events: [Event]) {
         var state: IncidentState?
         let events = try store.journal(id).transact(clock: clock) { (current: IncidentState?) throws(HotfixError) -> [EventBody] in
             state = current
@@ -82,7 +87,7 @@ struct Session {
                 Output.warn("\(n.channel) \(n.kind): \(n.status)\(n.detail.map { " — \($0)" } ?? "")")
             }
         }
-        return s
+        return (s, events)
     }
 
     /// Applies `command` to the selected incident under the journal lock; returns the new state.
