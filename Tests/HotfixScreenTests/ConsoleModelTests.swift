@@ -138,6 +138,76 @@ struct ConsoleModelTests {
         #expect(rollback.update(.key(.char("r"))) == [.plan(.rollback)])
     }
 
+    /// A DEPLOY console whose deploy job was confirmed and has started.
+    static func deploying() -> ConsoleModel {
+        var model = IncidentFixture.model(at: IncidentFixture.entered[.deploy]! + 20, size: size)
+        _ = model.update(.key(.enter))
+        _ = model.update(.confirm(.deploy, question: "Deploy?"))
+        _ = model.update(.activity(nil))
+        #expect(model.update(.key(.char("y"))) == [.start(.deploy)])
+        _ = model.update(.activity("deploy: build"))
+        return model
+    }
+
+    static func journal(_ model: inout ConsoleModel, at seconds: Double, _ body: EventBody) -> [ConsoleEffect] {
+        model.update(.journal([Event(seq: model.incident.lastSeq + 1, at: IncidentFixture.t0 + seconds, body: body)]))
+    }
+
+    @Test("r during the deploy's rollout and window shows the rollback and asks; yes ends the window, no leaves it running")
+    func rollbackDuringTheWindow() {
+        var model = Self.deploying()
+        _ = Self.journal(&model, at: 2720, .deploy(DeployRecord(step: "baseline", outcome: "done", image: "registry/app:1.4.2", revision: 7)))
+        #expect(model.update(.key(.char("r"))).isEmpty, "nothing is rolled out before set image")
+        #expect(model.status?.text.contains("nothing to roll back yet") == true)
+        _ = Self.journal(&model, at: 2740, .deploy(DeployRecord(step: "set-image", outcome: "done", image: "registry/app:hotfix-001-api-500")))
+        _ = model.update(.activity("deploy: wait for the rollout and monitor for 5 min after a 30 s warm-up"))
+        #expect(model.deployWindowOpen)
+
+        // No: the window keeps running, the deploy job untouched.
+        #expect(model.update(.key(.char("r"))) == [.plan(.rollback)], "the rollback's plan, while the deploy runs")
+        #expect(model.activity?.hasPrefix("deploy: wait for the rollout") == true, "the deploy's activity stays")
+        _ = model.update(.confirm(.rollback, question: "Roll deployment/app back to revision 7 (registry/app:1.4.2)?"))
+        #expect(Screen.render(model).lines().joined().contains("back to revision 7 (registry/app:1.4.2)? [y/N]"))
+        #expect(model.update(.key(.char("n"))).isEmpty)
+        #expect(model.status?.text.contains("not confirmed: the rollback did not run") == true)
+        #expect(model.job == .deploy && model.deployWindowOpen)
+
+        // Yes: the window ends early and the deploy rolls back in place of its remaining steps.
+        #expect(model.update(.key(.char("r"))) == [.plan(.rollback)])
+        _ = model.update(.confirm(.rollback, question: "Roll back?"))
+        #expect(model.update(.key(.char("y"))) == [.endWindow(.rollback)])
+        #expect(model.activity == "ending the monitoring window early to roll back")
+        let early = VerdictRecord(outcome: "INCONCLUSIVE", reasons: ["window ended early, 40 s after the rollout began (of 30 s warm-up + 5 min): the operator rolled back; verdict so far PASS"], windowSeconds: 10)
+        #expect(Self.journal(&model, at: 2780, .verdict(early)).isEmpty)
+        #expect(Self.journal(&model, at: 2790, .rollback(RollbackRecord(revision: 7, image: "registry/app:1.4.2", outcome: "done"))).isEmpty,
+                "its own rollback, after the verdict, is not taken for one made elsewhere")
+        #expect(!model.deployWindowOpen)
+        #expect(model.update(.key(.char("r"))).isEmpty, "one job at a time once the window is over")
+        _ = model.update(.activity(nil))
+        #expect(model.job == nil)
+        #expect(model.update(.key(.char("r"))) == [.plan(.rollback)])
+        _ = model.update(.confirm(.rollback, question: "Roll back?"))
+        #expect(model.update(.key(.char("y"))) == [.start(.rollback)], "with no deploy running, a rollback job of its own")
+    }
+
+    @Test("a rollback journaled elsewhere during the window stops it; a yes given after the window ended starts nothing twice")
+    func rollbackElsewhereAndLateYes() {
+        var model = Self.deploying()
+        _ = Self.journal(&model, at: 2720, .deploy(DeployRecord(step: "baseline", outcome: "done", revision: 7)))
+        _ = Self.journal(&model, at: 2740, .deploy(DeployRecord(step: "set-image", outcome: "done")))
+        #expect(Self.journal(&model, at: 2760, .rollback(RollbackRecord(revision: 7, image: nil, outcome: "done"))) == [.endWindow(.rolledBackElsewhere)])
+
+        var late = Self.deploying()
+        _ = Self.journal(&late, at: 2720, .deploy(DeployRecord(step: "baseline", outcome: "done", revision: 7)))
+        _ = Self.journal(&late, at: 2740, .deploy(DeployRecord(step: "set-image", outcome: "done")))
+        #expect(late.update(.key(.char("r"))) == [.plan(.rollback)])
+        _ = late.update(.confirm(.rollback, question: "Roll back?"))
+        // The window fails and deploy.auto_rollback starts rolling back while the question is up.
+        _ = Self.journal(&late, at: 2770, .verdict(VerdictRecord(outcome: "FAIL", reasons: ["pods: CrashLoopBackOff"], windowSeconds: 0)))
+        #expect(late.update(.key(.char("y"))).isEmpty)
+        #expect(late.status?.text.contains("already running") == true)
+    }
+
     @Test("deploy from TEST goes through the checklist gate before any plan is shown")
     func deployGate() {
         var test = IncidentFixture.model(at: 2000, size: Self.size)  // TEST, checklist open

@@ -45,6 +45,65 @@ struct ScreenGoldenTests {
         }
     }
 
+    @Test("the DEPLOY pane names the configured monitoring window, not the workflow's 5 minutes")
+    func configuredWindow() throws {
+        var model = IncidentFixture.model(at: IncidentFixture.entered[.deploy]! + 20, size: Self.sizes[1])
+        let workflow = Screen.render(model).lines().joined(separator: "\n")
+        #expect(workflow.contains("monitor 5 min"))
+        #expect(workflow.contains("monitoring window (5 min after a 30 s warm-up) and verdict"))
+        model.deployWindow = 30  // hotfix demo --speed 10
+        model.deployWarmup = 3
+        let buf = Screen.render(model)
+        try Golden.check(buf, "deploy-window-30s-160x48")
+        let text = buf.lines().joined(separator: "\n")
+        #expect(text.contains("Checklist, build, push, roll out, monitor 30 s"))
+        #expect(text.contains("monitoring window (30 s after a 3 s warm-up) and verdict"))
+        #expect(!text.contains("5 min"))
+    }
+
+    @Test("a window ended early by a rollback shows where it stopped and the journaled verdict, not a countdown")
+    func windowStoppedByRollback() throws {
+        let deployAt = 2800.0, stoppedAt = 2800.0 + 70
+        var model = IncidentFixture.model(events: 2790, now: stoppedAt + 30, size: Self.sizes[0])
+        _ = model.update(.monitor(IncidentFixture.monitorInputs(from: 2000, deployAt: deployAt, until: stoppedAt)))
+        var seq = model.incident.lastSeq
+        func event(_ at: Double, _ body: EventBody) -> Event {
+            seq += 1
+            return Event(seq: seq, at: IncidentFixture.t0 + at, body: body)
+        }
+        _ = model.update(.journal([
+            event(2795, .deploy(DeployRecord(step: "baseline", outcome: "done", image: "registry.local/api:1.4.2", revision: 7))),
+            event(deployAt, .deploy(DeployRecord(step: "set-image", outcome: "done", image: "registry.local/api:hotfix-001-api-500"))),
+            event(stoppedAt, .deploy(DeployRecord(step: "rollout", outcome: "done", image: "registry.local/api:hotfix-001-api-500", revision: 8))),
+            event(stoppedAt, .verdict(VerdictRecord(outcome: "INCONCLUSIVE", reasons: [
+                "window ended early, 1 min after the rollout began (of 30 s warm-up + 5 min): the operator rolled back; verdict so far PASS",
+            ], windowSeconds: 40))),
+            event(stoppedAt + 20, .rollback(RollbackRecord(revision: 7, image: "registry.local/api:1.4.2", outcome: "done"))),
+        ]))
+        let buf = Screen.render(model)
+        try Golden.check(buf, "deploy-stopped-80x24")
+        let text = buf.lines().joined(separator: "\n")
+        #expect(text.contains("Monitoring · stopped at 1:10"))
+        #expect(text.contains("verdict: INCONCLUSIVE"))
+        #expect(!text.contains("left"), "no countdown for a window that is over")
+        #expect(text.contains("rollback"))
+    }
+
+    @Test("in CLOSE the help bar says what enter does: finish before, the report once merged, tagged and pushed")
+    func closeHelpBar() throws {
+        var model = IncidentFixture.model(at: IncidentFixture.entered[.close]! + 75, size: Self.sizes[0])
+        #expect(Screen.render(model).lines().last?.contains("enter finish") == true)
+        let push = Event(seq: model.incident.lastSeq + 1, at: IncidentFixture.t0 + 3690,
+                         body: .git(GitRecord(step: "push", target: "origin", outcome: "done")))
+        _ = model.update(.journal([push]))
+        let buf = Screen.render(model)
+        try Golden.check(buf, "close-finished-80x24")
+        let bar = buf.lines().last ?? ""
+        #expect(bar.contains("enter/R report"), "\(bar)")
+        #expect(!bar.contains("finish"), "\(bar)")
+        #expect(model.update(.key(.enter)) == [.start(.report)], "and enter does write the report")
+    }
+
     @Test("finish asks y/n under its plan in the log; the help bar says what each answer does")
     func confirmPrompt() throws {
         for size in Self.sizes {

@@ -12,14 +12,15 @@ public enum Phase: String, Codable, Sendable, CaseIterable, Comparable {
         return index + 1 < all.count ? all[index + 1] : nil
     }
 
-    /// What the workflow expects in this phase, in one line.
-    public var purpose: String {
+    /// What the workflow expects in this phase, in one line; DEPLOY names the configured
+    /// monitoring window (`deploy.window`, the workflow's 5 minutes unless changed).
+    public func purpose(monitorWindow: Double) -> String {
         switch self {
         case .assess: "What is broken, impact scope, quick hypothesis"
         case .branch: "Cut hotfix/{id} from an up-to-date main"
         case .fix: "Minimal change: one file if possible, no refactoring"
         case .test: "Smoke tests and the critical path only"
-        case .deploy: "Checklist, build, push, roll out, monitor 5 minutes"
+        case .deploy: "Checklist, build, push, roll out, monitor \(Durations.words(monitorWindow))"
         case .backport: "Merge the fix into develop and every feature branch"
         case .close: "Merge to main, tag, push, close the issue, notify"
         }

@@ -41,6 +41,18 @@ final class Outcome: @unchecked Sendable {
     var value: HotfixError?? { lock.withLock { stored } }
 }
 
+/// Asks a running deploy, from another task, to end its monitoring window early (the console's
+/// `r`, or a rollback journaled elsewhere). The first request wins.
+public final class WindowStopper: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: WindowStop?
+
+    public init() {}
+
+    public func stop(_ why: WindowStop) { lock.withLock { if stored == nil { stored = why } } }
+    public var requested: WindowStop? { lock.withLock { stored } }
+}
+
 /// Runs DEPLOY: build, push, baseline, `set image`, rollout status, the monitoring window over
 /// every pod's logs, the verdict; and the rollback. Every step is journaled through `journal`.
 public struct DeployRunner: Sendable {
@@ -53,6 +65,9 @@ public struct DeployRunner: Sendable {
     public var baselineLookback: Double
     public var journal: @Sendable ([EventBody]) async throws(HotfixError) -> Void
     public var progress: @Sendable (DeployProgress) -> Void
+    /// Ends the monitoring window early when asked; then nothing after the window runs but the
+    /// rollback the stop asks for.
+    public var stopper: WindowStopper?
 
     public init(plan: DeployPlan, kubectl: Kubectl, runner: ProcessRunner = ProcessRunner(), root: String, clock: any Clock,
                 baselineLookback: Double? = nil,
@@ -71,7 +86,7 @@ public struct DeployRunner: Sendable {
     var s: DeployPlan.Settings { plan.settings }
 
     /// The whole phase; returns the verdict (already journaled). Rolls back by itself on FAIL
-    /// only when the plan says so.
+    /// only when the plan says so, or when `stopper` asks for it during the rollout and the window.
     public func run() async throws(HotfixError) -> Verdict {
         for kind in [DeployPlan.Kind.build, .push] {
             guard let step = plan.step(kind), let argv = step.commands.first else { continue }
@@ -126,8 +141,13 @@ public struct DeployRunner: Sendable {
                        command: kubectl.argv(["rollout", "status", "deployment/\(s.deployment)"])))
         var rolloutRecorded = false
         var verdict = box.with { $0.verdict(now: clock.now.timeIntervalSince1970) }
+        var stop: WindowStop?
         while true {
             try? await Task.sleep(for: .milliseconds(500))
+            if let asked = stopper?.requested {
+                stop = asked
+                break
+            }
             if Task.isCancelled {
                 rollout.cancel()
                 await follower.stop()
@@ -156,7 +176,26 @@ public struct DeployRunner: Sendable {
         }
         rollout.cancel()
         await follower.stop()
-        let judgedSeconds = min(s.window, max(0, clock.now.timeIntervalSince1970 - deployedAt - s.warmup))
+        let elapsed = max(0, clock.now.timeIntervalSince1970 - deployedAt)
+        let judgedSeconds = min(s.window, max(0, elapsed - s.warmup))
+        if let stop {
+            // Stopped early: the numbers so far, honestly labelled, then only the rollback.
+            let early = verdict.verdict.endedEarly(stop, after: elapsed, warmup: s.warmup, window: s.window)
+            progress(.notice(early.note ?? stop.cause))
+            var bodies: [EventBody] = []
+            if !rolloutRecorded {
+                let record = switch rolloutDone.value {
+                case .some(.none): DeployRecord(step: "rollout", outcome: "done", image: s.image)
+                case .some(.some(let failure)): DeployRecord(step: "rollout", outcome: "failed", image: s.image, detail: failure.message)
+                case .none: DeployRecord(step: "rollout", outcome: "stopped", image: s.image, detail: "not finished when \(stop.cause)")
+                }
+                bodies.append(.deploy(record))
+            }
+            bodies.append(.verdict(early.record(windowSeconds: judgedSeconds)))
+            try await journal(bodies)
+            if stop == .rollback { try await rollback(toRevision: baseline.revision, image: oldImage) }
+            return early
+        }
         try await journal([.verdict(verdict.verdict.record(windowSeconds: judgedSeconds))])
 
         if verdict.verdict.outcome == .fail, s.autoRollback {

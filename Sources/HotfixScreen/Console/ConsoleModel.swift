@@ -92,6 +92,10 @@ public enum ConsoleJob: Sendable, Equatable {
     /// The steps that change a remote, the cluster or delete: their plan is shown and confirmed first.
     public var needsConfirmation: Bool { [.finish, .deploy, .rollback].contains(self) }
 
+    /// The plan is shown at once, without a background job (the rollback's one line): it can be
+    /// shown while the deploy runs.
+    public var planIsInstant: Bool { self == .rollback }
+
     /// How the status row and the log name it.
     public var title: String {
         switch self {
@@ -151,6 +155,9 @@ public enum ConsoleEffect: Sendable, Equatable {
     case start(ConsoleJob)
     /// Show a job's plan in the log (its dry run), then ask with `.confirm`.
     case plan(ConsoleJob)
+    /// End the running deploy's monitoring window early (its verdict so far is journaled as such);
+    /// `.rollback` then rolls back in place of the deploy's remaining steps.
+    case endWindow(WindowStop)
     /// Give the terminal to `hotfix ARGS…` (an editor) in the foreground, then take it back.
     case suspend([String])
     case quit
@@ -175,6 +182,11 @@ public struct ConsoleModel: Sendable {
     public var status: StatusMessage?
     /// A background job in progress (tests, a git step, a deploy), shown on the status row; one at a time.
     public var activity: String?
+    /// The job `activity` belongs to, once started (nil while a plan is shown).
+    public var job: ConsoleJob?
+    /// The configured monitoring window and warm-up (`deploy.window`, `deploy.warmup`), in seconds.
+    public var deployWindow = 300.0
+    public var deployWarmup = 30.0
     /// The deploy's monitoring window, once log lines arrive (shown in the DEPLOY pane).
     public var monitor: MonitorModel?
     /// The monitoring window's "now" for a replay; nil means the wall clock.
@@ -212,7 +224,7 @@ public struct ConsoleModel: Sendable {
         }
     }
 
-    public var contexts: [KeyContext] { KeyMap.contexts(logFocused: logFocused, selectable: selectable, viewing: viewed) }
+    public var contexts: [KeyContext] { KeyMap.contexts(logFocused: logFocused, selectable: selectable, viewing: viewed, finished: finished) }
 
     public var timing: Timing { Timing(incident, now: now) }
 

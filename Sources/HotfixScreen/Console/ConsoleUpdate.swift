@@ -12,11 +12,12 @@ extension ConsoleModel {
         case .resize(let s):
             size = s
         case .journal(let events):
-            receive(events)
+            return receive(events)
         case .output(let lines):
             log.append(lines)
         case .activity(let text):
             activity = text.map(Sanitize.inline)
+            if text == nil { job = nil }
         case .monitor(let inputs):
             var m = monitor ?? MonitorModel()
             monitor = nil  // keep one copy while ingesting
@@ -48,9 +49,14 @@ extension ConsoleModel {
         return []
     }
 
-    mutating func receive(_ events: [Event]) {
+    mutating func receive(_ events: [Event]) -> [ConsoleEffect] {
         let before = incident.phase
-        for e in events where e.seq > incident.lastSeq { incident.apply(e) }
+        var effects: [ConsoleEffect] = []
+        for e in events where e.seq > incident.lastSeq {
+            // A rollback while this console's window is open was made elsewhere: its own comes after the verdict.
+            if case .rollback = e.body, deployWindowOpen { effects = [.endWindow(.rolledBackElsewhere)] }
+            incident.apply(e)
+        }
         log.append(events.flatMap(EventLog.lines(for:)))
         if incident.phase != before {
             // A refusal shown for the old phase no longer applies.
@@ -60,6 +66,21 @@ extension ConsoleModel {
                 selection = 0
             }
         }
+        return effects
+    }
+
+    /// This console's deploy has set the new image and its window has no verdict yet (the rollout
+    /// and the monitoring window): a rollback may cut it short.
+    public var deployWindowOpen: Bool {
+        guard job == .deploy, let setImage = newImageSetAt else { return false }
+        return !incident.verdicts.contains { $0.at >= setImage } && !incident.rollbacks.contains { $0.at >= setImage }
+    }
+
+    /// When the latest deploy set the new image (after reading its baseline), if it has.
+    var newImageSetAt: Date? {
+        guard let setImage = incident.deploySteps.last(where: { $0.record.step == "set-image" && $0.record.outcome == "done" }),
+              let baseline = incident.deploySteps.last(where: { $0.record.step == "baseline" }), baseline.at <= setImage.at else { return nil }
+        return setImage.at
     }
 
     mutating func press(_ key: Key) -> [ConsoleEffect] {
@@ -155,16 +176,26 @@ extension ConsoleModel {
             return []
         }
         if job.needsConfirmation {
-            activity = "showing the plan of \(job.title)"
+            if !job.planIsInstant { activity = "showing the plan of \(job.title)" }
             return [.plan(job)]
         }
+        return start(job)
+    }
+
+    mutating func start(_ job: ConsoleJob) -> [ConsoleEffect] {
         activity = "starting \(job.title)"
+        self.job = job
         return [.start(job)]
     }
 
     /// Why `job` cannot start now, if it cannot.
     func refusal(_ job: ConsoleJob) -> String? {
-        if let activity { return "\(job == .tests ? "the tests are" : "a job is") already running (\(activity)); its output is in the log" }
+        if let activity, !(job == .rollback && deployWindowOpen) {
+            if job == .rollback, self.job == .deploy, !(newImageSetAt.map { at in incident.verdicts.contains { $0.at >= at } } ?? false) {
+                return "nothing to roll back yet: the deploy has not set the new image (\(activity)); q stops it"
+            }
+            return "\(job == .tests ? "the tests are" : "a job is") already running (\(activity)); its output is in the log"
+        }
         guard let active = incident.phase else {
             return job == .report ? nil : "incident \(incident.id) is closed; R writes the report and the post-mortem"
         }
@@ -263,8 +294,18 @@ extension ConsoleModel {
             log.scroll(by: (key == .pageUp ? -1 : 1) * logHeight, height: logHeight)
         case .char("y"), .char("Y"):
             prompt = nil
-            activity = "starting \(job.title)"
-            return [.start(job)]
+            if job == .rollback {
+                // Things may have moved on while the question was up (the window ended, the deploy finished).
+                if deployWindowOpen {
+                    activity = "ending the monitoring window early to roll back"
+                    return [.endWindow(.rollback)]
+                }
+                if let refusal = refusal(job) {
+                    status = StatusMessage(refusal, role: .warning)
+                    return []
+                }
+            }
+            return start(job)
         case .char("n"), .char("N"), .enter, .escape:
             prompt = nil
             status = StatusMessage("not confirmed: \(job.title) did not run, nothing was changed", role: .warning)

@@ -17,7 +17,7 @@ public enum Action: Hashable, Sendable {
 
 /// Where the keyboard is: the main pane (with what it shows) or the log pane.
 public enum KeyContext: String, Hashable, Sendable, CaseIterable {
-    case everywhere, assess, branch, fix, tests, deploy, backport, close, checklist, main, log
+    case everywhere, assess, branch, fix, tests, deploy, backport, close, finished, checklist, main, log
 
     public var title: String {
         switch self {
@@ -29,6 +29,7 @@ public enum KeyContext: String, Hashable, Sendable, CaseIterable {
         case .deploy: "DEPLOY phase"
         case .backport: "BACKPORT phase"
         case .close: "CLOSE phase"
+        case .finished: "CLOSE, once merged, tagged and pushed"
         case .checklist: "Pre-deploy checklist"
         case .main: "Main pane"
         case .log: "Log pane (after l)"
@@ -77,6 +78,7 @@ public struct KeyMap: Sendable {
         Binding(keys: [.char("r")], action: .rollback, short: "rollback", description: "show the kubectl rollout undo line, then y/n: roll back to the baseline revision", context: .deploy, inBar: true),
         Binding(keys: [.enter], action: .runStep, short: "backport", description: "hotfix backport: merge into develop and every feature/* (local, nothing pushed)", context: .backport, inBar: true),
         Binding(keys: [.enter], action: .runStep, short: "finish", description: "show the plan (hotfix finish --dry-run), then y/n: merge, tag, push, delete the branch; then the report", context: .close, inBar: true),
+        Binding(keys: [.enter, .char("R")], action: .writeReport, short: "report", description: "finish is done: write the report and the post-mortem (hotfix report, hotfix postmortem)", context: .finished, inBar: true),
         Binding(keys: [.char("R")], action: .writeReport, short: "report", description: "write the report and the post-mortem (hotfix report, hotfix postmortem)", context: .close, inBar: true),
         Binding(keys: [.char("E")], action: .editPostmortem, short: "edit post-mortem", description: "open the post-mortem in $EDITOR (the console steps aside and comes back)", context: .close, inBar: false),
         Binding(keys: [.char(" ")], action: .toggle, short: "toggle", description: "pass the selected item, or clear it", context: .checklist, inBar: true),
@@ -100,9 +102,11 @@ public struct KeyMap: Sendable {
     ])
 
     /// The contexts active for the current view, most specific first.
-    public static func contexts(logFocused: Bool, selectable: KeyContext?, viewing phase: Phase) -> [KeyContext] {
+    /// `finished`: CLOSE's merge, tag and push are done, so enter writes the report.
+    public static func contexts(logFocused: Bool, selectable: KeyContext?, viewing phase: Phase, finished: Bool = false) -> [KeyContext] {
         if logFocused { return [.log, .everywhere] }
-        return (KeyContext.of(phase).map { [$0] } ?? []) + (selectable.map { [$0] } ?? []) + [.main, .everywhere]
+        let step = KeyContext.of(phase).map { $0 == .close && finished ? [.finished, $0] : [$0] } ?? []
+        return step + (selectable.map { [$0] } ?? []) + [.main, .everywhere]
     }
 
     /// The action of `key` in `contexts` (searched in order), if any.
@@ -128,13 +132,14 @@ public struct KeyMap: Sendable {
         }
     }
 
-    /// The bindings for the help bar in `contexts`, most specific first, one per action.
+    /// The bindings for the help bar in `contexts`, most specific first; one whose keys all do
+    /// something else here (a more specific binding took them) is left out.
     public func bar(for contexts: [KeyContext]) -> [Binding] {
-        var seenKeys = Set<String>()
+        var taken = Set<Key>()
         var out: [Binding] = []
         for context in contexts {
-            for b in bindings where b.context == context && b.inBar && !seenKeys.contains(b.keyLabel) {
-                seenKeys.insert(b.keyLabel)
+            for b in bindings where b.context == context && b.inBar && !b.keys.allSatisfy(taken.contains) {
+                taken.formUnion(b.keys)
                 out.append(b)
             }
         }

@@ -13,7 +13,7 @@ enum MainPane {
         let inner = Block.draw(&buf, rect, title: title, titleRole: PhaseRail.timeRole(t),
                                border: model.logFocused ? .border : .title)
         guard inner.height > 0 else { return }
-        buf.put(" " + model.viewed.purpose.replacingOccurrences(of: "{id}", with: model.incident.id.rawValue),
+        buf.put(" " + model.viewed.purpose(monitorWindow: model.deployWindow).replacingOccurrences(of: "{id}", with: model.incident.id.rawValue),
                 x: inner.x, y: inner.y, role: .muted, limit: inner.width)
         let rows = PhaseSteps.rows(model, width: inner.width)
         // The last column is kept for the ↑ ↓ scroll marks.

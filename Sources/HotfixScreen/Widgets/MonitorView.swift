@@ -8,13 +8,25 @@ enum MonitorView {
 
     static func rows(_ model: ConsoleModel, width: Int) -> [PaneRow] {
         guard let m = model.monitor else { return [] }
-        let now = model.monitorNow ?? model.now.timeIntervalSince1970
+        // The verdict journaled for this window, when it has one: it stands (it may have ended early).
+        let recorded = m.deployedAt.flatMap { start in model.incident.verdicts.last { $0.at.timeIntervalSince1970 >= start } }
+        var now = model.monitorNow ?? model.now.timeIntervalSince1970
+        if let recorded { now = min(now, recorded.at.timeIntervalSince1970) }
         let base = m.summary(.baseline), fix = m.summary(.hotfix)
-        let judged = m.verdict(now: now)
+        var judged = m.verdict(now: now)
         let rates = m.errorRates(.hotfix, now: now, buckets: 10)
         let spark = sparkline(rates, ceiling: max(base.total.errorRate, rates.compactMap { $0 }.max() ?? 0))
         let fresh = judged.verdict.newTemplates.filter(\.counts)
-        let outcome = judged.verdict.outcome.rawValue
+        var outcome = judged.verdict.outcome.rawValue
+        var reason = judged.verdict.reasons.first
+        var window = Self.window(judged.phase)
+        if let recorded, let start = m.deployedAt {
+            outcome = recorded.record.outcome
+            reason = recorded.record.reasons.first
+            judged.phase = .final
+            window = reason?.hasPrefix(Verdict.endedEarlyPrefix) == true
+                ? "stopped at \(Durations.clock(recorded.at.timeIntervalSince1970 - start))" : Self.window(.final)
+        }
         let verdict = "verdict: \(judged.phase == .final ? outcome : "\(outcome) so far")"
         let errors = "errors \(percent(fix.total.errorRate)) (baseline \(percent(base.total.errorRate))) \(spark)"
         let p99 = "p99 \(ms(fix.total.latency.quantileMs(0.99))) (baseline \(ms(base.total.latency.quantileMs(0.99))))"
@@ -22,14 +34,14 @@ enum MonitorView {
         let templateRole: Role = fresh.isEmpty ? .normal : .logError
         guard width >= 100 else {
             // Narrow: the numbers only, so the checklist below stays in view; the pod lines need room.
-            return [PaneRow(text: "Monitoring · " + window(judged.phase), role: .title, right: verdict, rightRole: role(outcome)),
+            return [PaneRow(text: "Monitoring · " + window, role: .title, right: verdict, rightRole: role(outcome)),
                     PaneRow(indent: 1, text: errors + "  " + p99),
                     PaneRow(indent: 1, text: templates, role: templateRole), .blank]
         }
-        var rows: [PaneRow] = [.heading("Monitoring · " + window(judged.phase))]
+        var rows: [PaneRow] = [.heading("Monitoring · " + window)]
         rows.append(PaneRow(indent: 1, text: errors + "   " + p99))
         rows.append(PaneRow(indent: 1, text: templates, role: templateRole, right: verdict, rightRole: role(outcome)))
-        if let reason = judged.verdict.reasons.first { rows.append(PaneRow(indent: 1, text: reason, role: .muted)) }
+        if let reason { rows.append(PaneRow(indent: 1, text: reason, role: .muted)) }
         for line in m.history.last(6) {
             let tone: Role = line.isError || line.level >= .error ? .logError : (line.level == .warn ? .logWarn : (line.side == .baseline ? .muted : .normal))
             let pod = line.pod.isEmpty ? line.side.rawValue : String(line.pod.suffix(5))

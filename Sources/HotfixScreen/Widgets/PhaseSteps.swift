@@ -53,7 +53,7 @@ enum PhaseSteps {
             + [.blank, .heading("Pre-deploy checklist")] + ChecklistView.rows(model, width: width)
             + [.blank, .heading("Minimal change")] + minimalChange(s)
         case .deploy: return MonitorView.rows(model, width: width) + [.heading("Pre-deploy checklist")] + ChecklistView.rows(model, width: width)
-            + [.blank, .heading("Rollout")] + deploy(s)
+            + [.blank, .heading("Rollout")] + deploy(s, window: model.deployWindow, warmup: model.deployWarmup)
         case .backport: return backport(s)
         case .close: return close(s, timing: model.timing, zone: model.timeZone)
         }
@@ -131,7 +131,7 @@ enum PhaseSteps {
         }
     }
 
-    static func deploy(_ s: IncidentState) -> [PaneRow] {
+    static func deploy(_ s: IncidentState, window: Double, warmup: Double) -> [PaneRow] {
         var rows: [PaneRow] = []
         var latest: [String: DeployRecord] = [:]
         for d in s.deploySteps { latest[d.record.step] = d.record }
@@ -144,7 +144,7 @@ enum PhaseSteps {
             let state: StepState = v.outcome == "PASS" ? .done : (v.outcome == "FAIL" ? .failed : .warning)
             rows.append(.step(state, "verdict \(v.outcome)", detail: v.reasons.first ?? ""))
         } else {
-            rows.append(.step(.pending, "monitoring window (5 min) and verdict"))
+            rows.append(.step(.pending, "monitoring window (\(Durations.words(window)) after a \(Durations.words(warmup)) warm-up) and verdict"))
         }
         for r in s.rollbacks { rows.append(.step(.warning, "rollback\(r.record.automatic ? " (automatic)" : "")", detail: r.record.outcome)) }
         return rows

@@ -130,7 +130,7 @@ struct GitContext: Sendable {
         guard now.phase == phase, Guardrails.forAdvance(in: now).isEmpty else { return }
         let (after, _) = try await session.perform(.advance(override: nil), on: id)
         if let to = after.phase {
-            print("\(phase.title) done. Now \(to.title) (\(after.budgets[to].minutesLabel) min): \(to.purpose.replacingOccurrences(of: "{id}", with: id.rawValue)).")
+            print("\(phase.title) done. Now \(to.title) (\(after.budgets[to].minutesLabel) min): \(to.purpose(monitorWindow: session.config.deploy.window).replacingOccurrences(of: "{id}", with: id.rawValue)).")
         }
     }
 }

@@ -162,7 +162,7 @@ struct Next: AsyncParsableCommand {
         for o in change.overrides { Output.warn("override of '\(o.rule.rawValue)': \(o.message) — reason: \(o.reason)") }
         if let to = change.to {
             let budget = state.budgets[to]
-            print("\(change.from.title) done. Now \(to.title) (\(budget.minutesLabel) min): \(to.purpose.replacingOccurrences(of: "{id}", with: id.rawValue)).")
+            print("\(change.from.title) done. Now \(to.title) (\(budget.minutesLabel) min): \(to.purpose(monitorWindow: session.config.deploy.window).replacingOccurrences(of: "{id}", with: id.rawValue)).")
         } else {
             print("\(change.from.title) done. Incident \(id) closed after \(Durations.words(Timing(state, now: session.clock.now).elapsed)).")
         }

@@ -29,6 +29,8 @@ final class ConsoleLoop: @unchecked Sendable {
 
     /// The background job (tests, a git step, a deploy), if one is going.
     var job: (task: Task<Void, Never>, done: DispatchSemaphore)?
+    /// Ends the running deploy's monitoring window early (`r`, or a rollback made elsewhere).
+    var windowStopper: WindowStopper?
 
     init(session: Session, id: IncidentID, theme: Theme, noColor: Bool) throws(HotfixError) {
         self.session = session
@@ -62,6 +64,8 @@ final class ConsoleLoop: @unchecked Sendable {
                                           untouched: "the file was left as it is", next: "check it with hotfix timeline")
         }
         model.status = startupStatus
+        model.deployWindow = session.config.deploy.window
+        model.deployWarmup = session.config.deploy.warmup
         terminal.present(Screen.render(model))
         recordFirstFrame()
         if let replay {
@@ -112,9 +116,15 @@ final class ConsoleLoop: @unchecked Sendable {
                     case .quit:
                         return
                     case .start(let job):
-                        startJob { await $0.run(job) }
+                        let stopper = job == .deploy ? WindowStopper() : nil
+                        windowStopper = stopper
+                        startJob(stopper: stopper) { await $0.run(job) }
+                    case .plan(let job) where job.planIsInstant:
+                        StepJob(session: session, id: id, mailbox: mailbox).planRollback()
                     case .plan(let job):
                         startJob { await $0.plan(job) }
+                    case .endWindow(let why):
+                        windowStopper?.stop(why)
                     case .suspend(let args):
                         terminal.suspend { runInForeground(args) }
                         queue.append(.resize(terminal.refreshSize()))
@@ -175,8 +185,8 @@ final class ConsoleLoop: @unchecked Sendable {
     }
 
     /// Starts a job in the background (the model refuses a second one while one is going).
-    func startJob(_ work: @escaping @Sendable (StepJob) async -> Void) {
-        let (steps, done) = (StepJob(session: session, id: id, mailbox: mailbox), DispatchSemaphore(value: 0))
+    func startJob(stopper: WindowStopper? = nil, _ work: @escaping @Sendable (StepJob) async -> Void) {
+        let (steps, done) = (StepJob(session: session, id: id, mailbox: mailbox, stopper: stopper), DispatchSemaphore(value: 0))
         let task = Task {
             await work(steps)
             done.signal()

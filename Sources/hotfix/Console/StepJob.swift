@@ -11,6 +11,8 @@ struct StepJob: Sendable {
     let session: Session
     let id: IncidentID
     let mailbox: Mailbox
+    /// For DEPLOY: ends its monitoring window early when the console asks.
+    var stopper: WindowStopper?
 
     /// This program, for the child processes (after a rebuild replaced the file, the new one).
     static var executable: String {
@@ -38,13 +40,22 @@ struct StepJob: Sendable {
                 for line in session.deployPlanText(id).dropFirst() { log("  " + line) }
                 mailbox.post(.confirm(job, question: session.deployQuestion(id)))
             case .rollback:
-                let target = try session.rollbackTarget(try session.store.load(id).state, revision: nil)
-                log("▶ the rollback (nothing is changed yet), then kubectl rollout status:", .info, at: session.clock.now)
-                log("  $ " + GitText.shellWords(target.undo))
-                mailbox.post(.confirm(job, question: target.question))
+                planRollback()
             case .tests, .branch, .diff, .backport, .report:
                 await run(job)
             }
+        } catch {
+            mailbox.post(.failed(error))
+        }
+    }
+
+    /// Shows the rollback line in the log and asks; at once, so it can run beside a deploy.
+    func planRollback() {
+        do {
+            let target = try session.rollbackTarget(try session.store.load(id).state, revision: nil)
+            log("▶ the rollback (nothing is changed yet), then kubectl rollout status:", .info, at: session.clock.now)
+            log("  $ " + GitText.shellWords(target.undo))
+            mailbox.post(.confirm(.rollback, question: target.question))
         } catch {
             mailbox.post(.failed(error))
         }
@@ -98,8 +109,22 @@ struct StepJob: Sendable {
         do {
             mailbox.post(.activity("deploy: the checklist gate"))
             try await session.enterDeploy(try session.store.load(id).state, override: nil)
-            let verdict = try await session.deployRunner(id, progress: progress).run()
+            var runner = session.deployRunner(id, progress: progress)
+            runner.stopper = stopper
+            let verdict = try await runner.run()
             let reason = verdict.reasons.first.map { " · " + $0 } ?? ""
+            switch stopper?.requested {
+            case .rollback:
+                let back = (try? session.store.load(id).state)?.rollbacks.last?.record
+                let to = back.map { "revision \($0.revision.map(String.init) ?? "?")\($0.image.map { " (\($0))" } ?? "")" } ?? "the baseline"
+                status("rolled back to \(to); the window ended early: verdict \(verdict.outcome.rawValue)", .warning)
+                return
+            case .rolledBackElsewhere:
+                status("rolled back from elsewhere: the monitoring window stopped, verdict \(verdict.outcome.rawValue)", .warning)
+                return
+            case nil:
+                break
+            }
             switch verdict.outcome {
             case .pass: status("verdict PASS: n moves on to BACKPORT\(reason)", .ok)
             case .fail: status("verdict FAIL: r rolls back\(reason)", .overdue)
