@@ -274,6 +274,65 @@ import Glibc
         #expect(timeline.contains("verdict PASS"))
     }
 
+    @Test func rDuringTheMonitoringWindowEndsItEarlyAndRollsBackToTheBaseline() throws {
+        let tmp = TempDir("hotfix-demo-test")
+        let t = try Tmux(width: 80, height: 24, env: ["HOME": tmp.path, "TMPDIR": tmp.path, "LANG": "C.UTF-8"])
+        // Speed 10: a 30 s window after a 3 s warm-up, time enough to press r in it.
+        t.type("\(HotfixBinary.path) demo --speed 10")
+        t.press("Enter")
+        t.waitFor("▶ ASSESS", seconds: 30)
+        let sandbox = try #require((try? FileManager.default.contentsOfDirectory(atPath: tmp.path))?.first { $0.hasPrefix("hotfix-demo-") })
+        let work = tmp.file(sandbox + "/work")
+        let path = ["PATH": tmp.file(sandbox + "/bin") + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "")]
+        for args in [["next"], ["next"], ["next"]] + ["tests-pass", "type-hints", "no-new-deps", "logging-added", "rollback-plan"].map({ ["check", $0, "--pass"] }) + [["next"]] {
+            let r = HotfixBinary.run(args, in: work, env: path)
+            #expect(r.status == 0, "hotfix \(args.joined(separator: " ")): \(r.stderr)")
+        }
+        var screen = t.waitFor("the DEPLOY view with the demo's window") { $0.contains("DEPLOY · active") && $0.contains("monitor 30 s") }
+        #expect(!screen.contains("5 min"), "the demo's window is 30 s:\n\(screen)")
+        t.press("Enter")
+        t.waitFor("the deploy question") { $0.contains("[y/N]") }
+        t.type("y")
+        t.waitFor("the monitoring window running", seconds: 60) { $0.contains("Monitoring · warm-up") || $0.contains(" left ") || $0.contains(" left") }
+        t.type("r")
+        screen = t.waitFor("the rollback question under the undo line") { $0.contains("[y/N]") }
+        #expect(screen.contains("Roll deployment/users-api back to revision 1"), "\(screen)")
+        // No leaves the window running.
+        t.type("n")
+        t.waitFor("not confirmed: the rollback did not run")
+        t.type("r")
+        t.waitFor("the rollback question again") { $0.contains("[y/N]") }
+        t.type("y")
+        screen = t.waitFor("the rollback done and the window stopped", seconds: 60) {
+            $0.contains("rolled back to revision 1") && $0.contains("Monitoring · stopped at")
+        }
+        #expect(screen.contains("verdict: INCONCLUSIVE") || screen.contains("verdict: FAIL"), "\(screen)")
+        #expect(!screen.contains("verdict: PASS"), "no PASS for a window cut short:\n\(screen)")
+
+        // The simulated cluster runs the baseline image again (read before q stops it).
+        let config = try #require(tmp.read(sandbox + "/work/.hotfix.yml"))
+        func setting(_ key: String) -> String {
+            config.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(key + ":") }
+                .map { String($0.split(separator: ":", maxSplits: 1)[1]).trimmingCharacters(in: .whitespaces) } ?? ""
+        }
+        let kubectl = HotfixTestSupport.run(["kubectl", "--kubeconfig", setting("kubeconfig"), "--context", setting("context"),
+                                            "--namespace", setting("namespace"), "get", "deployment/users-api",
+                                            "-o", "jsonpath={.spec.template.spec.containers[0].image}"], in: tmp.path, env: ["HOME": tmp.path])
+        #expect(kubectl.stdout == "registry.local/users-api:1.4.2", "\(kubectl.stdout) \(kubectl.stderr)")
+
+        t.type("q")
+        t.waitFor("Demo sandbox:")
+        let timeline = HotfixBinary.run(["timeline"], in: work).stdout
+        #expect(timeline.contains("verdict INCONCLUSIVE") || timeline.contains("verdict FAIL"), "\(timeline)")
+        #expect(timeline.contains("rollback to revision 1: done"), "\(timeline)")
+        let verdictLine = try #require(timeline.split(separator: "\n").firstIndex { $0.contains("verdict ") })
+        let rollbackLine = try #require(timeline.split(separator: "\n").firstIndex { $0.contains("rollback to revision 1") })
+        #expect(verdictLine < rollbackLine, "the window's verdict so far, then the rollback")
+        let status = HotfixBinary.run(["status", "--json"], in: work)
+        let json = try #require(JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        #expect(json["phase"] as? String == "deploy")
+    }
+
     /// Kubectl-style lines (`[pod/NAME/api] TIME TEXT`): `count` lines `step` seconds apart from `start`.
     static func podLog(start: Double, count: Int, step: Double, pods: [String], failEvery: Int?) -> String {
         let f = ISO8601DateFormatter()

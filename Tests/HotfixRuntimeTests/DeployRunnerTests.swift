@@ -86,6 +86,58 @@ import Testing
         #expect(rollbacks.last?.outcome == "done" && rollbacks.last?.automatic == false)
     }
 
+    @Test func aRollbackAskedForDuringTheWindowEndsItEarlyWithAnHonestVerdictThenRollsBack() async throws {
+        let h = try await KubeHarness(.fixWorks)
+        let journal = Journal()
+        let stopper = WindowStopper()
+        var runner = runner(h, journal)
+        runner.stopper = stopper
+        let inner = runner.journal
+        runner.journal = { bodies throws(HotfixError) in
+            try await inner(bodies)
+            // The operator presses r, y as soon as the new image is set: the rollout may still be going.
+            if bodies.contains(where: { if case .deploy(let d) = $0 { d.step == "set-image" } else { false } }) { stopper.stop(.rollback) }
+        }
+        let verdict = try await runner.run()
+        #expect(verdict.outcome == .inconclusive, "a window cut short is no PASS: \(verdict.reasons)")
+        let record = try #require(journal.verdicts.first?.1)
+        #expect(journal.verdicts.count == 1)
+        #expect(record.outcome == "INCONCLUSIVE")
+        #expect(record.reasons.first?.hasPrefix("window ended early") == true, "\(record.reasons)")
+        #expect(record.reasons.first?.contains("the operator rolled back; verdict so far") == true, "\(record.reasons)")
+        let steps = journal.bodies.compactMap { if case .deploy(let d) = $0 { d.step } else { nil } }
+        #expect(steps == ["baseline", "set-image", "rollout"], "the rollout is recorded (done or stopped), nothing after")
+        // The verdict, then the rollback, and nothing of the deploy after it.
+        let kinds = journal.bodies.map { body -> String in
+            switch body {
+            case .verdict: "verdict"
+            case .rollback: "rollback"
+            default: "other"
+            }
+        }
+        #expect(kinds.suffix(2) == ["verdict", "rollback"], "\(kinds)")
+        let rollbacks = journal.bodies.compactMap { if case .rollback(let r) = $0 { r } else { nil } }
+        #expect(rollbacks == [RollbackRecord(revision: 1, image: h.sim.baselineImage, outcome: "done", automatic: false)])
+        #expect(try await h.jsonpath("{.spec.template.spec.containers[0].image}") == h.sim.baselineImage)
+    }
+
+    @Test func aRollbackMadeElsewhereEndsTheWindowAndTheRunnerDoesNotRollBackAgain() async throws {
+        let h = try await KubeHarness(.noEffect)
+        let journal = Journal()
+        let stopper = WindowStopper()
+        var runner = runner(h, journal)
+        runner.stopper = stopper
+        let inner = runner.journal
+        runner.journal = { bodies throws(HotfixError) in
+            try await inner(bodies)
+            if bodies.contains(where: { if case .deploy(let d) = $0 { d.step == "set-image" } else { false } }) { stopper.stop(.rolledBackElsewhere) }
+        }
+        let verdict = try await runner.run()
+        #expect(verdict.outcome != .pass)
+        #expect(verdict.reasons.first?.contains("rolled back from elsewhere") == true, "\(verdict.reasons)")
+        #expect(journal.bodies.allSatisfy { if case .rollback = $0 { false } else { true } }, "no second rollback")
+    }
+
     @Test func aMissingBuildToolIsAClearErrorNamingTheConfigKey() async throws {
         let h = try await KubeHarness(.fixWorks)
         let settings = DeployPlan.Settings(image: "registry/app:hotfix-1", build: ["docker-not-installed-here", "build", "."], push: [],

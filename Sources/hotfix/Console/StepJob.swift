@@ -117,10 +117,10 @@ struct StepJob: Sendable {
             case .rollback:
                 let back = (try? session.store.load(id).state)?.rollbacks.last?.record
                 let to = back.map { "revision \($0.revision.map(String.init) ?? "?")\($0.image.map { " (\($0))" } ?? "")" } ?? "the baseline"
-                status("rolled back to \(to); the window ended early: verdict \(verdict.outcome.rawValue)", .warning)
+                status("rolled back to \(to); window ended early, \(verdict.outcome.rawValue)", .warning)
                 return
             case .rolledBackElsewhere:
-                status("rolled back from elsewhere: the monitoring window stopped, verdict \(verdict.outcome.rawValue)", .warning)
+                status("rolled back from elsewhere: window ended early, \(verdict.outcome.rawValue)", .warning)
                 return
             case nil:
                 break
