@@ -232,6 +232,8 @@ import Glibc
         t.press("Enter")
         t.waitFor("the CLOSE pane", seconds: 30) { $0.contains("CLOSE · active") }
         t.type("E")
+        // The console steps aside for the editor (which prints and waits a second), then comes back.
+        t.waitFor("EDITOR-RAN", seconds: 30)
         t.waitFor("the console back after the editor", seconds: 30) { $0.contains("CLOSE · active") && $0.contains("┌ Phases") }
         let file = repo.work + "/docs/hotfix/008-checkout/postmortem.md"
         let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
