@@ -243,19 +243,25 @@ import Glibc
         t.waitFor("the shell again") { !$0.contains("┌ Phases") }
     }
 
-    @Test func theDemoDeploysFromTheConsoleAfterShowingThePlanAndReachesAVerdict() throws {
+    /// `hotfix demo --speed N` in tmux, moved up to DEPLOY from another terminal with the checklist passed by hand.
+    static func demoInDeploy(speed: Int, sourceLocation: SourceLocation = #_sourceLocation) throws -> (t: Tmux, tmp: TempDir, sandbox: String, work: String) {
         let tmp = TempDir("hotfix-demo-test")
         let t = try Tmux(width: 80, height: 24, env: ["HOME": tmp.path, "TMPDIR": tmp.path, "LANG": "C.UTF-8"])
-        t.type("\(HotfixBinary.path) demo --speed 30")
+        t.type("\(HotfixBinary.path) demo --speed \(speed)")
         t.press("Enter")
-        t.waitFor("▶ ASSESS", seconds: 30)
-        // Up to DEPLOY from another terminal, the checklist passed by hand.
+        t.waitFor("▶ ASSESS", seconds: 30, sourceLocation: sourceLocation)
         let sandbox = try #require((try? FileManager.default.contentsOfDirectory(atPath: tmp.path))?.first { $0.hasPrefix("hotfix-demo-") })
         let work = tmp.file(sandbox + "/work")
         for args in [["next"], ["next"], ["next"]] + ["tests-pass", "type-hints", "no-new-deps", "logging-added", "rollback-plan"].map({ ["check", $0, "--pass"] }) + [["next"]] {
             let r = HotfixBinary.run(args, in: work, env: ["PATH": tmp.file(sandbox + "/bin") + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "")])
-            #expect(r.status == 0, "hotfix \(args.joined(separator: " ")): \(r.stderr)")
+            #expect(r.status == 0, "hotfix \(args.joined(separator: " ")): \(r.stderr)", sourceLocation: sourceLocation)
         }
+        return (t, tmp, sandbox, work)
+    }
+
+    @Test func theDemoDeploysFromTheConsoleAfterShowingThePlanAndReachesAVerdict() throws {
+        let (t, tmp, _, work) = try Self.demoInDeploy(speed: 30)
+        defer { withExtendedLifetime(tmp) {} }  // the sandbox lives in it
         t.waitFor("the DEPLOY view") { $0.contains("DEPLOY · active") && $0.contains("enter deploy") }
         t.press("Enter")
         var screen = t.waitFor("the deploy question under its plan") { $0.contains("[y/N]") }
@@ -277,19 +283,8 @@ import Glibc
     }
 
     @Test func rDuringTheMonitoringWindowEndsItEarlyAndRollsBackToTheBaseline() throws {
-        let tmp = TempDir("hotfix-demo-test")
-        let t = try Tmux(width: 80, height: 24, env: ["HOME": tmp.path, "TMPDIR": tmp.path, "LANG": "C.UTF-8"])
         // Speed 10: a 30 s window after a 3 s warm-up, time enough to press r in it.
-        t.type("\(HotfixBinary.path) demo --speed 10")
-        t.press("Enter")
-        t.waitFor("▶ ASSESS", seconds: 30)
-        let sandbox = try #require((try? FileManager.default.contentsOfDirectory(atPath: tmp.path))?.first { $0.hasPrefix("hotfix-demo-") })
-        let work = tmp.file(sandbox + "/work")
-        let path = ["PATH": tmp.file(sandbox + "/bin") + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "")]
-        for args in [["next"], ["next"], ["next"]] + ["tests-pass", "type-hints", "no-new-deps", "logging-added", "rollback-plan"].map({ ["check", $0, "--pass"] }) + [["next"]] {
-            let r = HotfixBinary.run(args, in: work, env: path)
-            #expect(r.status == 0, "hotfix \(args.joined(separator: " ")): \(r.stderr)")
-        }
+        let (t, tmp, sandbox, work) = try Self.demoInDeploy(speed: 10)
         var screen = t.waitFor("the DEPLOY view with the demo's window") { $0.contains("DEPLOY · active") && $0.contains("monitor 30 s") }
         #expect(!screen.contains("5 min"), "the demo's window is 30 s:\n\(screen)")
         t.press("Enter")

@@ -31,6 +31,19 @@ import Testing
                             baselineLookback: 30, journal: { journal.add($0) }, progress: { _ in })
     }
 
+    /// A runner whose window is asked to stop as soon as the new image is set (the operator's r, y, or a
+    /// rollback made elsewhere), while the rollout may still be going.
+    func runner(_ h: KubeHarness, _ journal: Journal, stoppingAtSetImage stop: WindowStop) -> DeployRunner {
+        let stopper = WindowStopper()
+        var runner = runner(h, journal)
+        runner.stopper = stopper
+        runner.journal = { bodies in
+            journal.add(bodies)
+            if bodies.contains(where: { if case .deploy(let d) = $0 { d.step == "set-image" } else { false } }) { stopper.stop(stop) }
+        }
+        return runner
+    }
+
     @Test(arguments: [
         (Scenario.fixWorks, VerdictOutcome.pass, "targeted error"),
         (.noEffect, .fail, "targeted error"),
@@ -89,16 +102,7 @@ import Testing
     @Test func aRollbackAskedForDuringTheWindowEndsItEarlyWithAnHonestVerdictThenRollsBack() async throws {
         let h = try await KubeHarness(.fixWorks)
         let journal = Journal()
-        let stopper = WindowStopper()
-        var runner = runner(h, journal)
-        runner.stopper = stopper
-        let inner = runner.journal
-        runner.journal = { bodies throws(HotfixError) in
-            try await inner(bodies)
-            // The operator presses r, y as soon as the new image is set: the rollout may still be going.
-            if bodies.contains(where: { if case .deploy(let d) = $0 { d.step == "set-image" } else { false } }) { stopper.stop(.rollback) }
-        }
-        let verdict = try await runner.run()
+        let verdict = try await runner(h, journal, stoppingAtSetImage: .rollback).run()
         #expect(verdict.outcome == .inconclusive, "a window cut short is no PASS: \(verdict.reasons)")
         let record = try #require(journal.verdicts.first?.1)
         #expect(journal.verdicts.count == 1)
@@ -124,15 +128,7 @@ import Testing
     @Test func aRollbackMadeElsewhereEndsTheWindowAndTheRunnerDoesNotRollBackAgain() async throws {
         let h = try await KubeHarness(.noEffect)
         let journal = Journal()
-        let stopper = WindowStopper()
-        var runner = runner(h, journal)
-        runner.stopper = stopper
-        let inner = runner.journal
-        runner.journal = { bodies throws(HotfixError) in
-            try await inner(bodies)
-            if bodies.contains(where: { if case .deploy(let d) = $0 { d.step == "set-image" } else { false } }) { stopper.stop(.rolledBackElsewhere) }
-        }
-        let verdict = try await runner.run()
+        let verdict = try await runner(h, journal, stoppingAtSetImage: .rolledBackElsewhere).run()
         #expect(verdict.outcome != .pass)
         #expect(verdict.reasons.first?.contains("rolled back from elsewhere") == true, "\(verdict.reasons)")
         #expect(journal.bodies.allSatisfy { if case .rollback = $0 { false } else { true } }, "no second rollback")
