@@ -43,8 +43,13 @@ public struct LogAnalyzer: Sendable {
     private var scanner = LineScanner()
     private var fields = LineFields()
     private var podTable: PodTable
+    private var prefixes = PrefixCache()
     private var grouper = RecordGrouper(keepAll: false)
-    private var podCounters: [LogCounters] = [LogCounters()]
+    private var counters = HotCounters()
+    /// The bucket `counters` counts apart (the newest seen), by key and time range; older
+    /// lines go to the series directly.
+    private var bucketKey = Int.min
+    private var bucketFrom = Double.infinity, bucketTo = -Double.infinity
     private var summary: LogSummary
     private var firstTime = Double.infinity
     private var lastTime = -Double.infinity
@@ -80,26 +85,76 @@ public struct LogAnalyzer: Sendable {
     @inline(__always)
     mutating func line(_ p: UnsafeRawBufferPointer, length: Int, fallbackTime: Double?) {
         summary.lines += 1
-        scanner.scan(p, length, into: &fields)
+        let pod = scan(p, length)
         // kubectl's own "error: unexpected EOF" (a dropped stream, printed into stdout with
         // --ignore-errors) is not the application's error.
         if !fields.hasPod && fields.level == .error && TraceState.has(p, fields.bodyStart, fields.end, "error: unexpected EOF") { return }
         if let fallbackTime, fields.time.isNaN { fields.time = fallbackTime }
-        let pod = fields.hasPod ? podTable.index(p, fields.podStart, fields.podEnd) : PodTable.noPod
         let role = grouper.feed(p, &fields, pod: pod)
         if grouper.hasFinished, let finished = grouper.takeFinished() { mine(finished) }
         guard role == .start || role == .traceStart else { return }
         // The few fields counted, read once (copying all of `fields` cost a memcpy per line).
         let level = fields.level, status = fields.status, latency = fields.latencyMicros, time = fields.time
-        if pod >= podCounters.count { podCounters.append(contentsOf: repeatElement(LogCounters(), count: pod + 1 - podCounters.count)) }
-        podCounters[pod].add(level: level, status: status, latencyMicros: latency)
+        var inBucket = false
         if time.isNaN {
             summary.untimed += 1
         } else {
-            summary.series.add(time: time, level: level, status: status, latencyMicros: latency)
             if time < firstTime { firstTime = time }
             if time > lastTime { lastTime = time }
+            inBucket = (time >= bucketFrom && time < bucketTo) || moveBucket(time)
+            if !inBucket { summary.series.add(time: time, level: level, status: status, latencyMicros: latency) }
         }
+        counters.add(pod: pod, inBucket: inBucket, level: level, status: status, latencyMicros: latency)
+    }
+
+    /// Scans the line into `fields` and returns its pod's index; a prefix seen lately is
+    /// matched whole rather than parsed.
+    @inline(__always)
+    private mutating func scan(_ p: UnsafeRawBufferPointer, _ length: Int) -> Int {
+        let way = prefixes.match(p, length)
+        if way >= 0 {
+            var n = length
+            if n > 0 && Words.byte(p, n - 1) == 0x0D { n -= 1 }
+            let (prefix, pod, podEnd) = prefixes.entry(way)
+            if prefix <= n {
+                fields = LineFields()
+                fields.end = n
+                fields.podStart = 5; fields.podEnd = podEnd
+                fields.containerStart = podEnd + 1; fields.containerEnd = prefix - 1
+                var i = prefix
+                if i < n && Words.byte(p, i) == 0x20 { i += 1 }
+                scanner.scanAfterPrefix(p, i, n, into: &fields)
+                return pod
+            }
+        }
+        scanner.scan(p, length, into: &fields)
+        guard fields.hasPod else { return PodTable.noPod }
+        let pod = podTable.index(p, fields.podStart, fields.podEnd)
+        prefixes.remember(p, length: fields.containerEnd + 1, pod: pod, podEnd: fields.podEnd)
+        return pod
+    }
+
+    /// A line outside the current bucket: when it is newer, the current bucket goes to the
+    /// series and the line's bucket becomes current (true); an older line is not (false).
+    @inline(never)
+    private mutating func moveBucket(_ time: Double) -> Bool {
+        let seconds = summary.series.bucketSeconds
+        let key = Int((time / seconds).rounded(.down))
+        if key == bucketKey { return true }
+        guard key > bucketKey else { return false }
+        flushBucket()
+        guard summary.series.reserve(key: key) else { return false }
+        bucketKey = key
+        bucketFrom = Double(key) * seconds
+        bucketTo = bucketFrom + seconds
+        return true
+    }
+
+    /// Adds the current bucket's counts to the series and starts it afresh.
+    private mutating func flushBucket() {
+        guard bucketKey != Int.min, !counters.bucketIsEmpty else { return }
+        summary.series.add(key: bucketKey, counters: counters.bucket())
+        counters.clearBucket()
     }
 
     private mutating func mine(_ record: LogRecord) {
@@ -123,11 +178,14 @@ public struct LogAnalyzer: Sendable {
     /// The summary so far (entries still open are counted, their templates not yet mined).
     public func snapshot() -> LogSummary {
         var result = summary
+        if bucketKey != Int.min && !counters.bucketIsEmpty { result.series.add(key: bucketKey, counters: counters.bucket()) }
         // The totals are the pods' sum, so the hot path counts each entry once less.
-        for (index, counters) in podCounters.enumerated() where counters.entries > 0 {
+        for index in 0..<counters.podCount {
+            let podCounters = counters.pod(index)
+            guard podCounters.entries > 0 else { continue }
             let name = index == PodTable.noPod ? "" : podTable.names[index]
-            result.pods[name, default: LogCounters()].merge(counters)
-            result.total.merge(counters)
+            result.pods[name, default: LogCounters()].merge(podCounters)
+            result.total.merge(podCounters)
         }
         if firstTime <= lastTime { result.firstTime = firstTime; result.lastTime = lastTime }
         return result

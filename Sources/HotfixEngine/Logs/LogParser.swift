@@ -16,8 +16,9 @@ public enum LogParser {
     public static func records(_ text: String) -> [LogRecord] {
         var assembler = LogAssembler()
         var out: [LogRecord] = []
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            out += assembler.push(String(line))
+        // Split on the byte: a CR before the LF would make "\r\n" one Character, and no split.
+        for line in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            out += assembler.push(String(decoding: line, as: UTF8.self))
         }
         return out + assembler.flush()
     }

@@ -53,6 +53,7 @@ public struct LogRecord: Sendable, Equatable {
     /// Level error or fatal, or an HTTP 5xx.
     public var isError: Bool { LogRecord.isError(level: level, status: status ?? 0) }
 
+    @inline(__always)
     static func isError(level: LogLevel, status: Int) -> Bool { level >= .error || status >= 500 }
 
     /// The text error templates are mined from: the message, then the exception if any.

@@ -19,14 +19,20 @@ struct LineFields {
     var errorStart = 0, errorEnd = 0
     var errorEscaped = false
 
-    var hasPod: Bool { podEnd > podStart }
-    var isError: Bool { LogRecord.isError(level: level, status: status) }
+    var hasPod: Bool {
+        @inline(__always) get { podEnd > podStart }
+    }
+    var isError: Bool {
+        @inline(__always) get { LogRecord.isError(level: level, status: status) }
+    }
 }
 
 /// Scans kubectl-prefixed lines: `[pod/NAME/CONTAINER] `, an optional RFC 3339 timestamp,
 /// then plain text, logfmt or JSON.
 struct LineScanner {
     var timestamps = TimestampCache()
+    /// Whether the request-line shortcut runs (tests compare it with the general loop).
+    var prelude = true
 
     init() {}
 
@@ -52,16 +58,24 @@ struct LineScanner {
                 if i < n && p[i] == 0x20 { i += 1 }
             }
         }
+        scanAfterPrefix(p, i, n, into: &f)
+    }
+
+    /// Fills `f` from `p[i..<n]`, the line after its `[pod/NAME/CONTAINER] ` prefix (whose
+    /// fields `f` already holds, with `end`).
+    @inline(__always)
+    mutating func scanAfterPrefix(_ p: UnsafeRawBufferPointer, _ i0: Int, _ n: Int, into f: inout LineFields) {
+        var i = i0
         // kubectl --timestamps
-        if n - i >= 20 && p[i] >= 0x30 && p[i] <= 0x39, let (t, after) = timestamps.parse(p, i, n) {
+        if n - i >= 20 && Words.byte(p, i) &- 0x30 <= 9, let (t, after) = timestamps.parse(p, i, n) {
             f.time = t
             i = after
-            if i < n && p[i] == 0x20 { i += 1 }
+            if i < n && Words.byte(p, i) == 0x20 { i += 1 }
         }
         f.bodyStart = i
         f.messageStart = i; f.messageEnd = n
         guard i < n else { return }
-        if p[i] == 0x7B {
+        if Words.byte(p, i) == 0x7B {
             f.format = .json
             f.messageEnd = i
             JSONFields.scan(p, i, n, &f, &timestamps)
@@ -85,6 +99,7 @@ struct LineScanner {
         var token = 0
         var sawMethod = false
         var logfmtMessage = false
+        if prelude { requestPrelude(p, &i, n, &f, &token, &sawMethod) }
         while i < n {
             while i < n && (p[i] == 0x20 || p[i] == 0x09) { i += 1 }
             if i >= n { break }
@@ -93,7 +108,8 @@ struct LineScanner {
             i = Words.find(0x20, p, i, n)
             let e = i
             if c &- 0x30 <= 9 {
-                if e - s == 3 {
+                if e - s == 3 && p[e - 1] != 0x73 {
+                    // Three characters not ending in 's' may be a status ("5ms" is a latency).
                     if sawMethod && f.status == 0 { f.status = Words.status(p, s, e) }
                 } else if f.latencyMicros < 0 && (p[e - 1] == 0x73) {
                     f.latencyMicros = Words.durationMicrosInline(p, s, e, unit: .ms)
@@ -146,6 +162,78 @@ struct LineScanner {
             }
             token += 1
         }
+    }
+
+    /// For speed: the usual request line, `LEVEL METHOD /path STATUS 12ms …`, read with one load
+    /// per word. Each word it takes leaves exactly the state the general loop in `scanText` would
+    /// (`i` past the word, `token` counted); at the first word it is not sure of, it stops and
+    /// the general loop goes on from there. Only all-caps INFO, WARN, ERROR and DEBUG, and
+    /// GET, PUT, POST, HEAD, PATCH and DELETE, each followed by one space, are taken.
+    @inline(__always)
+    private func requestPrelude(_ p: UnsafeRawBufferPointer, _ i: inout Int, _ n: Int, _ f: inout LineFields,
+                                _ token: inout Int, _ sawMethod: inout Bool) {
+        // The level word and one space; the next word starts with a letter.
+        guard i + 16 <= p.count && i + 8 <= n else { return }
+        let w = p.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+        let level: LogLevel
+        var len: Int
+        switch w & 0xFF_FFFF_FFFF {
+        case 0x20_4F46_4E49: level = .info; len = 4  // "INFO "
+        case 0x20_4E52_4157: level = .warn; len = 4  // "WARN "
+        default:
+            switch w & 0xFFFF_FFFF_FFFF {
+            case 0x2052_4F52_5245: level = .error; len = 5  // "ERROR "
+            case 0x2047_5542_4544: level = .debug; len = 5  // "DEBUG "
+            default: return
+            }
+        }
+        var j = i + len + 1
+        guard (p[j] | 0x20) &- 0x61 < 26 else { return }
+        f.level = level
+        f.messageStart = j
+        i = i + len
+        token = 1
+        // The method and one space, then a path.
+        guard j + 8 <= p.count else { return }
+        let m = p.loadUnaligned(fromByteOffset: j, as: UInt64.self)
+        switch m & 0xFFFF_FFFF {
+        case 0x2054_4547, 0x2054_5550: len = 3  // "GET ", "PUT "
+        default:
+            switch m & 0xFF_FFFF_FFFF {
+            case 0x20_5453_4F50, 0x20_4441_4548: len = 4  // "POST ", "HEAD "
+            default:
+                switch m & 0xFFFF_FFFF_FFFF {
+                case 0x2048_4354_4150: len = 5  // "PATCH "
+                default:
+                    guard m & 0xFF_FFFF_FFFF_FFFF == 0x20_4554_454C_4544 else { return }  // "DELETE "
+                    len = 6
+                }
+            }
+        }
+        guard j + len + 1 < n, p[j + len + 1] == 0x2F else { return }
+        sawMethod = true
+        i = j + len
+        token = 2
+        // The path (a word not starting with a letter, digit, '[' or '"' counts for nothing).
+        j = j + len + 1
+        let pathEnd = Words.find(0x20, p, j, n)
+        i = pathEnd
+        token = 3
+        // The status: three digits, then a space or the end.
+        j = pathEnd + 1
+        guard j + 3 <= n, p[j] &- 0x30 <= 9, p[j + 1] &- 0x30 <= 9, p[j + 2] &- 0x30 <= 9, j + 3 == n || p[j + 3] == 0x20 else { return }
+        if f.status == 0 { f.status = Words.status(p, j, j + 3) }
+        i = j + 3
+        token = 4
+        // The latency: whole milliseconds ("178ms"), then a space or the end.
+        j += 4
+        var d = j
+        var whole = 0
+        while d < n, p[d] &- 0x30 <= 9 { whole = whole &* 10 &+ Int(p[d] &- 0x30); d += 1 }
+        guard d > j, d - j <= 12, d + 2 <= n, p[d] == 0x6D, p[d + 1] == 0x73, d + 2 == n || p[d + 2] == 0x20 else { return }
+        if f.latencyMicros < 0 { f.latencyMicros = whole &* 1000 }
+        i = d + 2
+        token = 5
     }
 
     /// One logfmt `key=value`; true when it was the message.

@@ -1,5 +1,12 @@
 /// Recognising level words, HTTP methods, field names and durations in raw bytes.
 enum Words {
+    /// The byte at `i`, which the caller has checked is inside `p` (no second check: this is
+    /// for the few reads per line on the analyzer's hot path).
+    @inline(__always)
+    static func byte(_ p: UnsafeRawBufferPointer, _ i: Int) -> UInt8 {
+        p.baseAddress.unsafelyUnwrapped.load(fromByteOffset: i, as: UInt8.self)
+    }
+
     /// The index of the first `byte` in `p[i..<n]`, or `n`; eight bytes at a time. Words may
     /// be read past `n` up to `p.count` (the analyzer passes the rest of its chunk), never past.
     @inline(__always)
@@ -197,6 +204,9 @@ enum Words {
         return a * 100 + b * 10 + c
     }
 
+    /// Durations from 9e15 µs (about 285 years) on are not durations: the cap keeps sums finite.
+    static let maxMillis = 9_000_000_000_000
+
     /// `durationMicros` with its usual case, whole milliseconds (`178ms`), inline: most
     /// request lines carry one (for speed).
     @inline(__always)
@@ -205,7 +215,7 @@ enum Words {
             var whole = 0
             var i = s
             while i < e - 2, p[i] &- 0x30 <= 9 { whole = whole &* 10 &+ Int(p[i] &- 0x30); i += 1 }
-            if i == e - 2 { return whole &* 1000 }
+            if i == e - 2 { return whole < maxMillis ? whole &* 1000 : -1 }
         }
         return durationMicros(p, s, e, unit: unit)
     }
@@ -219,7 +229,7 @@ enum Words {
         let digits = i - s
         guard digits > 0 && digits < 16 else { return -1 }
         // The usual case, whole milliseconds ("12ms"), needs no floating point.
-        if e - i == 2 && p[i] == 0x6D && p[i + 1] == 0x73 { return whole &* 1000 }
+        if e - i == 2 && p[i] == 0x6D && p[i + 1] == 0x73 { return whole < maxMillis ? whole &* 1000 : -1 }
         var frac = 0.0
         var fractional = false
         if i < e && p[i] == 0x2E {

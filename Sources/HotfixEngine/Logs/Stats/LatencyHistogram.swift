@@ -11,6 +11,16 @@ public struct LatencyHistogram: Sendable, Equatable {
 
     public init() {}
 
+    /// A histogram with these bins (trailing empty octaves dropped, as `add` would have kept them).
+    init(bins all: UnsafeBufferPointer<Int>, count: Int, sumMicros: Double, maxMicros: Int) {
+        if let last = all.lastIndex(where: { $0 > 0 }) {
+            bins = all[0..<min(Self.maxBin + 1, (last / 16 + 1) * 16)].map { UInt32(truncatingIfNeeded: $0) }
+        }
+        self.count = count
+        self.sumMicros = sumMicros
+        self.maxMicros = maxMicros
+    }
+
     @inline(__always)
     static func bin(_ micros: Int) -> Int {
         let v = UInt64(max(0, micros))

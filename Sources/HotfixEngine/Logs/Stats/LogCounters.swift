@@ -14,6 +14,18 @@ public struct LogCounters: Sendable, Equatable {
 
     public init() {}
 
+    /// Counters from a block of `HotCounters` (see there for the layout).
+    init(block b: UnsafePointer<Int>) {
+        entries = b[HotCounters.entries]
+        requests = b[HotCounters.requests]
+        errors = b[HotCounters.errors]
+        warnings = b[HotCounters.warnings]
+        for level in LogLevel.allCases { levels[level] = b[HotCounters.levels + Int(level.rawValue)] }
+        latency = LatencyHistogram(bins: UnsafeBufferPointer(start: b + HotCounters.bins, count: LatencyHistogram.maxBin + 1),
+                                   count: b[HotCounters.latencyCount], sumMicros: Double(bitPattern: UInt64(UInt(bitPattern: b[HotCounters.latencySum]))),
+                                   maxMicros: b[HotCounters.latencyMax])
+    }
+
     @inline(__always)
     mutating func add(level: LogLevel, status: Int, latencyMicros: Int) {
         entries += 1
@@ -139,6 +151,20 @@ public struct BucketSeries: Sendable, Equatable {
         }
         keys.insert(key, at: lo); values.insert(LogCounters(), at: lo)
         return lo
+    }
+
+    /// Makes sure the bucket `key` exists (for the analyzer's current bucket, counted apart
+    /// and added with `add(key:counters:)`); false when it is older than every kept bucket of
+    /// a full series.
+    mutating func reserve(key: Int) -> Bool {
+        defer { cursor = -1; cursorFrom = .infinity; cursorTo = -.infinity }
+        return slot(key) != nil
+    }
+
+    /// Adds counters to the bucket `key`.
+    mutating func add(key: Int, counters: LogCounters) {
+        defer { cursor = -1; cursorFrom = .infinity; cursorTo = -.infinity }
+        if let i = slot(key) { values[i].merge(counters) }
     }
 
     public mutating func merge(_ other: BucketSeries) {

@@ -1,0 +1,150 @@
+import Foundation
+@testable import HotfixEngine
+import Testing
+
+/// The analyzer's shortcuts (the request-line prelude, the prefix cache, the flat counters) must
+/// give exactly what the general code gives: they are checked against it on generated logs.
+@Suite struct LogsFastPathTests {
+    /// A small deterministic generator (SplitMix64), so a failure can be replayed.
+    struct Generator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+        mutating func pick<T>(_ items: [T]) -> T { items[int(items.count)] }
+        mutating func chance(_ percent: Int) -> Bool { int(100) < percent }
+    }
+
+    /// Bodies near the request shape and just off it: every place the prelude stops.
+    static let edgeBodies = [
+        "INFO GET /users/1 200 12ms", "INFO GET /users/1 200 5ms", "INFO GET /users/1 200 5ms trailing words",
+        "INFO  GET /users/1 200 12ms", "INFO\tGET /users/1 200 12ms", "INFO GET  /users/1 200 12ms",
+        "INFO GET /users/1  200 12ms", "INFO GET /users/1 200  12ms", "INFO GET /users/1 099 12ms",
+        "INFO GET /users/1 6xx 12ms", "INFO GET /users/1 2 0 12ms", "INFO GET /users/1 200 0.012s",
+        "INFO GET /users/1 200 12us", "INFO GET /users/1 200 12", "INFO GET /users/1 200", "INFO GET /users/1",
+        "INFO GET /users/1 200 12ms status=503", "INFO GET /users/1 200 12ms msg=\"hello there\"",
+        "INFO GET users/1 200 12ms", "INFO OPTIONS /x 204 1ms", "INFO get /x 200 3ms", "Info GET /x 200 3ms",
+        "INFO GETX /x 200 3ms", "INFOX GET /x 200 3ms", "INFO: GET /x 200 3ms", "WARN PATCH /x 409 3ms conflict",
+        "ERROR DELETE /x/9 500 1670ms Database timeout after 3000ms", "DEBUG HEAD /x 200 0ms",
+        "ERROR POST /x 500 99999999999999ms", "ERROR POST /x 500 999999999999999ms", "INFO PUT /x 200 12ms\r",
+        "INFO GET /a=b 200 12ms", "INFO GET /x 200 12msx", "INFO GET /x 200 ms", "ERROR", "INFO ", "WARN GET",
+        "ERROR Unhandled exception in handler", "Traceback (most recent call last):",
+        "  File \"/app/handlers.py\", line 122, in get_user", "KeyError: 'user_99122'",
+        "level=error msg=\"db down\" status=500 latency_ms=12", "{\"level\":\"error\",\"status\":500,\"latency\":0.2}",
+        "2026-11-26 10:41:02,123 ERROR root: boom", "", " ", "GET /x 200 12ms", "[ERROR] GET /x 500 3ms",
+    ]
+
+    static func randomBody(_ g: inout Generator) -> String {
+        if g.chance(30) { return g.pick(edgeBodies) }
+        let level = g.pick(["INFO", "INFO", "INFO", "WARN", "ERROR", "DEBUG", "info", "Error"])
+        let method = g.pick(["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"])
+        let path = g.pick(["/users/", "/orders/", "/carts/", "/p/"]) + String(g.int(100_000))
+        let status = g.pick(["200", "200", "201", "404", "500", "503", "099"])
+        let latency = g.pick(["\(g.int(2000))ms", "\(g.int(9))ms", "0.\(g.int(999))s", "\(g.int(900))us", ""])
+        let tail = g.pick(["", "", " slow query on shard \(g.int(16))", " Database timeout after 3000ms", " error=\"x y\""])
+        return "\(level) \(method) \(path) \(status)\(latency.isEmpty ? "" : " " + latency)\(tail)"
+    }
+
+    static func fields(_ line: String, prelude: Bool) -> LineFields {
+        var bytes = Array(line.utf8)
+        return bytes.withUnsafeMutableBytes { raw in
+            var scanner = LineScanner()
+            scanner.prelude = prelude
+            var f = LineFields()
+            scanner.scan(UnsafeRawBufferPointer(raw), raw.count, into: &f)
+            return f
+        }
+    }
+
+    static func same(_ a: LineFields, _ b: LineFields) -> Bool {
+        a.podStart == b.podStart && a.podEnd == b.podEnd && a.containerStart == b.containerStart
+            && a.containerEnd == b.containerEnd && a.bodyStart == b.bodyStart && a.end == b.end
+            && a.time.bitPattern == b.time.bitPattern && a.level == b.level && a.status == b.status
+            && a.latencyMicros == b.latencyMicros && a.format == b.format && a.messageStart == b.messageStart
+            && a.messageEnd == b.messageEnd && a.messageEscaped == b.messageEscaped && a.errorStart == b.errorStart
+            && a.errorEnd == b.errorEnd && a.errorEscaped == b.errorEscaped
+    }
+
+    @Test func theRequestPreludeReadsEveryLineAsTheGeneralLoopDoes() {
+        var g = Generator(state: 42)
+        var lines = Self.edgeBodies.flatMap { [$0, "[pod/api-1/app] 2026-11-26T10:40:00.001653159Z " + $0] }
+        for _ in 0..<20_000 { lines.append("[pod/api-\(g.int(3))/app] 2026-11-26T10:40:0\(g.int(10)).\(100_000_000 + g.int(800_000_000))Z " + Self.randomBody(&g)) }
+        var differ: [String] = []
+        for line in lines where !Self.same(Self.fields(line, prelude: true), Self.fields(line, prelude: false)) {
+            differ.append(line)
+        }
+        #expect(differ.isEmpty, "the prelude reads these differently: \(differ.prefix(5))")
+        // And it is taken: the usual line gets its level, status and latency.
+        let f = Self.fields("[pod/a/app] 2026-11-26T10:40:00Z WARN GET /x 200 5ms slow", prelude: true)
+        #expect(f.level == .warn && f.status == 200 && f.latencyMicros == 5000)
+    }
+
+    @Test func aThreeCharacterLatencyIsALatencyNotAStatus() {
+        let r = LogParser.parse("INFO GET /x 200 5ms")
+        #expect(r.status == 200)
+        #expect(r.latencyMs == 5)
+    }
+
+    @Test func crlfTextSplitsIntoItsLines() {
+        let records = LogParser.records("INFO GET /a 200 3ms\r\nERROR GET /b 500 9ms boom\r\n")
+        #expect(records.map(\.status) == [200, 500])
+        #expect(records.last?.message == "GET /b 500 9ms boom")
+    }
+
+    /// Per pod, per bucket and overall, from the records the general parser assembles.
+    static func reference(_ text: String, bucketSeconds: Double) -> (pods: [String: LogCounters], total: LogCounters,
+                                                                     buckets: [LogBucket], untimed: Int) {
+        var pods: [String: LogCounters] = [:]
+        var total = LogCounters()
+        var series = BucketSeries(bucketSeconds: bucketSeconds)
+        var untimed = 0
+        for r in LogParser.records(text) {
+            let micros = r.latencyMs.map { Int(($0 * 1000).rounded()) } ?? -1
+            pods[r.pod ?? "", default: LogCounters()].add(level: r.level, status: r.status ?? 0, latencyMicros: micros)
+            total.add(level: r.level, status: r.status ?? 0, latencyMicros: micros)
+            if let t = r.time { series.add(time: t, level: r.level, status: r.status ?? 0, latencyMicros: micros) } else { untimed += 1 }
+        }
+        return (pods, total, series.buckets, untimed)
+    }
+
+    @Test func theAnalyzersCountsMatchTheGeneralParserWithManyPodsAndTimesOutOfOrder() throws {
+        var g = Generator(state: 7)
+        var lines: [String] = []
+        var second = 0
+        for _ in 0..<6_000 {
+            // Mostly forward in time, sometimes back a few buckets, sometimes a jump ahead.
+            if g.chance(40) { second += 1 }
+            if g.chance(2) { second += 400 }
+            let back = g.chance(5) ? g.int(200) : 0
+            let t = max(0, second - back)
+            let stamp = String(format: "2026-11-26T%02d:%02d:%02d.%06dZ", 10 + t / 3600, t / 60 % 60, t % 60, g.int(1_000_000))
+            // Ten pods, more than the prefix cache holds; some lines without a prefix or a time.
+            let pod = g.chance(3) ? "" : "[pod/api-7d9f8c6b5-\(g.int(10))x/app] "
+            let time = g.chance(3) ? "" : stamp + " "
+            let body = Self.randomBody(&g)
+            if body.isEmpty || body == " " { continue }
+            lines.append(pod + time + body)
+        }
+        let text = lines.joined(separator: "\n") + "\n"
+        var analyzer = LogAnalyzer(bucketSeconds: 30)
+        _ = Array(text.utf8).withUnsafeBytes { analyzer.consume($0) }
+        let s = analyzer.finish()
+        let want = Self.reference(text, bucketSeconds: 30)
+        #expect(s.lines == lines.count)
+        #expect(s.total == want.total)
+        #expect(s.untimed == want.untimed)
+        #expect(s.pods.count == want.pods.count)
+        for (pod, counters) in want.pods {
+            let got = s.pods[pod] ?? LogCounters()
+            #expect(got == counters, "pod \(pod): entries \(got.entries)/\(counters.entries) requests \(got.requests)/\(counters.requests) errors \(got.errors)/\(counters.errors) levels \(got.levels)/\(counters.levels) latency \(got.latency.count)/\(counters.latency.count) \(got.latency.sumMicros)/\(counters.latency.sumMicros) \(got.latency.maxMicros)/\(counters.latency.maxMicros)")
+        }
+        #expect(s.series.buckets.count == want.buckets.count)
+        #expect(s.series.buckets == want.buckets, "the buckets differ")
+        #expect(want.pods.count > PrefixCache.ways)
+    }
+}
