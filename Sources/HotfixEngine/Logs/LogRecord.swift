@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 /// How severe a log entry says it is.
 public enum LogLevel: UInt8, Sendable, Codable, Comparable, CaseIterable {
     case unknown, trace, debug, info, warn, error, fatal
@@ -58,7 +61,25 @@ public struct LogRecord: Sendable, Equatable {
 
     /// The text error templates are mined from: the message, then the exception if any.
     public var templateText: String {
-        guard let exception, !exception.isEmpty, !message.contains(exception) else { return message }
+        guard let exception, !exception.isEmpty, !Self.bytes(of: message, contain: exception) else { return message }
         return message.isEmpty ? exception : message + " | " + exception
+    }
+
+    /// Whether `text` holds `part` byte for byte (Foundation's `contains` cost more than the
+    /// rest of mining an entry).
+    static func bytes(of text: String, contain part: String) -> Bool {
+        var text = text, part = part
+        return text.withUTF8 { t in
+            part.withUTF8 { p in
+                guard let first = p.first, p.count <= t.count else { return p.isEmpty }
+                var i = 0
+                let last = t.count - p.count
+                while i <= last {
+                    if t[i] == first && memcmp(t.baseAddress! + i, p.baseAddress!, p.count) == 0 { return true }
+                    i += 1
+                }
+                return false
+            }
+        }
     }
 }
