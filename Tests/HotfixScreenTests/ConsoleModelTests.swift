@@ -117,8 +117,10 @@ struct ConsoleModelTests {
         _ = deploy.update(.key(.enter))
         _ = deploy.update(.confirm(.deploy, question: "Deploy?"))
         _ = deploy.update(.activity(nil))
+        deploy.selection = 4  // the last checklist item, which the pane scrolls to
         #expect(deploy.update(.key(.char("y"))) == [.start(.deploy)])
         #expect(deploy.activity == "starting the deploy")
+        #expect(deploy.selection == 0, "back to the top, so the monitoring block above the checklist stays in view")
 
         var close = IncidentFixture.model(at: IncidentFixture.entered[.close]! + 20, size: Self.size)  // CLOSE, not merged yet
         #expect(close.update(.key(.enter)) == [.plan(.finish)])

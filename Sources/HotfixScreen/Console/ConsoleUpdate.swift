@@ -305,6 +305,9 @@ extension ConsoleModel {
                     return []
                 }
             }
+            // The DEPLOY pane scrolls to the selected checklist item: back to the top, so the
+            // monitoring block above the checklist stays in view through the window.
+            if job == .deploy && viewed == .deploy { selection = 0 }
             return start(job)
         case .char("n"), .char("N"), .enter, .escape:
             prompt = nil
