@@ -155,6 +155,17 @@ struct ConsoleModelTests {
         model.update(.journal([Event(seq: model.incident.lastSeq + 1, at: IncidentFixture.t0 + seconds, body: body)]))
     }
 
+    @Test("while a deploy runs the help bar offers rollback, not another deploy")
+    func theHelpBarLeavesOutWhatARunningJobWouldRefuse() throws {
+        let idle = IncidentFixture.model(at: IncidentFixture.entered[.deploy]! + 20, size: Self.size)
+        let idleBar = try #require(Screen.render(idle).lines().last)
+        #expect(idleBar.contains("enter deploy"), "\(idleBar)")
+        let running = Self.deploying()
+        let bar = try #require(Screen.render(running).lines().last)
+        #expect(!bar.contains("enter deploy"), "\(bar)")
+        #expect(bar.contains("r rollback"), "\(bar)")
+    }
+
     @Test("r during the deploy's rollout and window shows the rollback and asks; yes ends the window, no leaves it running")
     func rollbackDuringTheWindow() {
         var model = Self.deploying()

@@ -45,7 +45,11 @@ enum Bars {
 
     static func help(_ buf: inout CellBuffer, _ rect: Rect, _ model: ConsoleModel) {
         buf.fill(rect)
-        var items = model.keyMap.bar(for: model.contexts).map { ($0.keyLabel, $0.short) }
+        // While a job runs, the keys that start one would only be refused: leave them out.
+        let startsAJob: Set<Action> = [.runStep, .runTests, .writeReport]
+        var items = model.keyMap.bar(for: model.contexts)
+            .filter { model.activity == nil || !startsAJob.contains($0.action) }
+            .map { ($0.keyLabel, $0.short) }
         if case .confirm = model.prompt {
             items = [("y", "yes, run it"), ("n/enter", "no (the default)"), ("pgup/pgdn", "read the plan"), ("ctrl-c", "quit")]
         } else if model.prompt != nil {
