@@ -43,6 +43,47 @@ import Glibc
         #expect(try String(contentsOfFile: journal.path, encoding: .utf8) == before)
     }
 
+    func appendRaw(_ journal: JournalFile, _ events: [Event]) throws {
+        let handle = FileHandle(forWritingAtPath: journal.path)!
+        handle.seekToEndOfFile()
+        for event in events { handle.write(Data(try EventCodec.line(event))) }
+        try handle.close()
+    }
+
+    /// A writer keeps its replayed state between transactions; what another process appended
+    /// in between must still reach its next decision, and numbering must go on from it.
+    @Test func eventsAppendedByAnotherProcessReachTheNextDecision() throws {
+        let dir = TempDir()
+        let journal = JournalFile(directory: dir.path + "/001")
+        let clock = ManualClock(t0)
+        try journal.transact(clock: clock) { _ in [started(), .noted(Note(text: "mine"))] }
+        try appendRaw(journal, [Event(seq: 3, at: t0 + 5, body: .noted(Note(text: "from another terminal")))])
+        let written = try journal.transact(clock: clock) { state in
+            #expect(state?.notes.map(\.text) == ["mine", "from another terminal"])
+            return [.noted(Note(text: "mine again"))]
+        }
+        #expect(written.map(\.seq) == [4])
+        #expect(try journal.read().events.map(\.seq) == [1, 2, 3, 4])
+    }
+
+    /// A journal moved aside and started again under the same path is read whole, not patched.
+    @Test func aJournalReplacedUnderTheSamePathIsReadWhole() throws {
+        let dir = TempDir()
+        let journal = JournalFile(directory: dir.path + "/001")
+        let clock = ManualClock(t0)
+        try journal.transact(clock: clock) { _ in [started(), .noted(Note(text: "old"))] }
+        try FileManager.default.moveItem(atPath: journal.path, toPath: journal.directory + "/journal.old")
+        #expect(FileManager.default.createFile(atPath: journal.path, contents: nil))
+        try appendRaw(journal, [Event(seq: 1, at: t0, body: started("002-other"))]
+                       + (2...6).map { Event(seq: $0, at: t0 + Double($0), body: .noted(Note(text: "new \($0)"))) })
+        let written = try journal.transact(clock: clock) { state in
+            #expect(state?.id.rawValue == "002-other")
+            #expect(state?.notes.count == 5)
+            return [.noted(Note(text: "next"))]
+        }
+        #expect(written.map(\.seq) == [7])
+    }
+
     @Test func aTornLastLineIsReportedSkippedAndKeptAside() throws {
         let dir = TempDir()
         let journal = JournalFile(directory: dir.path + "/001")

@@ -79,20 +79,31 @@ public struct JournalFile: Sendable {
         guard fd >= 0 else { throw HotfixError.environment("cannot open the journal at \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
 
-        var bytes = try readAll(fd)
-        try repairTornTail(fd, &bytes)
-        let contents = JournalFile.parse(bytes)
-        let state = IncidentState.replay(contents.events)
-        if state == nil, !contents.events.isEmpty {
-            throw HotfixError.environment("the journal at \(path) does not begin with a started event",
-                                          untouched: "the file was left as it is", next: "move it aside and start again")
+        // The state as of the last transaction in this process, brought up to date with what
+        // other processes appended since (append-only under this lock); else the whole file.
+        var state: IncidentState?
+        var lastSeq = 0
+        if let cached = JournalFile.replayCache.upToDate(path: path, fd: fd) {
+            state = cached
+            lastSeq = cached.lastSeq
+        } else {
+            var bytes = try readAll(fd)
+            try repairTornTail(fd, &bytes)
+            let contents = JournalFile.parse(bytes)
+            state = IncidentState.replay(contents.events)
+            if state == nil, !contents.events.isEmpty {
+                throw HotfixError.environment("the journal at \(path) does not begin with a started event",
+                                              untouched: "the file was left as it is", next: "move it aside and start again")
+            }
+            lastSeq = contents.events.last?.seq ?? 0
+            JournalFile.replayCache.store(path: path, fd: fd, state: state)
         }
         let bodies = try decide(state)
         guard !bodies.isEmpty else { return [] }
 
         let now = clock.now
         let mono = ProcessInfo.processInfo.systemUptime
-        var seq = contents.events.last?.seq ?? 0
+        var seq = lastSeq
         var out: [UInt8] = []
         var written: [Event] = []
         for body in bodies {
@@ -106,11 +117,22 @@ public struct JournalFile: Sendable {
         guard lseek(fd, 0, SEEK_END) >= 0 else { throw HotfixError.environment("cannot seek the journal: \(String(cString: strerror(errno)))") }
         try writeAll(fd, out)
         guard fsync(fd) == 0 else {
+            JournalFile.replayCache.forget(path: path)
             throw HotfixError.environment("fsync of the journal failed: \(String(cString: strerror(errno)))",
                                           untouched: "the event may not be on disk", next: "check the disk and run the command again")
         }
+        if var next = state {
+            for event in written { next.apply(event) }
+            JournalFile.replayCache.store(path: path, fd: fd, state: next)
+        } else {
+            JournalFile.replayCache.forget(path: path)
+        }
         return written
     }
+
+    /// Replayed states of the journals this process wrote, so a writer reads only what other
+    /// processes appended since (a backport writes dozens of events: each re-read the file).
+    static let replayCache = ReplayCache()
 
     func ensureDirectory() throws(HotfixError) {
         do {
@@ -180,6 +202,51 @@ public struct JournalFile: Sendable {
             }
             done += n
         }
+    }
+}
+
+/// The state of each journal as of a known size; used only under the writer lock.
+final class ReplayCache: @unchecked Sendable {
+    private struct Entry {
+        var device: UInt64, inode: UInt64, size: Int
+        var state: IncidentState
+    }
+    private let lock = NSLock()
+    private var entries: [String: Entry] = [:]
+
+    /// The cached state of `path` with the events appended after the cached size applied, or
+    /// nil when the file is not the one cached (replaced, truncated, torn at its end, unreadable).
+    func upToDate(path: String, fd: Int32) -> IncidentState? {
+        guard let entry = lock.withLock({ entries[path] }) else { return nil }
+        var st = stat()
+        guard fstat(fd, &st) == 0, UInt64(st.st_dev) == entry.device, UInt64(st.st_ino) == entry.inode else { return nil }
+        let size = Int(st.st_size)
+        if size == entry.size { return entry.state }
+        guard size > entry.size else { return nil }
+        var added = [UInt8](repeating: 0, count: size - entry.size)
+        let got = added.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(entry.size)) }
+        // Only whole lines: a torn tail goes through the full read, which repairs it.
+        guard got == added.count, added.last == 0x0A else { return nil }
+        let contents = JournalFile.parse(added)
+        guard contents.problems.isEmpty else { return nil }
+        var state = entry.state
+        for event in contents.events {
+            guard event.seq > state.lastSeq else { return nil }
+            state.apply(event)
+        }
+        store(path: path, fd: fd, state: state)
+        return state
+    }
+
+    func store(path: String, fd: Int32, state: IncidentState?) {
+        var st = stat()
+        guard let state, fstat(fd, &st) == 0 else { forget(path: path); return }
+        let entry = Entry(device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int(st.st_size), state: state)
+        lock.withLock { entries[path] = entry }
+    }
+
+    func forget(path: String) {
+        _ = lock.withLock { entries.removeValue(forKey: path) }
     }
 }
 
