@@ -5,7 +5,7 @@ import Testing
 
 /// `hotfix deploy` and `hotfix rollback` as a person runs them, against the simulated cluster.
 @Suite struct DeployCLITests {
-    func repo(_ sim: SimCluster) -> GitSandbox {
+    func repo(_ sim: SimCluster, window: String = "8s") -> GitSandbox {
         GitSandbox(files: [".hotfix.yml": """
         deploy:
           image: registry/app
@@ -16,13 +16,41 @@ import Testing
           namespace: \(sim.namespace)
           context: \(sim.context)
           kubeconfig: \(sim.kubeconfig)
-          window: 8s
+          window: \(window)
           warmup: 2s
           interval: 2s
         """])
     }
 
     func hotfix(_ args: String..., in repo: GitSandbox) -> Run { HotfixBinary.run(args, in: repo.work) }
+
+    /// An incident in DEPLOY's reach with its checklist passed.
+    func readyToDeploy(_ repo: GitSandbox) {
+        #expect(hotfix("start", "API returns 500 on /users endpoint", in: repo).status == 0)
+        for _ in 1...3 { #expect(hotfix("next", in: repo).status == 0) }
+        for item in ["tests-pass", "type-hints", "no-new-deps", "logging-added", "rollback-plan"] {
+            #expect(hotfix("check", item, "--pass", in: repo).status == 0)
+        }
+    }
+
+    @Test func aRollbackFromAnotherTerminalEndsThePlainDeploysWindowEarly() async throws {
+        let sim = try await SimCluster.start(scenario: .fixWorks, speed: 10)
+        defer { sim.stop() }
+        let repo = repo(sim, window: "10m")
+        readyToDeploy(repo)
+        let deploy = HotfixBinary.start(["deploy", "--yes"], in: repo.work)
+        // Wait for the new image to be set (the window follows), then roll back by hand.
+        let deadline = Date() + 60
+        while !hotfix("timeline", in: repo).stdout.contains("deploy set-image: done"), Date() < deadline { usleep(200_000) }
+        let rollback = hotfix("rollback", "--yes", in: repo)
+        #expect(rollback.status == 0, "\(rollback.stderr)")
+        let status = deploy.wait()
+        #expect(status == 5, "a window cut short is INCONCLUSIVE: \(deploy.stdout.suffix(1200))\(deploy.stderr)")
+        #expect(deploy.stdout.contains("rolled back from another terminal"), "\(deploy.stdout.suffix(800))")
+        let timeline = hotfix("timeline", in: repo).stdout
+        #expect(timeline.components(separatedBy: "rollback to revision").count == 2, "one rollback, not two:\n\(timeline)")
+        #expect(sim.deploymentState().image == sim.baselineImage)
+    }
 
     @Test func deployIsGatedThenRunsJudgesAndRollsBack() async throws {
         let sim = try await SimCluster.start(scenario: .fixWorks, speed: 10)

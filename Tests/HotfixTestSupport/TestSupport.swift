@@ -158,14 +158,19 @@ public enum HotfixBinary {
     /// Runs `hotfix args…` in `directory` with a private HOME (no user config leaks in).
     @discardableResult
     public static func run(_ args: [String], in directory: String, env: [String: String] = [:], stdin: String? = nil) -> Run {
+        let child = start(args, in: directory, env: env, stdin: stdin)
+        let status = child.wait()
+        return Run(status: status, stdout: child.stdout, stderr: child.stderr)
+    }
+
+    /// Starts `hotfix args…` as `run` does, without waiting for it.
+    public static func start(_ args: [String], in directory: String, env: [String: String] = [:], stdin: String? = nil) -> Child {
         var environment = ProcessInfo.processInfo.environment
         for key in ["XDG_CONFIG_HOME", "HOTFIX_INCIDENT", "HOTFIX_THEME", "HOTFIX_NOW", "KUBECONFIG"] { environment[key] = nil }
         for (k, v) in GitSandbox.env { environment[k] = v }
         environment["HOME"] = directory + "/.home-for-tests"
         environment["NO_COLOR"] = "1"
         for (k, v) in env { environment[k] = v }
-        let child = Child([path] + args, in: directory, env: environment, stdin: stdin)
-        let status = child.wait()
-        return Run(status: status, stdout: child.stdout, stderr: child.stderr)
+        return Child([path] + args, in: directory, env: environment, stdin: stdin)
     }
 }

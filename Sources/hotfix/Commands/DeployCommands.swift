@@ -103,16 +103,41 @@ struct Deploy: AsyncParsableCommand {
                                       next: "answer y, or pass --yes (scripts); hotfix deploy --dry-run shows every command")
         }
         let printer = DeployPrinter()
-        let runner = session.deployRunner(id) { printer($0) }
+        var runner = session.deployRunner(id) { printer($0) }
+        // A `hotfix rollback` from another terminal ends this window early, as it does the console's.
+        let stopper = WindowStopper()
+        runner.stopper = stopper
+        let watch = Self.watchForRollback(journal: session.store.journal(id).path, stopper: stopper)
+        defer { watch.cancel() }
         let verdict = try await runner.run()
         Output.line("Verdict: \(verdict.outcome.rawValue)")
         for r in verdict.reasons { Output.line("  - \(Sanitize.inline(r))") }
-        if verdict.outcome == .fail, !plan.settings.autoRollback {
+        if stopper.requested == .rolledBackElsewhere {
+            Output.line("The deployment was rolled back from another terminal; this window ended early.")
+        } else if verdict.outcome == .fail, !plan.settings.autoRollback {
             Output.line("Roll back with: hotfix rollback")
         } else if verdict.outcome == .pass {
             Output.line("Next: hotfix next (BACKPORT)")
         }
         if verdict.outcome.exitCode != 0 { throw ExitCode(verdict.outcome.exitCode) }
+    }
+}
+
+extension Deploy {
+    /// Polls the journal twice a second; a rollback journaled by hand (not the automatic one
+    /// this deploy may make itself) stops the window.
+    static func watchForRollback(journal path: String, stopper: WindowStopper) -> Task<Void, Never> {
+        let follower = JournalFollower(path: path)
+        _ = follower.poll()  // what is there already
+        return Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(500))
+                let manual = follower.poll().contains { event in
+                    if case .rollback(let r) = event.body { !r.automatic } else { false }
+                }
+                if manual { stopper.stop(.rolledBackElsewhere); return }
+            }
+        }
     }
 }
 
