@@ -84,6 +84,23 @@ import Glibc
         #expect(written.map(\.seq) == [7])
     }
 
+    /// A journal edited in place to the same size (a hand fix of a typo) is read again too.
+    @Test func aJournalEditedInPlaceIsReadAgain() throws {
+        let dir = TempDir()
+        let journal = JournalFile(directory: dir.path + "/001")
+        let clock = ManualClock(t0)
+        try journal.transact(clock: clock) { _ in [started(), .noted(Note(text: "paged teh team"))] }
+        usleep(20_000)
+        let text = try String(contentsOfFile: journal.path, encoding: .utf8)
+        let handle = FileHandle(forWritingAtPath: journal.path)!
+        handle.write(Data(text.replacingOccurrences(of: "teh", with: "the").utf8))
+        try handle.close()
+        try journal.transact(clock: clock) { state in
+            #expect(state?.notes.map(\.text) == ["paged the team"])
+            return []
+        }
+    }
+
     @Test func aTornLastLineIsReportedSkippedAndKeptAside() throws {
         let dir = TempDir()
         let journal = JournalFile(directory: dir.path + "/001")

@@ -209,8 +209,12 @@ public struct JournalFile: Sendable {
 final class ReplayCache: @unchecked Sendable {
     private struct Entry {
         var device: UInt64, inode: UInt64, size: Int
+        /// Modification time (ns): the same size but a newer time is an edit in place.
+        var modified: Int
         var state: IncidentState
     }
+
+    private static func modified(_ st: stat) -> Int { Int(st.st_mtim.tv_sec) &* 1_000_000_000 &+ Int(st.st_mtim.tv_nsec) }
     private let lock = NSLock()
     private var entries: [String: Entry] = [:]
 
@@ -221,7 +225,7 @@ final class ReplayCache: @unchecked Sendable {
         var st = stat()
         guard fstat(fd, &st) == 0, UInt64(st.st_dev) == entry.device, UInt64(st.st_ino) == entry.inode else { return nil }
         let size = Int(st.st_size)
-        if size == entry.size { return entry.state }
+        if size == entry.size { return Self.modified(st) == entry.modified ? entry.state : nil }
         guard size > entry.size else { return nil }
         var added = [UInt8](repeating: 0, count: size - entry.size)
         let got = added.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(entry.size)) }
@@ -241,7 +245,8 @@ final class ReplayCache: @unchecked Sendable {
     func store(path: String, fd: Int32, state: IncidentState?) {
         var st = stat()
         guard let state, fstat(fd, &st) == 0 else { forget(path: path); return }
-        let entry = Entry(device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int(st.st_size), state: state)
+        let entry = Entry(device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int(st.st_size),
+                          modified: Self.modified(st), state: state)
         lock.withLock { entries[path] = entry }
     }
 
