@@ -157,13 +157,7 @@ public struct DeployRunner: Sendable {
             }
             if !rolloutRecorded, let done = rolloutDone.value {
                 rolloutRecorded = true
-                if let failure = done {
-                    box.report(PodProblem(kind: .rolloutDeadline, detail: failure.message))
-                    try await journal([.deploy(DeployRecord(step: "rollout", outcome: "failed", image: s.image, detail: failure.message))])
-                } else {
-                    let after = try? await kubectl.deployment(s.deployment)
-                    try await journal([.deploy(DeployRecord(step: "rollout", outcome: "done", image: s.image, revision: after?.revision))])
-                }
+                try await recordRollout(done, box)
             }
             let now = clock.now.timeIntervalSince1970
             verdict = box.with { m in
@@ -173,6 +167,25 @@ public struct DeployRunner: Sendable {
             progress(.monitor(box.with { $0 }, now: now))
             if verdict.phase == .final { break }
             if verdict.verdict.outcome == .fail, box.with({ !$0.problems.isEmpty }) { break }  // a crash fails at once
+        }
+        if stop == nil && !rolloutRecorded {
+            // The window ended before `rollout status` answered (a slow rollout, a loaded machine):
+            // the record needs its outcome, so wait for it (kubectl gives up at the rollout
+            // timeout), then judge again with it.
+            progress(.notice("the window is over; waiting for the rollout to finish (up to \(Durations.words(s.rolloutTimeout)))"))
+            while rolloutDone.value == nil, stopper?.requested == nil, !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(200))
+            }
+            if let done = rolloutDone.value {
+                rolloutRecorded = true
+                try await recordRollout(done, box)
+                let now = clock.now.timeIntervalSince1970
+                verdict = box.with { m in
+                    m.settle()
+                    return m.verdict(now: now)
+                }
+            }
+            stop = stopper?.requested
         }
         rollout.cancel()
         await follower.stop()
@@ -205,13 +218,25 @@ public struct DeployRunner: Sendable {
         return verdict.verdict
     }
 
+    /// Journals how `rollout status` ended; a failed rollout is a pod problem for the verdict.
+    private func recordRollout(_ done: HotfixError?, _ box: MonitorBox) async throws(HotfixError) {
+        if let failure = done {
+            box.report(PodProblem(kind: .rolloutDeadline, detail: failure.message))
+            try await journal([.deploy(DeployRecord(step: "rollout", outcome: "failed", image: s.image, detail: failure.message))])
+        } else {
+            let after = try? await kubectl.deployment(s.deployment)
+            try await journal([.deploy(DeployRecord(step: "rollout", outcome: "done", image: s.image, revision: after?.revision))])
+        }
+    }
+
     /// Lets the old pods' recent logs arrive before `set image` replaces those pods: until the
-    /// baseline stops growing (or 15 s pass). Without it the verdict has nothing to compare with.
+    /// baseline stops growing (or 15 s pass; 30 s while not one line has come, as kubectl can be
+    /// slow to start on a loaded machine). Without it the verdict has nothing to compare with.
     func readBaseline(_ box: MonitorBox) async throws(HotfixError) {
         progress(.step("read the old pods' recent logs (the baseline, \(Durations.words(baselineLookback)))", command: nil))
-        let deadline = Date() + 15
+        let started = Date()
         var last = -1
-        while Date() < deadline {
+        while Date() < started + (last > 0 ? 15 : 30) {
             try? await Task.sleep(for: .milliseconds(700))
             if Task.isCancelled { throw Self.stopped(before: "set image: nothing was rolled out") }
             let entries = box.with { $0.summary(.baseline).total.entries }
