@@ -23,6 +23,14 @@ final class MonitorBox: @unchecked Sendable {
 
     func with<T>(_ body: (inout MonitorModel) -> T) -> T { lock.withLock { body(&model) } }
 
+    /// The verdict at `now`, after the entries still open are mined.
+    func judge(at now: Double) -> MonitorVerdict {
+        with { m in
+            m.settle()
+            return m.verdict(now: now)
+        }
+    }
+
     /// Reports a pod problem once per pod and kind.
     func report(_ problem: PodProblem) {
         lock.withLock {
@@ -160,10 +168,7 @@ public struct DeployRunner: Sendable {
                 try await recordRollout(done, box)
             }
             let now = clock.now.timeIntervalSince1970
-            verdict = box.with { m in
-                m.settle()
-                return m.verdict(now: now)
-            }
+            verdict = box.judge(at: now)
             progress(.monitor(box.with { $0 }, now: now))
             if verdict.phase == .final { break }
             if verdict.verdict.outcome == .fail, box.with({ !$0.problems.isEmpty }) { break }  // a crash fails at once
@@ -179,11 +184,7 @@ public struct DeployRunner: Sendable {
             if let done = rolloutDone.value {
                 rolloutRecorded = true
                 try await recordRollout(done, box)
-                let now = clock.now.timeIntervalSince1970
-                verdict = box.with { m in
-                    m.settle()
-                    return m.verdict(now: now)
-                }
+                verdict = box.judge(at: clock.now.timeIntervalSince1970)
             }
             stop = stopper?.requested
         }
