@@ -122,9 +122,11 @@ import Testing
             if g.chance(2) { second += 400 }
             let back = g.chance(5) ? g.int(200) : 0
             let t = max(0, second - back)
-            let stamp = String(format: "2026-11-26T%02d:%02d:%02d.%06dZ", 10 + t / 3600, t / 60 % 60, t % 60, g.int(1_000_000))
-            // Ten pods, more than the prefix cache holds; some lines without a prefix or a time.
-            let pod = g.chance(3) ? "" : "[pod/api-7d9f8c6b5-\(g.int(10))x/app] "
+            // kubectl's nine fraction digits mostly (the timestamp fast path), six sometimes.
+            let fraction = g.chance(80) ? String(format: "%09d", g.int(1_000_000_000)) : String(format: "%06d", g.int(1_000_000))
+            let stamp = String(format: "2026-11-26T%02d:%02d:%02d.", 10 + t / 3600, t / 60 % 60, t % 60) + fraction + "Z"
+            // 24 pods, more than the prefix cache holds; some lines without a prefix or a time.
+            let pod = g.chance(3) ? "" : "[pod/api-7d9f8c6b5-\(g.int(24))x/app] "
             let time = g.chance(3) ? "" : stamp + " "
             let body = Self.randomBody(&g)
             if body.isEmpty || body == " " { continue }
@@ -146,5 +148,32 @@ import Testing
         #expect(s.series.buckets.count == want.buckets.count)
         #expect(s.series.buckets == want.buckets, "the buckets differ")
         #expect(want.pods.count > PrefixCache.ways)
+        // Error entries (with their traces) reach the template miner as the general parser sees them.
+        var miner = TemplateMiner()
+        for r in LogParser.records(text) where r.isError { miner.learn(r.templateText, pod: r.pod) }
+        #expect(s.templates.ranked.map(\.template) == miner.ranked.map(\.template))
+        #expect(s.templates.ranked.map(\.count) == miner.ranked.map(\.count))
+        #expect(s.templates.ranked.reduce(0) { $0 + $1.count } > 500)
+    }
+
+    @Test func kubectlTimestampsReadOnTheFastPathEqualTheGeneralReading() {
+        var g = Generator(state: 11)
+        var cache = TimestampCache()
+        for _ in 0..<5_000 {
+            let digits = String(format: "%09d", g.int(1_000_000_000))
+            let text = String(format: "2026-11-%02dT%02d:%02d:%02d.", 1 + g.int(28), g.int(24), g.int(60), g.int(61)) + digits + "Z rest"
+            var bytes = Array(text.utf8)
+            bytes.withUnsafeMutableBytes { raw in
+                let p = UnsafeRawBufferPointer(raw)
+                var fresh = TimestampCache()
+                let want = fresh.parseAny(p, 0, p.count)
+                _ = cache.parse(p, 0, p.count)  // the minute is cached now: the next read takes the fast path
+                let got = cache.parse(p, 0, p.count)
+                #expect(got?.0.bitPattern == want?.0.bitPattern && got?.1 == want?.1, "\(text)")
+            }
+        }
+        #expect(TimestampCache.firstSixDigits(0x0908_0706_0504_0302) == 234_567)
+        #expect(TimestampCache.firstSixDigits(0x0909_0909_0909_0909) == 999_999)
+        #expect(TimestampCache.firstSixDigits(0) == 0)
     }
 }

@@ -1,13 +1,17 @@
 /// The last few `[pod/NAME/CONTAINER]` prefixes seen, with their pod's index: a line that
 /// starts with the same bytes as one of them has the same pod, container and body start, so
-/// the prefix is compared (a few 8-byte loads) instead of parsed and looked up.
+/// the prefix is compared (a few 8-byte loads) instead of parsed and looked up. Each way is
+/// tried on the eight bytes that end its pod's name first: pods of one deployment share the
+/// rest of their prefix (`[pod/api-7d9f8c6b5-` and `/app]`), so that one load rules out the
+/// others.
 struct PrefixCache {
     static let ways = 4
     /// The most bytes of a prefix kept (six words).
     static let maxLength = 48
-    /// Per way: length, word count, mask of the last word, pod, end of the pod's name, then six words.
-    private static let stride = 11
-    private static let firstWord = 5
+    /// Per way: length, word count, mask of the last word, pod, end of the pod's name, offset of
+    /// the key (the eight bytes up to the name's end), the key, then six words.
+    private static let stride = 13
+    private static let firstWord = 7
 
     private var table = [UInt64](repeating: 0, count: ways * stride)
     private var next = 0
@@ -23,11 +27,11 @@ struct PrefixCache {
                 let length = Int(truncatingIfNeeded: e[0])
                 let count = Int(truncatingIfNeeded: e[1])
                 guard length > 0 && length <= n && count &* 8 <= available else { continue }
-                // The last word first: pods of one deployment differ at the end of their names.
+                if base.loadUnaligned(fromByteOffset: Int(truncatingIfNeeded: e[5]), as: UInt64.self) != e[6] { continue }
                 let last = count &- 1
-                if base.loadUnaligned(fromByteOffset: last &* 8, as: UInt64.self) & e[2] != e[Self.firstWord + last] { continue }
+                if base.loadUnaligned(fromByteOffset: last &* 8, as: UInt64.self) & e[2] != e[Self.firstWord &+ last] { continue }
                 var k = 0
-                while k < last && base.loadUnaligned(fromByteOffset: k &* 8, as: UInt64.self) == e[Self.firstWord + k] { k &+= 1 }
+                while k < last && base.loadUnaligned(fromByteOffset: k &* 8, as: UInt64.self) == e[Self.firstWord &+ k] { k &+= 1 }
                 if k == last { return way }
             }
             return -1
@@ -53,6 +57,11 @@ struct PrefixCache {
         table[e + 2] = tail == 8 ? ~0 : (1 << UInt64(tail * 8)) - 1
         table[e + 3] = UInt64(pod)
         table[e + 4] = UInt64(podEnd)
+        let keyOffset = max(0, podEnd - 8)
+        table[e + 5] = UInt64(keyOffset)
+        var key: UInt64 = 0
+        for b in 0..<8 { key |= UInt64(p[keyOffset + b]) << UInt64(b * 8) }
+        table[e + 6] = key
         for k in 0..<(Self.stride - Self.firstWord) {
             var word: UInt64 = 0
             for b in 0..<8 where k * 8 + b < length { word |= UInt64(p[k * 8 + b]) << UInt64(b * 8) }

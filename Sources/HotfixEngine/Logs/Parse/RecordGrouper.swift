@@ -127,23 +127,47 @@ struct RecordGrouper {
     /// the line as an entry.
     @inline(__always)
     mutating func feed(_ p: UnsafeRawBufferPointer, _ f: inout LineFields, pod: Int) -> LineRole {
-        if pod >= traces.count {
-            traces.append(contentsOf: repeatElement(TraceState(), count: pod + 1 - traces.count))
-            pending.append(contentsOf: repeatElement(nil, count: pod + 1 - pending.count))
+        // For speed, inline: the usual line, a new entry that is not kept after one that was not.
+        if pod < traces.count && !keepAll {
+            let before = traces[pod]
+            if !before.kept {
+                var trace = before
+                if case .start = trace.classify(p, f.bodyStart, f.end, level: f.level), !f.isError {
+                    // Written only when it changed: a write costs a uniqueness check.
+                    if trace != before { traces[pod] = trace }
+                    return .start
+                }
+            }
         }
-        let wasKept = traces[pod].kept
-        let role = traces[pod].classify(p, f.bodyStart, f.end, level: f.level)
+        // Anything else starts again from the unchanged state.
+        return feedAny(p, &f, pod: pod)
+    }
+
+    @inline(never)
+    private mutating func feedAny(_ p: UnsafeRawBufferPointer, _ f: inout LineFields, pod: Int) -> LineRole {
+        if pod >= traces.count { traces.append(contentsOf: repeatElement(TraceState(), count: pod + 1 - traces.count)) }
+        let before = traces[pod]
+        var trace = before
+        let role = trace.classify(p, f.bodyStart, f.end, level: f.level)
+        let wasKept = before.kept
+        switch role {
+        case .start:
+            trace.kept = keepAll || f.isError
+        case .traceStart:
+            if f.level < trace.openLevel { f.level = trace.openLevel }
+            trace.kept = keepAll || f.isError
+        default:
+            break
+        }
+        if trace != before { traces[pod] = trace }
         switch role {
         case .start, .traceStart:
-            if role == .traceStart && f.level < traces[pod].openLevel { f.level = traces[pod].openLevel }
             if wasKept {
-                finished = close(pod)
+                finished = close(pod, resetKept: false)
                 hasFinished = finished != nil
             }
-            let keep = keepAll || f.isError
-            // Written only when it changes: most lines keep nothing, and a write costs a uniqueness check.
-            if traces[pod].kept != keep { traces[pod].kept = keep }
-            if keep {
+            if keepAll || f.isError {
+                if pod >= pending.count { pending.append(contentsOf: repeatElement(nil, count: pod + 1 - pending.count)) }
                 let kept = min(f.end, Self.keptBytes)
                 pending[pod] = Pending(bytes: Array(UnsafeRawBufferPointer(rebasing: p[0..<kept])), level: f.level)
             }
@@ -163,10 +187,10 @@ struct RecordGrouper {
     }
 
     /// Finishes the pod's open entry, if one is kept.
-    mutating func close(_ pod: Int) -> LogRecord? {
+    mutating func close(_ pod: Int, resetKept: Bool = true) -> LogRecord? {
         guard pod < pending.count, let entry = pending[pod] else { return nil }
         pending[pod] = nil
-        traces[pod].kept = false
+        if resetKept { traces[pod].kept = false }
         return entry.bytes.withUnsafeBytes { p in
             var f = LineFields()
             scanner.scan(p, p.count, into: &f)

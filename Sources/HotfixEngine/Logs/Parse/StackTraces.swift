@@ -14,7 +14,7 @@ enum LineRole: Equatable {
 
 /// Per-pod memory of whether a stack trace is in progress, so its lines join the entry that
 /// started it: Python `Traceback`, Java `at …`/`Caused by:`, Go `goroutine N [...]`.
-struct TraceState {
+struct TraceState: Equatable {
     enum Mode: UInt8 { case none, python, pythonAfter, java, go }
     var mode = Mode.none
     var open = false
@@ -22,9 +22,31 @@ struct TraceState {
     /// The open entry's first line is kept by the grouper (an error, or everything).
     var kept = false
 
+    /// Field by field, inline (the synthesized `==` was a call per line on the hot path).
+    @inline(__always)
+    static func == (a: TraceState, b: TraceState) -> Bool {
+        a.mode == b.mode && a.open == b.open && a.openLevel == b.openLevel && a.kept == b.kept
+    }
+
     /// Classifies the body `p[s..<n]` of a line and updates the state.
     @inline(__always)
     mutating func classify(_ p: UnsafeRawBufferPointer, _ s: Int, _ n: Int, level: LogLevel) -> LineRole {
+        // For speed, inline: outside a trace, after an entry below warn (no exception line can
+        // follow it), a line not indented and not starting as a trace's first or joining line
+        // could start (T, C, S, g) is a new entry; `classifyAny` would say the same.
+        if s < n && mode == .none && !(open && openLevel >= .warn) {
+            let c = Words.byte(p, s)
+            if c != 0x20 && c != 0x09 && c != 0x54 && c != 0x43 && c != 0x53 && c != 0x67 {
+                open = true
+                openLevel = level
+                return .start
+            }
+        }
+        return classifyAny(p, s, n, level: level)
+    }
+
+    @inline(never)
+    private mutating func classifyAny(_ p: UnsafeRawBufferPointer, _ s: Int, _ n: Int, level: LogLevel) -> LineRole {
         guard s < n else { return mode == .none || !open ? .blank : .continuation }
         let c = p[s]
         if c == 0x7B && mode == .none { return begin(level) }  // JSON: always an entry of its own

@@ -19,8 +19,7 @@ struct TimestampCache {
             let digits = p.loadUnaligned(fromByteOffset: s + 20, as: UInt64.self) &- 0x3030_3030_3030_3030
             let s1 = Int(p[s + 17]) &- 48, s2 = Int(p[s + 18]) &- 48, ninth = p[s + 28] &- 0x30
             if Self.allDigits(digits) && ninth <= 9 && s1 >= 0 && s1 <= 6 && s2 >= 0 && s2 <= 9 && s1 * 10 + s2 <= 60 {
-                var frac = 0
-                for k in 0..<6 { frac = frac &* 10 &+ Int(truncatingIfNeeded: (digits >> UInt64(8 * k)) & 0xFF) }
+                let frac = Self.firstSixDigits(digits)
                 var t = minuteEpoch + Double(s1 * 10 + s2)
                 t += Double(frac) * 1e-6
                 return (t, s + 30)
@@ -34,6 +33,16 @@ struct TimestampCache {
     static func allDigits(_ d: UInt64) -> Bool {
         // A byte below '0' borrows into the top bit somewhere; one above '9' has a bit set past 9 once 6 is added.
         (d & 0xF0F0_F0F0_F0F0_F0F0) == 0 && ((d &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) == 0
+    }
+
+    /// The number the first six of eight digits (bytes 0...9, the first lowest) make, combined
+    /// in pairs, fours and eights (SWAR) rather than one at a time.
+    @inline(__always)
+    static func firstSixDigits(_ d: UInt64) -> Int {
+        var v = (d &* 10 &+ (d >> 8)) & 0x00FF_00FF_00FF_00FF
+        v = (v &* 100 &+ (v >> 16)) & 0x0000_FFFF_0000_FFFF
+        v = (v &* 10000 &+ (v >> 32)) & 0xFFFF_FFFF
+        return Int(truncatingIfNeeded: v) / 100
     }
 
     /// Any accepted shape (see the type's comment).
