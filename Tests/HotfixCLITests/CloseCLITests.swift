@@ -111,6 +111,49 @@ import Testing
         #expect(!journal.contains("UNREACHABLE-secret"))
     }
 
+    @Test func theTokenReachesCurlOnStandardInputNeverAmongItsArguments() throws {
+        // A curl stand-in that records its arguments (visible to every local user in /proc)
+        // apart from its standard input, and answers like the Bot API.
+        let bin = TempDir("curl-standin")
+        bin.write("curl", """
+            #!/bin/sh
+            printf '%s\\n' "$@" > '\(bin.path)/argv'
+            cat > '\(bin.path)/stdin'
+            printf '{"ok":true}\\n200'
+            """)
+        chmod(bin.path + "/curl", 0o755)
+        let token = "42:ARGV-secret"
+        let repo = GitSandbox()
+        let env = ["PATH": bin.path + ":" + Self.systemPath, "HOTFIX_TELEGRAM_TOKEN": token, "HOTFIX_TELEGRAM_CHAT": "-7"]
+        let start = hotfix("start", "API down", in: repo, env: env)
+        #expect(start.status == 0, "\(start.stderr)")
+        #expect(hotfix("timeline", in: repo, env: env).stdout.contains("telegram started: sent\n"))
+        let argv = try String(contentsOfFile: bin.path + "/argv", encoding: .utf8)
+        let stdin = try String(contentsOfFile: bin.path + "/stdin", encoding: .utf8)
+        #expect(!argv.contains("ARGV-secret"), "the token is among curl's arguments: \(argv)")
+        #expect(argv.contains("--config\n-\n"))
+        #expect(stdin.contains("url = \"https://api.telegram.org/bot42:ARGV-secret/sendMessage\""))
+        // The JSON body is quoted for curl's config syntax: its quotes escaped.
+        #expect(stdin.contains(#"data-binary = "{"#) && stdin.contains(#"\"chat_id\":\"-7\""#), "\(stdin)")
+    }
+
+    @Test func withoutCurlTelegramStaysQueuedAndSaysWhatToInstall() throws {
+        // A PATH with git and nothing else.
+        let bin = TempDir("no-curl")
+        try FileManager.default.createSymbolicLink(atPath: bin.path + "/git", withDestinationPath: "/usr/bin/git")
+        let repo = GitSandbox()
+        let env = ["PATH": bin.path, "HOTFIX_TELEGRAM_TOKEN": "5:NO-CURL-secret", "HOTFIX_TELEGRAM_CHAT": "1"]
+        let start = hotfix("start", "API down", in: repo, env: env)
+        #expect(start.status == 0, "a failed notification never fails the incident: \(start.stderr)")
+        #expect(start.stderr.contains("install curl"), "\(start.stderr)")
+        #expect(!start.stderr.contains("NO-CURL-secret"))
+        let status = hotfix("status", in: repo, env: env)
+        #expect(status.status == 0)
+        let journal = (try? String(contentsOfFile: repo.work + "/.git/hotfix/001-api-down/journal.jsonl", encoding: .utf8)) ?? ""
+        #expect(journal.contains("\"status\":\"failed\""))
+        #expect(!journal.contains("NO-CURL-secret"))
+    }
+
     @Test func theReportShowsTheOverridesAndWhatDidNotHappen() {
         let repo = GitSandbox()
         let env = ["PATH": Self.systemPath]

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import HotfixEngine
 
 /// Sends planned notifications (Telegram, GitHub through `gh`) and journals every attempt.
@@ -121,20 +118,57 @@ public struct Notifier: Sendable {
         }
         guard let token, let chat else { return "Telegram is not configured (\(config.telegram.tokenEnv), \(config.telegram.chatEnv))" }
         let base = config.telegram.baseURL.hasSuffix("/") ? String(config.telegram.baseURL.dropLast()) : config.telegram.baseURL
-        guard let url = URL(string: "\(base)/bot\(token)/sendMessage") else { return "the Telegram base URL is invalid" }
-        var request = URLRequest(url: url, timeoutInterval: 10)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = try? JSONSerialization.data(withJSONObject: ["chat_id": chat, "text": text, "disable_web_page_preview": true])
+        guard URL(string: "\(base)/bot\(token)/sendMessage") != nil else { return "the Telegram base URL is invalid" }
+        let body = (try? JSONSerialization.data(withJSONObject: ["chat_id": chat, "text": text, "disable_web_page_preview": true]))
+            .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         do {
-            let (data, response) = try await URLSession.shared.data(for: request)
-            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+            let r = try await runner.run(Self.curlArguments, in: repositoryRoot,
+                                         input: Self.curlConfig(url: "\(base)/bot\(token)/sendMessage", json: body))
+            guard r.exitCode == 0 else {
+                let why = r.stderr.split(separator: "\n").last.map(String.init) ?? "curl exited \(r.exitCode)"
+                return scrub("Telegram unreachable: \(Sanitize.inline(why))")
+            }
+            var lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+            let status = Int(lines.popLast() ?? "") ?? 0
             if (200..<300).contains(status) { return nil }
-            let body = String(decoding: data.prefix(200), as: UTF8.self)
-            return scrub("Telegram answered HTTP \(status): \(Sanitize.inline(body))")
+            let answer = String(lines.joined(separator: " ").prefix(200))
+            return scrub("Telegram answered HTTP \(status): \(Sanitize.inline(answer))")
         } catch {
-            return scrub("Telegram unreachable: \(error.localizedDescription)")
+            return scrub("Telegram not sent: \(error.message); install curl (it posts the message), then run hotfix sync")
         }
+    }
+
+    /// The Bot API is called through the curl program rather than URLSession: linking
+    /// FoundationNetworking loads libcurl and some thirty libraries at the start of every hotfix
+    /// command (about 10 ms each time), where curl runs only when a message goes out. The URL
+    /// holds the token, so it reaches curl on standard input as its config, never among its
+    /// arguments (which any local user can read in /proc).
+    static let curlArguments = ["curl", "--silent", "--show-error", "--max-time", "10", "--config", "-",
+                                "--output", "-", "--write-out", "\\n%{http_code}"]
+
+    /// A curl config file posting `json` to `url`.
+    static func curlConfig(url: String, json: String) -> String {
+        func quoted(_ s: String) -> String {
+            var out = "\""
+            for c in s.unicodeScalars {
+                switch c {
+                case "\\": out += "\\\\"
+                case "\"": out += "\\\""
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                default: out.unicodeScalars.append(c)
+                }
+            }
+            return out + "\""
+        }
+        return """
+            url = \(quoted(url))
+            request = "POST"
+            header = "Content-Type: application/json"
+            data-binary = \(quoted(json))
+
+            """
     }
 
     /// The token never leaves this process: cut it from anything recorded or shown.
