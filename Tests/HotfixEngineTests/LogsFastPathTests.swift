@@ -37,6 +37,10 @@ import Testing
         "  File \"/app/handlers.py\", line 122, in get_user", "KeyError: 'user_99122'",
         "level=error msg=\"db down\" status=500 latency_ms=12", "{\"level\":\"error\",\"status\":500,\"latency\":0.2}",
         "2026-11-26 10:41:02,123 ERROR root: boom", "", " ", "GET /x 200 12ms", "[ERROR] GET /x 500 3ms",
+        // Error entries whose template text is not read straight from their bytes, and some that are.
+        "{\"level\":\"error\",\"msg\":\"payment failed\",\"error\":\"card declined 4242\"}",
+        "ERROR café closed for order 17", "ERROR \ttrailing blanks 3 \t ", "ERROR KeyError: 'user_99122'",
+        "level=error msg=db_down status=500", "ERROR POST /x 500 12ms \"quoted\" tail",
     ]
 
     static func randomBody(_ g: inout Generator) -> String {
@@ -154,6 +158,33 @@ import Testing
         #expect(s.templates.ranked.map(\.template) == miner.ranked.map(\.template))
         #expect(s.templates.ranked.map(\.count) == miner.ranked.map(\.count))
         #expect(s.templates.ranked.reduce(0) { $0 + $1.count } > 500)
+    }
+
+    @Test func anEntrysShapeReadFromItsBytesIsTheShapeOfItsTemplateText() {
+        var g = Generator(state: 5)
+        var grouper = RecordGrouper(keepAll: false)
+        var scanner = LineScanner()
+        var pods = PodTable()
+        var fast = 0, slow = 0
+        for _ in 0..<4_000 {
+            let line = "[pod/api-\(g.int(3))/app] 2026-11-26T10:00:00.000000000Z " + Self.randomBody(&g)
+            var bytes = Array(line.utf8)
+            bytes.withUnsafeMutableBytes { raw in
+                let p = UnsafeRawBufferPointer(raw)
+                var f = LineFields()
+                scanner.scan(p, p.count, into: &f)
+                _ = grouper.feed(p, &f, pod: pods.index(p, f.podStart, f.podEnd))
+            }
+            guard grouper.hasFinished, let entry = grouper.takeFinishedEntry() else { continue }
+            let text = grouper.record(of: entry).templateText
+            if let shape = entry.templateShape {
+                #expect(shape == TemplateMiner.shape(text), "\(text)")
+                fast += 1
+            } else {
+                slow += 1
+            }
+        }
+        #expect(fast > 300 && slow > 10, "fast \(fast), slow \(slow)")
     }
 
     @Test func kubectlTimestampsReadOnTheFastPathEqualTheGeneralReading() {

@@ -91,7 +91,7 @@ public struct LogAnalyzer: Sendable {
         if !fields.hasPod && fields.level == .error && TraceState.has(p, fields.bodyStart, fields.end, "error: unexpected EOF") { return }
         if let fallbackTime, fields.time.isNaN { fields.time = fallbackTime }
         let role = grouper.feed(p, &fields, pod: pod)
-        if grouper.hasFinished, let finished = grouper.takeFinished() { mine(finished) }
+        if grouper.hasFinished, let finished = grouper.takeFinishedEntry() { mine(finished, pod: pod) }
         guard role == .start || role == .traceStart else { return }
         // The few fields counted, read once (copying all of `fields` cost a memcpy per line).
         let level = fields.level, status = fields.status, latency = fields.latencyMicros, time = fields.time
@@ -157,7 +157,15 @@ public struct LogAnalyzer: Sendable {
         counters.clearBucket()
     }
 
-    private mutating func mine(_ record: LogRecord) {
+    /// Mines a finished error entry of `pod`. Most repeat a recent message's shape: those are
+    /// counted from the bytes alone; the rest become records and are learned from their text.
+    private mutating func mine(_ entry: RecordGrouper.Pending, pod: Int) {
+        // The pod's name from the table (past its capacity pods share a slot: those take the record).
+        if pod < podTable.names.count && pod != podTable.overflow, let shape = entry.templateShape,
+           summary.templates.learnRecent(shape: shape, pod: pod == PodTable.noPod ? nil : podTable.names[pod]) {
+            return
+        }
+        let record = grouper.record(of: entry)
         summary.templates.learn(record.templateText, pod: record.pod)
     }
 
@@ -170,9 +178,9 @@ public struct LogAnalyzer: Sendable {
     /// Mines the templates of entries still open.
     @discardableResult
     mutating func flushOpen() -> Int {
-        let records = grouper.flush()
-        for record in records { mine(record) }
-        return records.count
+        let entries = grouper.flushEntries()
+        for (pod, entry) in entries { mine(entry, pod: pod) }
+        return entries.count
     }
 
     /// The summary so far (entries still open are counted, their templates not yet mined).

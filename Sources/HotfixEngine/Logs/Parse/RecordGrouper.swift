@@ -100,6 +100,8 @@ struct RecordGrouper {
         var level: LogLevel
         var exception: String?
         var traceLines = 0
+        /// The first line's fields as scanned, when the whole line was kept (offsets into `bytes`).
+        var fields: LineFields?
     }
 
     /// The most bytes kept of an entry's first line.
@@ -110,13 +112,19 @@ struct RecordGrouper {
     private var scanner = LineScanner()
     /// The entry the last `feed` finished (see `takeFinished`). Kept here rather than returned:
     /// returning an optional record from every line's `feed` cost a copy per line.
-    private var finished: LogRecord?
+    private var finished: Pending?
     private(set) var hasFinished = false
 
     init(keepAll: Bool) { self.keepAll = keepAll }
 
-    /// The entry the last `feed` finished, once.
+    /// The entry the last `feed` finished, once, as a record.
     mutating func takeFinished() -> LogRecord? {
+        takeFinishedEntry().map { record(of: $0) }
+    }
+
+    /// The entry the last `feed` finished, once, as kept (the analyzer builds a record only
+    /// when it needs one).
+    mutating func takeFinishedEntry() -> Pending? {
         hasFinished = false
         defer { finished = nil }
         return finished
@@ -169,7 +177,8 @@ struct RecordGrouper {
             if keepAll || f.isError {
                 if pod >= pending.count { pending.append(contentsOf: repeatElement(nil, count: pod + 1 - pending.count)) }
                 let kept = min(f.end, Self.keptBytes)
-                pending[pod] = Pending(bytes: Array(UnsafeRawBufferPointer(rebasing: p[0..<kept])), level: f.level)
+                pending[pod] = Pending(bytes: Array(UnsafeRawBufferPointer(rebasing: p[0..<kept])), level: f.level,
+                                       fields: f.end <= kept ? f : nil)
             }
         case .continuation:
             if wasKept { pending[pod]?.traceLines += 1 }
@@ -187,11 +196,16 @@ struct RecordGrouper {
     }
 
     /// Finishes the pod's open entry, if one is kept.
-    mutating func close(_ pod: Int, resetKept: Bool = true) -> LogRecord? {
+    mutating func close(_ pod: Int, resetKept: Bool = true) -> Pending? {
         guard pod < pending.count, let entry = pending[pod] else { return nil }
         pending[pod] = nil
         if resetKept { traces[pod].kept = false }
-        return entry.bytes.withUnsafeBytes { p in
+        return entry
+    }
+
+    /// The record of a finished entry (its first line scanned again).
+    mutating func record(of entry: Pending) -> LogRecord {
+        entry.bytes.withUnsafeBytes { p in
             var f = LineFields()
             scanner.scan(p, p.count, into: &f)
             if f.level < entry.level { f.level = entry.level }
@@ -201,6 +215,50 @@ struct RecordGrouper {
 
     /// Finishes every open entry.
     mutating func flush() -> [LogRecord] {
-        pending.indices.compactMap { close($0) }
+        flushEntries().map { record(of: $0.entry) }
+    }
+
+    /// Finishes every open entry, as kept, with its pod.
+    mutating func flushEntries() -> [(pod: Int, entry: Pending)] {
+        pending.indices.compactMap { pod in close(pod).map { (pod, $0) } }
+    }
+}
+
+extension RecordGrouper.Pending {
+    /// `TemplateMiner.shape` of the text `LogRecord.templateText` gives for this entry, read
+    /// straight from the kept bytes (no record, no strings); nil when it cannot be: the line was
+    /// cut, its message has escapes, it has a JSON/logfmt error field, or a byte is not ASCII.
+    var templateShape: UInt64? {
+        guard let f = fields, !f.messageEscaped, f.errorEnd <= f.errorStart else { return nil }
+        return bytes.withUnsafeBytes { p -> UInt64? in
+            // The message, trimmed of spaces and tabs as `RecordText.trimmed` does.
+            var s = f.messageStart, e = f.messageEnd
+            while s < e && (p[s] == 0x20 || p[s] == 0x09) { s += 1 }
+            while e > s && (p[e - 1] == 0x20 || p[e - 1] == 0x09) { e -= 1 }
+            var h = TemplateMiner.shapeSeed
+            for i in s..<e {
+                let b = p[i]
+                if b >= 0x80 { return nil }
+                h = TemplateMiner.shape(h, b)
+            }
+            guard var exception, !exception.isEmpty else { return h }
+            return exception.withUTF8 { x -> UInt64? in
+                if Self.contains(p, s, e, x) { return h }
+                if e > s { for b in " | ".utf8 { h = TemplateMiner.shape(h, b) } }
+                for b in x { h = TemplateMiner.shape(h, b) }
+                return h
+            }
+        }
+    }
+
+    /// Whether `p[s..<e]` holds the bytes of `part` (as `LogRecord.bytes(of:contain:)`).
+    private static func contains(_ p: UnsafeRawBufferPointer, _ s: Int, _ e: Int, _ part: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = part.first, part.count <= e - s else { return part.isEmpty }
+        var i = s
+        while i <= e - part.count {
+            if p[i] == first && memcmpEqual(p.baseAddress! + i, UnsafeRawPointer(part.baseAddress!), part.count) { return true }
+            i += 1
+        }
+        return false
     }
 }

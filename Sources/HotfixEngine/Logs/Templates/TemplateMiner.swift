@@ -171,12 +171,27 @@ public struct TemplateMiner: Sendable {
         return bestSim >= similarity ? bestID : nil
     }
 
-    /// A hash of the message with digits left out.
+    /// A hash of the message with digits left out (FNV-1a over its other bytes).
     static func shape(_ message: String) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in message.utf8 where b &- 0x30 > 9 {
-            h = (h ^ UInt64(b)) &* 0x100_0000_01b3
-        }
+        var h = shapeSeed
+        for b in message.utf8 { h = shape(h, b) }
         return h
+    }
+
+    static let shapeSeed: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    /// The shape so far, `h`, with one more byte of the message.
+    @inline(__always)
+    static func shape(_ h: UInt64, _ b: UInt8) -> UInt64 {
+        b &- 0x30 <= 9 ? h : (h ^ UInt64(b)) &* 0x100_0000_01b3
+    }
+
+    /// Learn mode for a message known only by its shape (`shape(_:)` of its text): when a
+    /// message of that shape joined a template lately, counts this one there too and returns
+    /// true (as `learn(_:)` would); false otherwise, and then the text must be learned.
+    mutating func learnRecent(shape: UInt64, pod: String?) -> Bool {
+        guard let id = recent[shape] else { return false }
+        note(id, pod: pod, count: 1)
+        return true
     }
 }
