@@ -54,13 +54,16 @@ import Testing
         return "\(level) \(method) \(path) \(status)\(latency.isEmpty ? "" : " " + latency)\(tail)"
     }
 
-    static func fields(_ line: String, prelude: Bool) -> LineFields {
-        var bytes = Array(line.utf8)
+    /// The line's fields; `after` stands for the bytes the analyzer's chunk holds past the line
+    /// (the scanner may read words there, never use them).
+    static func fields(_ line: String, prelude: Bool, after: String = "") -> LineFields {
+        var bytes = Array(line.utf8) + Array(after.utf8)
+        let n = line.utf8.count
         return bytes.withUnsafeMutableBytes { raw in
             var scanner = LineScanner()
             scanner.prelude = prelude
             var f = LineFields()
-            scanner.scan(UnsafeRawBufferPointer(raw), raw.count, into: &f)
+            scanner.scan(UnsafeRawBufferPointer(raw), n, into: &f)
             return f
         }
     }
@@ -79,13 +82,40 @@ import Testing
         var lines = Self.edgeBodies.flatMap { [$0, "[pod/api-1/app] 2026-11-26T10:40:00.001653159Z " + $0] }
         for _ in 0..<20_000 { lines.append("[pod/api-\(g.int(3))/app] 2026-11-26T10:40:0\(g.int(10)).\(100_000_000 + g.int(800_000_000))Z " + Self.randomBody(&g)) }
         var differ: [String] = []
-        for line in lines where !Self.same(Self.fields(line, prelude: true), Self.fields(line, prelude: false)) {
-            differ.append(line)
+        // Past the line: nothing, the next line (digits and "ms" included), or a blank run.
+        let afters = ["", "\n", "\n12ms 200 12ms 200 12ms", "\n2026-11-26T10:40:00Z INFO", "ms 200 12ms rest of chunk",
+                      "                "]
+        for line in lines {
+            let general = Self.fields(line, prelude: false)
+            for after in afters where !Self.same(Self.fields(line, prelude: true, after: after), general) {
+                differ.append(line + " ⏎ " + after)
+            }
         }
         #expect(differ.isEmpty, "the prelude reads these differently: \(differ.prefix(5))")
         // And it is taken: the usual line gets its level, status and latency.
         let f = Self.fields("[pod/a/app] 2026-11-26T10:40:00Z WARN GET /x 200 5ms slow", prelude: true)
         #expect(f.level == .warn && f.status == 200 && f.latencyMicros == 5000)
+        // With the chunk's bytes after it, the status and latency are read eight bytes at a time.
+        let wide = Self.fields("INFO GET /users/1 503 987654ms", prelude: true, after: "\n[pod/a/app] 2026")
+        #expect(wide.status == 503 && wide.latencyMicros == 987_654_000)
+        // The usual request line is read to its end by the prelude alone, with or without the
+        // chunk's bytes after it (the eight-byte reads and the byte-by-byte ones).
+        for (body, after) in [("INFO GET /users/46993 200 178ms", "\n[pod/api-1/app] 2026"), ("INFO GET /users/46993 200 178ms", ""),
+                              ("ERROR DELETE /x/9 500 1670ms", "\n"), ("WARN PATCH /x 409 3ms", "\n[pod/a/b] 2026-11-26T10:40:00Z"),
+                              ("INFO PUT /carts/1 200 12345678ms", "\n[pod/a/b] 2026-11-26T10:40:00Z")] {
+            var bytes = Array(body.utf8) + Array(after.utf8)
+            let n = body.utf8.count
+            let (i, token, f) = bytes.withUnsafeMutableBytes { raw -> (Int, Int, LineFields) in
+                var f = LineFields()
+                var i = 0, token = 0, method = false
+                LineScanner().requestPrelude(UnsafeRawBufferPointer(raw), &i, n, &f, &token, &method)
+                return (i, token, f)
+            }
+            #expect(i == n && token == 5, "the prelude stopped at \(i) (token \(token)) in \(body)")
+            #expect(f.latencyMicros > 0 && f.status >= 200)
+        }
+        #expect(Words.leadingDigits(0x0000_3D43_0709_0102) == 4)
+        #expect(Words.digitsValue(0x0807_0605_0403_0201) == 12_345_678)
     }
 
     @Test func aThreeCharacterLatencyIsALatencyNotAStatus() {

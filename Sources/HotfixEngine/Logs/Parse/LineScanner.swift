@@ -170,7 +170,7 @@ struct LineScanner {
     /// the general loop goes on from there. Only all-caps INFO, WARN, ERROR and DEBUG, and
     /// GET, PUT, POST, HEAD, PATCH and DELETE, each followed by one space, are taken.
     @inline(__always)
-    private func requestPrelude(_ p: UnsafeRawBufferPointer, _ i: inout Int, _ n: Int, _ f: inout LineFields,
+    func requestPrelude(_ p: UnsafeRawBufferPointer, _ i: inout Int, _ n: Int, _ f: inout LineFields,
                                 _ token: inout Int, _ sawMethod: inout Bool) {
         // The level word and one space; the next word starts with a letter.
         guard i + 16 <= p.count && i + 8 <= n else { return }
@@ -221,12 +221,38 @@ struct LineScanner {
         token = 3
         // The status: three digits, then a space or the end.
         j = pathEnd + 1
-        guard j + 3 <= n, p[j] &- 0x30 <= 9, p[j + 1] &- 0x30 <= 9, p[j + 2] &- 0x30 <= 9, j + 3 == n || p[j + 3] == 0x20 else { return }
-        if f.status == 0 { f.status = Words.status(p, j, j + 3) }
-        i = j + 3
-        token = 4
+        if j + 12 <= p.count {
+            // For speed: the status and the latency read with one 8-byte load each.
+            let w = p.loadUnaligned(fromByteOffset: j, as: UInt64.self)
+            let d = (w & 0xFF_FFFF) &- 0x30_3030
+            guard j + 3 <= n, Words.allDigits(d & 0xFF_FFFF), j + 3 == n || (w >> 24) & 0xFF == 0x20 else { return }
+            let a = Int(truncatingIfNeeded: d & 0xFF)
+            if f.status == 0 && a >= 1 && a <= 5 {
+                f.status = a &* 100 &+ Int(truncatingIfNeeded: (d >> 8) & 0xFF) &* 10 &+ Int(truncatingIfNeeded: (d >> 16) & 0xFF)
+            }
+            i = j + 3
+            token = 4
+            // The latency: up to six digits, "ms", then a space or the end; longer ones below.
+            j += 4
+            let t = p.loadUnaligned(fromByteOffset: j, as: UInt64.self) &- 0x3030_3030_3030_3030
+            let digits = Words.leadingDigits(t)
+            if digits >= 1 && digits <= 6 {
+                let after = j + digits + 2
+                guard (t >> UInt64(digits &* 8)) & 0xFFFF == 0x433D, after <= n,
+                      after == n || Words.byte(p, after) == 0x20 else { return }
+                if f.latencyMicros < 0 { f.latencyMicros = Words.digitsValue(t &<< UInt64((8 &- digits) &* 8)) &* 1000 }
+                i = after
+                token = 5
+                return
+            }
+        } else {
+            guard j + 3 <= n, p[j] &- 0x30 <= 9, p[j + 1] &- 0x30 <= 9, p[j + 2] &- 0x30 <= 9, j + 3 == n || p[j + 3] == 0x20 else { return }
+            if f.status == 0 { f.status = Words.status(p, j, j + 3) }
+            i = j + 3
+            token = 4
+            j += 4
+        }
         // The latency: whole milliseconds ("178ms"), then a space or the end.
-        j += 4
         var d = j
         var whole = 0
         while d < n, p[d] &- 0x30 <= 9 { whole = whole &* 10 &+ Int(p[d] &- 0x30); d += 1 }

@@ -30,20 +30,11 @@ struct TimestampCache {
 
     /// Whether eight bytes, each minus `0`, are all digits 0...9.
     @inline(__always)
-    static func allDigits(_ d: UInt64) -> Bool {
-        // A byte below '0' borrows into the top bit somewhere; one above '9' has a bit set past 9 once 6 is added.
-        (d & 0xF0F0_F0F0_F0F0_F0F0) == 0 && ((d &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) == 0
-    }
+    static func allDigits(_ d: UInt64) -> Bool { Words.allDigits(d) }
 
-    /// The number the first six of eight digits (bytes 0...9, the first lowest) make, combined
-    /// in pairs, fours and eights (SWAR) rather than one at a time.
+    /// The number the first six of eight digits (bytes 0...9, the first lowest) make.
     @inline(__always)
-    static func firstSixDigits(_ d: UInt64) -> Int {
-        var v = (d &* 10 &+ (d >> 8)) & 0x00FF_00FF_00FF_00FF
-        v = (v &* 100 &+ (v >> 16)) & 0x0000_FFFF_0000_FFFF
-        v = (v &* 10000 &+ (v >> 32)) & 0xFFFF_FFFF
-        return Int(truncatingIfNeeded: v) / 100
-    }
+    static func firstSixDigits(_ d: UInt64) -> Int { Words.digitsValue(d) / 100 }
 
     /// Any accepted shape (see the type's comment).
     mutating func parseAny(_ p: UnsafeRawBufferPointer, _ s: Int, _ n: Int) -> (Double, Int)? {

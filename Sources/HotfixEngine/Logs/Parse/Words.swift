@@ -23,6 +23,31 @@ enum Words {
         return min(i, n)
     }
 
+    /// Whether eight bytes, each minus `0`, are all digits 0...9 (SWAR: a byte below `0`
+    /// wrapped or borrowed into its high bits; one above `9` gets there once 6 is added).
+    @inline(__always)
+    static func allDigits(_ d: UInt64) -> Bool {
+        (d & 0xF0F0_F0F0_F0F0_F0F0) == 0 && ((d &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) == 0
+    }
+
+    /// How many of eight bytes, each minus `0` (the first lowest), are digits before the first
+    /// that is not. (Bytes after that one may be garbled by its borrow or carry; they are not read.)
+    @inline(__always)
+    static func leadingDigits(_ t: UInt64) -> Int {
+        let notDigit = (t | (t &+ 0x0606_0606_0606_0606)) & 0xF0F0_F0F0_F0F0_F0F0
+        return notDigit.trailingZeroBitCount &>> 3
+    }
+
+    /// The number eight digits (bytes 0...9, the first lowest) make, combined in pairs, fours
+    /// and eights rather than one at a time.
+    @inline(__always)
+    static func digitsValue(_ d: UInt64) -> Int {
+        var v = (d &* 10 &+ (d >> 8)) & 0x00FF_00FF_00FF_00FF
+        v = (v &* 100 &+ (v >> 16)) & 0x0000_FFFF_0000_FFFF
+        v = (v &* 10000 &+ (v >> 32)) & 0xFFFF_FFFF
+        return Int(truncatingIfNeeded: v)
+    }
+
     /// Up to 8 bytes packed little-endian; `fold` clears bit 5 of every byte, which uppercases
     /// letters and maps no other byte onto a letter, so it is safe for comparing with words.
     @inline(__always)
