@@ -51,4 +51,26 @@ import Testing
         #expect(try Durations.parseWhen("2026-11-26T09:40:00Z", now: now) == Durations.parseISO("2026-11-26T09:40:00Z"))
         #expect(throws: HotfixError.self) { try Durations.parseWhen("yesterday-ish", now: now) }
     }
+
+    @Test func journalTimesAreWrittenAsCalendarArithmeticWouldWriteThem() {
+        // The reference: Foundation's calendar in UTC (what the journal used to call per event).
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "UTC")!
+        var state: UInt64 = 3
+        for k in 0..<3_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            // From 1901 to 2099 and a few fixed edges: leap days, the epoch, just before it.
+            let edges: [Double] = [0, -0.0004, -1, 951_782_400, 4_107_542_399.9996, 1_796_083_199.5]
+            let t = k < edges.count ? edges[k] : Double(Int64(state >> 33) % 6_200_000_000_000 - 2_200_000_000_000) / 1000
+            let ms = Int64((t * 1000).rounded())
+            let whole = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
+            let c = cal.dateComponents([.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: Double(whole)))
+            let want = String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!,
+                              Int(ms - whole * 1000))
+            #expect(Durations.iso(Date(timeIntervalSince1970: t)) == want, "\(t)")
+            let s = cal.dateComponents([.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: t.rounded(.down)))
+            #expect(Durations.isoSeconds(Date(timeIntervalSince1970: t))
+                    == String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", s.year!, s.month!, s.day!, s.hour!, s.minute!, s.second!))
+        }
+    }
 }

@@ -27,11 +27,41 @@ public enum Durations {
     public static func iso(_ date: Date) -> String {
         let ms = Int64((date.timeIntervalSince1970 * 1000).rounded())
         let whole = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = TimeZone(identifier: "UTC")!
-        let c = cal.dateComponents([.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: Double(whole)))
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", c.year ?? 0, c.month ?? 0, c.day ?? 0,
-                      c.hour ?? 0, c.minute ?? 0, c.second ?? 0, Int(ms - whole * 1000))
+        return utc(Int(whole)) + "." + padded(Int(ms - whole * 1000), 3) + "Z"
+    }
+
+    /// `2026-11-26T12:00:00Z`: whole seconds (the fraction dropped), as ISO8601DateFormatter
+    /// writes by default.
+    public static func isoSeconds(_ date: Date) -> String {
+        utc(Int(date.timeIntervalSince1970.rounded(.down))) + "Z"
+    }
+
+    /// `2026-11-26T12:00:00` for seconds since 1970, by arithmetic (Calendar and TimeZone load
+    /// the zone database, a few milliseconds at the start of every command that writes a time).
+    static func utc(_ seconds: Int) -> String {
+        let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
+        let rest = seconds - days * 86400
+        let (y, m, d) = civil(days)
+        return padded(y, 4) + "-" + padded(m, 2) + "-" + padded(d, 2) + "T" + padded(rest / 3600, 2) + ":"
+            + padded(rest / 60 % 60, 2) + ":" + padded(rest % 60, 2)
+    }
+
+    /// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
+    static func civil(_ days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+
+    private static func padded(_ value: Int, _ width: Int) -> String {
+        let digits = String(value)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 
     /// `HH:MM` in UTC, as the post-mortem timeline uses.

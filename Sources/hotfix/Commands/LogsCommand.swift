@@ -103,8 +103,7 @@ enum LogsText {
         out += "levels: \(levels.joined(separator: ", "))\n"
         out += "latency: \(latency(r.totals.latencyMs))\n"
         if let first = r.firstTime, let last = r.lastTime {
-            let f = ISO8601DateFormatter()
-            out += "time: \(f.string(from: first)) to \(f.string(from: last)) (\(Durations.clock(r.durationSeconds ?? 0))), \(r.buckets.count) buckets of \(Int(r.bucketSeconds)) s"
+            out += "time: \(Durations.isoSeconds(first)) to \(Durations.isoSeconds(last)) (\(Durations.clock(r.durationSeconds ?? 0))), \(r.buckets.count) buckets of \(Int(r.bucketSeconds)) s"
             out += r.untimedEntries > 0 ? ", \(count(r.untimedEntries)) entries without a time\n" : "\n"
         } else {
             out += "time: no timestamps\n"
