@@ -118,6 +118,39 @@ import Testing
         #expect(Words.digitsValue(0x0807_0605_0403_0201) == 12_345_678)
     }
 
+    @Test func theOnePassRequestLineReadsAsTheGeneralScanOrLeavesTheLineAlone() {
+        var g = Generator(state: 9)
+        var bodies = Self.edgeBodies
+        for _ in 0..<20_000 { bodies.append(Self.randomBody(&g)) }
+        var fast = 0
+        var differ: [String] = []
+        var scanner = LineScanner()
+        for body in bodies {
+            let line = "[pod/api-1/app] 2026-11-26T10:40:0\(g.int(10)).\(100_000_000 + g.int(800_000_000))Z " + body
+            var bytes = Array(line.utf8) + Array("\n[pod/api-2/app] 2026-11-26T10:40:01.000000001Z INFO".utf8)
+            let n = line.utf8.count
+            bytes.withUnsafeMutableBytes { raw in
+                let p = UnsafeRawBufferPointer(raw)
+                var general = LineFields()
+                scanner.scan(p, n, into: &general)  // also caches the minute
+                var f = LineFields()
+                f.end = n; f.podStart = 5; f.podEnd = 10; f.containerStart = 11; f.containerEnd = 14
+                let before = f
+                if scanner.scanRequestLine(p, 16, n, into: &f) {
+                    fast += 1
+                    if !Self.same(f, general) { differ.append(line) }
+                } else if !Self.same(f, before) {
+                    differ.append("changed on refusal: " + line)
+                }
+            }
+        }
+        #expect(differ.isEmpty, "\(differ.prefix(5))")
+        // Exactly the usual request lines take the one-pass path.
+        let usual = try! Regex(#"^(INFO|WARN|ERROR|DEBUG) (GET|PUT|POST|HEAD|PATCH|DELETE) /[^ ]* [0-9]{3} [0-9]{1,12}ms$"#)
+        let want = bodies.filter { $0.wholeMatch(of: usual) != nil }.count
+        #expect(fast == want && want > 1_000, "\(fast) lines took the one-pass path, \(want) are usual request lines")
+    }
+
     @Test func aThreeCharacterLatencyIsALatencyNotAStatus() {
         let r = LogParser.parse("INFO GET /x 200 5ms")
         #expect(r.status == 200)

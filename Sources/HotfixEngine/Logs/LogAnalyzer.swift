@@ -123,7 +123,7 @@ public struct LogAnalyzer: Sendable {
                 fields.containerStart = podEnd + 1; fields.containerEnd = prefix - 1
                 var i = prefix
                 if i < n && Words.byte(p, i) == 0x20 { i += 1 }
-                scanner.scanAfterPrefix(p, i, n, into: &fields)
+                if !scanner.scanRequestLine(p, i, n, into: &fields) { scanner.scanAfterPrefix(p, i, n, into: &fields) }
                 return pod
             }
         }

@@ -11,21 +11,25 @@ struct TimestampCache {
     /// The time at `s` in seconds since 1970 and the index just past it, or nil.
     @inline(__always)
     mutating func parse(_ p: UnsafeRawBufferPointer, _ s: Int, _ n: Int) -> (Double, Int)? {
-        // For speed: kubectl's own shape (`...:SS.nnnnnnnnnZ`) in a cached minute is read inline,
-        // nine fraction digits checked with one 8-byte load; the result is the one `parseAny` gives.
-        if n - s >= 30 && key0 != 0 && p[s + 16] == 0x3A && p[s + 19] == 0x2E && p[s + 29] == 0x5A
-            && p.loadUnaligned(fromByteOffset: s, as: UInt64.self) == key0
-            && p.loadUnaligned(fromByteOffset: s + 8, as: UInt64.self) == key1 {
-            let digits = p.loadUnaligned(fromByteOffset: s + 20, as: UInt64.self) &- 0x3030_3030_3030_3030
-            let s1 = Int(p[s + 17]) &- 48, s2 = Int(p[s + 18]) &- 48, ninth = p[s + 28] &- 0x30
-            if Self.allDigits(digits) && ninth <= 9 && s1 >= 0 && s1 <= 6 && s2 >= 0 && s2 <= 9 && s1 * 10 + s2 <= 60 {
-                let frac = Self.firstSixDigits(digits)
-                var t = minuteEpoch + Double(s1 * 10 + s2)
-                t += Double(frac) * 1e-6
-                return (t, s + 30)
-            }
-        }
+        if let cached = parseCached(p, s, n) { return cached }
         return parseAny(p, s, n)
+    }
+
+    /// For speed: kubectl's own shape (`...:SS.nnnnnnnnnZ`) in the cached minute, read inline,
+    /// nine fraction digits checked with one 8-byte load; the result is the one `parseAny`
+    /// gives. Nil for anything else (then `parseAny` reads it).
+    @inline(__always)
+    func parseCached(_ p: UnsafeRawBufferPointer, _ s: Int, _ n: Int) -> (Double, Int)? {
+        guard n - s >= 30 && key0 != 0 && p[s + 16] == 0x3A && p[s + 19] == 0x2E && p[s + 29] == 0x5A
+            && p.loadUnaligned(fromByteOffset: s, as: UInt64.self) == key0
+            && p.loadUnaligned(fromByteOffset: s + 8, as: UInt64.self) == key1 else { return nil }
+        let digits = p.loadUnaligned(fromByteOffset: s + 20, as: UInt64.self) &- 0x3030_3030_3030_3030
+        let s1 = Int(p[s + 17]) &- 48, s2 = Int(p[s + 18]) &- 48, ninth = p[s + 28] &- 0x30
+        guard Self.allDigits(digits) && ninth <= 9 && s1 >= 0 && s1 <= 6 && s2 >= 0 && s2 <= 9 && s1 * 10 + s2 <= 60 else { return nil }
+        let frac = Self.firstSixDigits(digits)
+        var t = minuteEpoch + Double(s1 * 10 + s2)
+        t += Double(frac) * 1e-6
+        return (t, s + 30)
     }
 
     /// Whether eight bytes, each minus `0`, are all digits 0...9.
