@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 /// How severe a log entry says it is.
 public enum LogLevel: UInt8, Sendable, Codable, Comparable, CaseIterable {
     case unknown, trace, debug, info, warn, error, fatal
@@ -70,16 +67,7 @@ public struct LogRecord: Sendable, Equatable {
     static func bytes(of text: String, contain part: String) -> Bool {
         var text = text, part = part
         return text.withUTF8 { t in
-            part.withUTF8 { p in
-                guard let first = p.first, p.count <= t.count else { return p.isEmpty }
-                var i = 0
-                let last = t.count - p.count
-                while i <= last {
-                    if t[i] == first && memcmp(t.baseAddress! + i, p.baseAddress!, p.count) == 0 { return true }
-                    i += 1
-                }
-                return false
-            }
+            part.withUTF8 { p in Words.contains(UnsafeRawBufferPointer(t), 0, t.count, UnsafeRawBufferPointer(p)) }
         }
     }
 }

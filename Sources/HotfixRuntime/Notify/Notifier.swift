@@ -118,12 +118,13 @@ public struct Notifier: Sendable {
         }
         guard let token, let chat else { return "Telegram is not configured (\(config.telegram.tokenEnv), \(config.telegram.chatEnv))" }
         let base = config.telegram.baseURL.hasSuffix("/") ? String(config.telegram.baseURL.dropLast()) : config.telegram.baseURL
-        guard URL(string: "\(base)/bot\(token)/sendMessage") != nil else { return "the Telegram base URL is invalid" }
+        let url = "\(base)/bot\(token)/sendMessage"
+        guard URL(string: url) != nil else { return "the Telegram base URL is invalid" }
         let body = (try? JSONSerialization.data(withJSONObject: ["chat_id": chat, "text": text, "disable_web_page_preview": true]))
             .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         do {
             let r = try await runner.run(Self.curlArguments, in: repositoryRoot,
-                                         input: Self.curlConfig(url: "\(base)/bot\(token)/sendMessage", json: body))
+                                         input: Self.curlConfig(url: url, json: body))
             guard r.exitCode == 0 else {
                 let why = r.stderr.split(separator: "\n").last.map(String.init) ?? "curl exited \(r.exitCode)"
                 return scrub("Telegram unreachable: \(Sanitize.inline(why))")

@@ -25,16 +25,12 @@ struct TimestampCache {
             && p.loadUnaligned(fromByteOffset: s + 8, as: UInt64.self) == key1 else { return nil }
         let digits = p.loadUnaligned(fromByteOffset: s + 20, as: UInt64.self) &- 0x3030_3030_3030_3030
         let s1 = Int(p[s + 17]) &- 48, s2 = Int(p[s + 18]) &- 48, ninth = p[s + 28] &- 0x30
-        guard Self.allDigits(digits) && ninth <= 9 && s1 >= 0 && s1 <= 6 && s2 >= 0 && s2 <= 9 && s1 * 10 + s2 <= 60 else { return nil }
+        guard Words.allDigits(digits) && ninth <= 9 && s1 >= 0 && s1 <= 6 && s2 >= 0 && s2 <= 9 && s1 * 10 + s2 <= 60 else { return nil }
         let frac = Self.firstSixDigits(digits)
         var t = minuteEpoch + Double(s1 * 10 + s2)
         t += Double(frac) * 1e-6
         return (t, s + 30)
     }
-
-    /// Whether eight bytes, each minus `0`, are all digits 0...9.
-    @inline(__always)
-    static func allDigits(_ d: UInt64) -> Bool { Words.allDigits(d) }
 
     /// The number the first six of eight digits (bytes 0...9, the first lowest) make.
     @inline(__always)

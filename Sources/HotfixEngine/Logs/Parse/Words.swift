@@ -23,6 +23,17 @@ enum Words {
         return min(i, n)
     }
 
+    /// Whether `p[s..<e]` holds the bytes of `part`.
+    static func contains(_ p: UnsafeRawBufferPointer, _ s: Int, _ e: Int, _ part: UnsafeRawBufferPointer) -> Bool {
+        guard let first = part.first, part.count <= e - s else { return part.isEmpty }
+        var i = s
+        while i <= e - part.count {
+            if p[i] == first && memcmpEqual(p.baseAddress! + i, part.baseAddress!, part.count) { return true }
+            i += 1
+        }
+        return false
+    }
+
     /// Whether eight bytes, each minus `0`, are all digits 0...9 (SWAR: a byte below `0`
     /// wrapped or borrowed into its high bits; one above `9` gets there once 6 is added).
     @inline(__always)

@@ -54,14 +54,18 @@ struct HotCounters {
 
     @inline(__always)
     private static func adding(_ bits: Int, _ value: Double) -> Int {
-        Int(bitPattern: UInt((Double(bitPattern: UInt64(UInt(bitPattern: bits))) + value).bitPattern))
+        Int(bitPattern: UInt((double(bits) + value).bitPattern))
     }
+
+    /// The Double whose bits a block holds (the latency sum).
+    @inline(__always)
+    static func double(_ bits: Int) -> Double { Double(bitPattern: UInt64(UInt(bitPattern: bits))) }
 
     /// Adds block `src` into block `dst` (counts add, the sum adds as a Double, the maximum is kept).
     private static func merge(_ dst: UnsafeMutablePointer<Int>, _ src: UnsafePointer<Int>) {
         for i in 0..<blockSize {
             switch i {
-            case latencySum: dst[i] = adding(dst[i], Double(bitPattern: UInt64(UInt(bitPattern: src[i]))))
+            case latencySum: dst[i] = adding(dst[i], double(src[i]))
             case latencyMax: dst[i] = max(dst[i], src[i])
             default: dst[i] &+= src[i]
             }
@@ -72,23 +76,17 @@ struct HotCounters {
     var podCount: Int { storage.count / (2 * Self.blockSize) }
 
     /// The counters of the current bucket, all pods together.
-    func bucket() -> LogCounters {
-        var sum = [Int](repeating: 0, count: Self.blockSize)
-        storage.withUnsafeBufferPointer { s in
-            sum.withUnsafeMutableBufferPointer { d in
-                for pod in 0..<podCount { Self.merge(d.baseAddress!, s.baseAddress! + 2 * pod * Self.blockSize) }
-            }
-        }
-        return sum.withUnsafeBufferPointer { LogCounters(block: $0.baseAddress!) }
-    }
+    func bucket() -> LogCounters { sum(of: (0..<podCount).map { 2 * $0 }) }
 
     /// All counters of a pod (the current bucket's included).
-    func pod(_ pod: Int) -> LogCounters {
+    func pod(_ pod: Int) -> LogCounters { sum(of: [2 * pod, 2 * pod + 1]) }
+
+    /// The blocks numbered `blocks` added together.
+    private func sum(of blocks: [Int]) -> LogCounters {
         var sum = [Int](repeating: 0, count: Self.blockSize)
         storage.withUnsafeBufferPointer { s in
             sum.withUnsafeMutableBufferPointer { d in
-                Self.merge(d.baseAddress!, s.baseAddress! + 2 * pod * Self.blockSize)
-                Self.merge(d.baseAddress!, s.baseAddress! + (2 * pod + 1) * Self.blockSize)
+                for block in blocks { Self.merge(d.baseAddress!, s.baseAddress! + block * Self.blockSize) }
             }
         }
         return sum.withUnsafeBufferPointer { LogCounters(block: $0.baseAddress!) }

@@ -22,7 +22,7 @@ public struct LogCounters: Sendable, Equatable {
         warnings = b[HotCounters.warnings]
         for level in LogLevel.allCases { levels[level] = b[HotCounters.levels + Int(level.rawValue)] }
         latency = LatencyHistogram(bins: UnsafeBufferPointer(start: b + HotCounters.bins, count: LatencyHistogram.maxBin + 1),
-                                   count: b[HotCounters.latencyCount], sumMicros: Double(bitPattern: UInt64(UInt(bitPattern: b[HotCounters.latencySum]))),
+                                   count: b[HotCounters.latencyCount], sumMicros: HotCounters.double(b[HotCounters.latencySum]),
                                    maxMicros: b[HotCounters.latencyMax])
     }
 
