@@ -92,6 +92,11 @@ public struct IncidentState: Sendable, Equatable {
         verdicts.first { ["PASS", "MARGINAL"].contains($0.record.outcome) }?.at
     }
 
+    /// Merged, tagged and pushed: what is left in CLOSE is the report.
+    public var isFinished: Bool {
+        tag != nil && gitSteps.contains { $0.record.step == "push" && $0.record.outcome == "done" }
+    }
+
     public static func == (a: IncidentState, b: IncidentState) -> Bool {
         a.id == b.id && a.lastSeq == b.lastSeq && a.phase == b.phase && a.checklist == b.checklist
             && a.assessment == b.assessment && a.visits == b.visits

@@ -6,7 +6,7 @@ import HotfixEngine
 enum MonitorView {
     static let sparks: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
 
-    static func rows(_ model: ConsoleModel, width: Int) -> [PaneRow] {
+    static func rows(_ model: ConsoleView, width: Int) -> [PaneRow] {
         guard let m = model.monitor else { return [] }
         // The verdict journaled for this window, when it has one: it stands (it may have ended early).
         let recorded = m.deployedAt.flatMap { start in model.incident.verdicts.last { $0.at.timeIntervalSince1970 >= start } }

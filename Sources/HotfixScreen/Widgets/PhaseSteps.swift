@@ -3,7 +3,7 @@ import HotfixEngine
 
 /// What the main pane lists for each phase, derived from the incident state.
 enum PhaseSteps {
-    static func rows(_ model: ConsoleModel, width: Int) -> [PaneRow] {
+    static func rows(_ model: ConsoleView, width: Int) -> [PaneRow] {
         let steps = phaseRows(model, width: width)
         let hints = hint(model)
         guard !hints.isEmpty else { return steps }
@@ -11,7 +11,7 @@ enum PhaseSteps {
     }
 
     /// Which key runs the viewed phase's step (and what it runs), and when `n` moves on.
-    static func hint(_ model: ConsoleModel) -> [String] {
+    static func hint(_ model: ConsoleView) -> [String] {
         let s = model.incident, phase = model.viewed
         guard let active = s.phase else { return phase == .close ? ["R writes the report and the post-mortem again"] : [] }
         guard phase.index <= active.index || (phase == .deploy && active == .test) else { return [] }
@@ -38,12 +38,12 @@ enum PhaseSteps {
             return ["enter runs hotfix backport (local merges, nothing pushed)"] + (handled && isActive ? [onward] : [])
         case .close:
             let report = "R writes the report and the post-mortem"
-            if model.finished { return ["enter or " + report, onward] }
+            if model.incident.isFinished { return ["enter or " + report, onward] }
             return ["enter shows the plan (hotfix finish --dry-run), then y/n:", "  merge, tag, push, delete the branch; then the report", report]
         }
     }
 
-    static func phaseRows(_ model: ConsoleModel, width: Int) -> [PaneRow] {
+    static func phaseRows(_ model: ConsoleView, width: Int) -> [PaneRow] {
         let s = model.incident
         switch model.viewed {
         case .assess: return assess(model, width: width)
@@ -59,7 +59,7 @@ enum PhaseSteps {
         }
     }
 
-    static func assess(_ model: ConsoleModel, width: Int) -> [PaneRow] {
+    static func assess(_ model: ConsoleView, width: Int) -> [PaneRow] {
         var rows: [PaneRow] = []
         for field in AssessField.allCases {
             let selected = !model.logFocused && model.selection == field.rawValue

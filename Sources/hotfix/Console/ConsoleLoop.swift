@@ -1,6 +1,7 @@
 import Foundation
 import HotfixEngine
 import HotfixRuntime
+import HotfixConsole
 import HotfixScreen
 import HotfixTerminal
 #if canImport(Glibc)

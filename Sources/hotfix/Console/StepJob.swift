@@ -1,6 +1,7 @@
 import Foundation
 import HotfixEngine
 import HotfixRuntime
+import HotfixConsole
 import HotfixScreen
 
 /// The phase steps the console runs in the background, one at a time. Git steps, the report and

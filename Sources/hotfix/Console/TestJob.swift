@@ -1,6 +1,7 @@
 import Foundation
 import HotfixEngine
 import HotfixRuntime
+import HotfixConsole
 import HotfixScreen
 
 /// The TEST phase run from the console: the same steps as `hotfix test`, in the background.

@@ -1,4 +1,5 @@
 import HotfixEngine
+import HotfixScreen
 
 /// Something a key does in the console.
 public enum Action: Hashable, Sendable {

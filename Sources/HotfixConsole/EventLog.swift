@@ -1,5 +1,6 @@
 import Foundation
 import HotfixEngine
+import HotfixScreen
 
 /// Turns journal events into log-pane lines: the incident's timeline as it happens, in the same
 /// words as `hotfix timeline`, coloured by what the event means.

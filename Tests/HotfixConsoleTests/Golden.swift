@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import HotfixScreen
+import HotfixScreen
+@testable import HotfixConsole
 
 /// Golden screens: the text and a one-letter-per-cell role grid of a rendered buffer, compared with
 /// files in `Golden/`. Run with `HOTFIX_RECORD=1` to write them again after a deliberate change.
@@ -32,7 +33,7 @@ enum Golden {
         for (file, content) in pairs {
             guard let url = Bundle.module.url(forResource: file, withExtension: nil, subdirectory: "Golden"),
                   let expected = try? String(contentsOf: url, encoding: .utf8) else {
-                Issue.record("missing golden file Golden/\(file): run HOTFIX_RECORD=1 swift test --filter HotfixScreenTests",
+                Issue.record("missing golden file Golden/\(file): run HOTFIX_RECORD=1 swift test --filter HotfixConsoleTests",
                              sourceLocation: sourceLocation)
                 continue
             }

@@ -1,6 +1,7 @@
 import Foundation
 import HotfixEngine
-@testable import HotfixScreen
+import HotfixScreen
+@testable import HotfixConsole
 
 /// A whole incident as journal events in memory, on a fixed clock: 10:00:00 UTC on 26 Nov 2026.
 enum IncidentFixture {

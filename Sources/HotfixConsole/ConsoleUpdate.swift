@@ -1,5 +1,6 @@
 import Foundation
 import HotfixEngine
+import HotfixScreen
 
 extension ConsoleModel {
     /// Applies one message; returns what the runtime should do. Changes to the incident are
@@ -160,13 +161,8 @@ extension ConsoleModel {
         case .test: return run(.tests)
         case .deploy: return run(.deploy)
         case .backport: return run(.backport)
-        case .close: return run(finished ? .report : .finish)
+        case .close: return run(incident.isFinished ? .report : .finish)
         }
-    }
-
-    /// Merged, tagged and pushed: what is left in CLOSE is the report.
-    var finished: Bool {
-        incident.tag != nil && incident.gitSteps.contains { $0.record.step == "push" && $0.record.outcome == "done" }
     }
 
     /// Starts `job` (or its plan, when it needs confirming) unless another job runs or it cannot apply.

@@ -1,34 +1,6 @@
 import Foundation
 import HotfixEngine
-
-/// The three ASSESS questions, in the order the workflow asks them.
-public enum AssessField: Int, CaseIterable, Sendable {
-    case broken, impact, hypothesis
-
-    public var question: String {
-        switch self {
-        case .broken: "What is broken?"
-        case .impact: "Impact scope?"
-        case .hypothesis: "Quick hypothesis?"
-        }
-    }
-
-    public func answer(in a: Assessment) -> String? {
-        switch self {
-        case .broken: a.broken
-        case .impact: a.impact
-        case .hypothesis: a.hypothesis
-        }
-    }
-
-    func assessment(_ text: String) -> Assessment {
-        switch self {
-        case .broken: Assessment(broken: text)
-        case .impact: Assessment(impact: text)
-        case .hypothesis: Assessment(hypothesis: text)
-        }
-    }
-}
+import HotfixScreen
 
 /// A line of text being typed at the bottom of the screen or in place.
 public enum Prompt: Equatable, Sendable {
@@ -117,13 +89,6 @@ public enum MonitorInput: Sendable, Equatable {
     case clock(Double)
 }
 
-/// A one-line message on the status row: the result of the last action.
-public struct StatusMessage: Equatable, Sendable {
-    public var text: String
-    public var role: Role
-    public init(_ text: String, role: Role) { self.text = Sanitize.inline(text); self.role = role }
-}
-
 /// What enters the console: keys, time, journal changes, command output.
 public enum ConsoleMessage: Sendable {
     case key(Key)
@@ -161,73 +126,4 @@ public enum ConsoleEffect: Sendable, Equatable {
     /// Give the terminal to `hotfix ARGS…` (an editor) in the foreground, then take it back.
     case suspend([String])
     case quit
-}
-
-/// The console's whole UI state (Bubble Tea style): `update` takes a message and returns effects.
-public struct ConsoleModel: Sendable {
-    public var incident: IncidentState
-    public var now: Date
-    public var size: Size
-    public var timeZone: TimeZone
-    /// The phase shown in the main pane; follows the active phase when it changes.
-    public var viewed: Phase
-    /// The selected row of the main pane (an answer or a checklist item).
-    public var selection = 0
-    public var logFocused = false
-    public var prompt: Prompt?
-    public var showHelp = false
-    /// The first row of the `?` overlay shown (it scrolls when the terminal is short).
-    public var helpScroll = 0
-    public var log = LogPane()
-    public var status: StatusMessage?
-    /// A background job in progress (tests, a git step, a deploy), shown on the status row; one at a time.
-    public var activity: String?
-    /// The job `activity` belongs to, once started (nil while a plan is shown).
-    public var job: ConsoleJob?
-    /// The configured monitoring window and warm-up (`deploy.window`, `deploy.warmup`), in seconds.
-    public var deployWindow = 300.0
-    public var deployWarmup = 30.0
-    /// The deploy's monitoring window, once log lines arrive (shown in the DEPLOY pane).
-    public var monitor: MonitorModel?
-    /// The monitoring window's "now" for a replay; nil means the wall clock.
-    public var monitorNow: Double?
-    public var keyMap = KeyMap.standard
-
-    /// A console on `events` (the whole journal so far); nil when they do not start an incident.
-    public init?(events: [Event], now: Date, size: Size, timeZone: TimeZone = .current) {
-        guard let state = IncidentState.replay(events) else { return nil }
-        incident = state
-        self.now = now
-        self.size = size
-        self.timeZone = timeZone
-        viewed = state.phase ?? .close
-        log.append(events.flatMap(EventLog.lines(for:)))
-    }
-
-    public static let minimumSize = Size(width: 80, height: 24)
-    public var isTooSmall: Bool { size.width < Self.minimumSize.width || size.height < Self.minimumSize.height }
-
-    /// What the main pane lets the arrows select.
-    public var selectable: KeyContext? {
-        switch viewed {
-        case .assess: .assess
-        case .test, .deploy: .checklist
-        default: nil
-        }
-    }
-
-    var selectableCount: Int {
-        switch selectable {
-        case .assess: AssessField.allCases.count
-        case .checklist: ChecklistItem.allCases.count
-        default: 0
-        }
-    }
-
-    public var contexts: [KeyContext] { KeyMap.contexts(logFocused: logFocused, selectable: selectable, viewing: viewed, finished: finished) }
-
-    public var timing: Timing { Timing(incident, now: now) }
-
-    /// Rows of log text visible at the current size.
-    public var logHeight: Int { max(1, ConsoleLayout(size: size).log.height - 2) }
 }

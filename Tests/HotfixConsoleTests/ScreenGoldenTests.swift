@@ -1,7 +1,8 @@
 import Foundation
 import HotfixEngine
 import Testing
-@testable import HotfixScreen
+import HotfixScreen
+@testable import HotfixConsole
 
 @Suite("Console screens against golden files")
 struct ScreenGoldenTests {
