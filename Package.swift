@@ -28,16 +28,18 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The use cases of each phase (incident, git, test and checks, deploy, close): the CLI and the console both call them.
+        .target(name: "HotfixWorkflow", dependencies: ["HotfixEngine", "HotfixRuntime"], swiftSettings: strict),
         // A simulated Kubernetes API server and cluster that the real kubectl talks to (tests, demo).
         .target(name: "HotfixSim", dependencies: ["HotfixEngine"], swiftSettings: strict),
         .target(name: "HotfixScreen", dependencies: ["HotfixEngine"], swiftSettings: strict),
         // The console's controller: model, update, key map, jobs as messages.
-        .target(name: "HotfixConsole", dependencies: ["HotfixEngine", "HotfixScreen"], swiftSettings: strict),
+        .target(name: "HotfixConsole", dependencies: ["HotfixEngine", "HotfixScreen", "HotfixWorkflow"], swiftSettings: strict),
         .target(name: "HotfixTerminal", dependencies: ["CNcurses", "HotfixScreen"], swiftSettings: strict),
         .executableTarget(
             name: "hotfix",
             dependencies: [
-                "HotfixEngine", "HotfixRuntime", "HotfixScreen", "HotfixConsole", "HotfixTerminal", "HotfixSim",
+                "HotfixEngine", "HotfixRuntime", "HotfixWorkflow", "HotfixScreen", "HotfixConsole", "HotfixTerminal", "HotfixSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -46,6 +48,7 @@ let package = Package(
         .target(name: "HotfixTestSupport", dependencies: ["HotfixEngine"], path: "Tests/HotfixTestSupport", swiftSettings: strict),
         .testTarget(name: "HotfixEngineTests", dependencies: ["HotfixEngine"], exclude: ["Golden"], swiftSettings: strict),
         .testTarget(name: "HotfixRuntimeTests", dependencies: ["HotfixRuntime", "HotfixSim", "HotfixTestSupport"], swiftSettings: strict),
+        .testTarget(name: "HotfixWorkflowTests", dependencies: ["HotfixWorkflow", "HotfixTestSupport"], swiftSettings: strict),
         .testTarget(name: "HotfixScreenTests", dependencies: ["HotfixScreen"], swiftSettings: strict),
         .testTarget(name: "HotfixConsoleTests", dependencies: ["HotfixConsole", "HotfixScreen"], resources: [.copy("Golden")], swiftSettings: strict),
         // Depends on the executable so `swift test` always builds the binary it drives.

@@ -134,7 +134,7 @@ extension ConsoleModel {
                 status = StatusMessage("wait for the running job to finish, then edit", role: .warning)
                 return []
             }
-            return [.suspend(["postmortem", "--edit"])]
+            return [.editPostmortem]
         case .waive:
             guard let item = selectedItem else { break }
             prompt = .waive(item, TextInput(incident.checklist[item]?.reason ?? ""))

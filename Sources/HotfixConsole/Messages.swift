@@ -123,7 +123,7 @@ public enum ConsoleEffect: Sendable, Equatable {
     /// End the running deploy's monitoring window early (its verdict so far is journaled as such);
     /// `.rollback` then rolls back in place of the deploy's remaining steps.
     case endWindow(WindowStop)
-    /// Give the terminal to `hotfix ARGS…` (an editor) in the foreground, then take it back.
-    case suspend([String])
+    /// Give the terminal to the post-mortem's editor in the foreground (`EditJob`), then take it back.
+    case editPostmortem
     case quit
 }

@@ -386,23 +386,6 @@ struct GitFlowTests {
         #expect(try await f.snapshot() == before)
     }
 
-    @Test func invalidNamesInTheSettingsAreRefusedBeforeGitRuns() async throws {
-        let f = try await GitFixture.make()
-        defer { f.remove() }
-        let before = try await f.snapshot()
-        for bad in [GitSettings(main: "ma in"), GitSettings(develop: "dev..elop"), GitSettings(branch: "hotfix/fixed"),
-                    GitSettings(tag: "-hotfix-{id}"), GitSettings(backport: ["feature/[a]"]), GitSettings(remote: "or:igin")] {
-            do {
-                _ = try await BranchStart(git: GitClient(directory: f.work), settings: bad).run(id: id, dryRun: false)
-                Issue.record("accepted \(bad)")
-            } catch {
-                #expect(error.kind == .usage)
-                #expect(error.message.hasPrefix("invalid git settings"))
-            }
-        }
-        #expect(try await f.snapshot() == before)
-    }
-
     @Test func theFixWatchListsFilesLinesAndMinimalChangeWarnings() async throws {
         let f = try await GitFixture.make()
         defer { f.remove() }

@@ -23,10 +23,9 @@ public struct BranchStart: Sendable {
     }
 
     /// `createdBefore`: the journal already records this branch as created by this incident, so
-    /// finding it is a rerun, not a clash.
+    /// finding it is a rerun, not a clash. The settings are validated by the caller, before this runs.
     public func run(id: IncidentID, createdBefore: Bool = false, dryRun: Bool) async throws(HotfixError) -> BranchResult {
         let settings = survey.settings
-        try settings.validate()
         let branch = settings.branchName(id), tag = settings.tagName(id), main = settings.main
         var commands: [[String]] = []
         var warnings: [String] = []

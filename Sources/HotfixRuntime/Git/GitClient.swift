@@ -25,9 +25,11 @@ public struct GitClient: Sendable {
         "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "PAGER": "cat", "LC_ALL": "C", "LANGUAGE": nil,
     ]
 
-    public init(directory: String, observer: Observer? = nil) {
+    /// `ownProcessGroup`: each git runs in a process group of its own, stopped as a group when the
+    /// task is cancelled (the console's jobs; see `ProcessRunner.ownProcessGroup`).
+    public init(directory: String, observer: Observer? = nil, ownProcessGroup: Bool = false) {
         self.directory = directory
-        self.runner = ProcessRunner(environment: GitClient.environment)
+        self.runner = ProcessRunner(environment: GitClient.environment, ownProcessGroup: ownProcessGroup)
         self.observer = observer
     }
 

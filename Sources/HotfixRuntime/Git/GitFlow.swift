@@ -9,9 +9,10 @@ public struct GitFlow: Sendable {
     let record: GitFinisher.Recorder
 
     /// `observer` hears every command that changes the repository; `record` every step result.
-    public init(directory: String, settings: GitSettings, observer: GitClient.Observer? = nil,
+    /// `settings` are validated by the caller (`GitSettings.validate`), once, before any flow runs.
+    public init(directory: String, settings: GitSettings, observer: GitClient.Observer? = nil, ownProcessGroup: Bool = false,
                 record: @escaping GitFinisher.Recorder) {
-        git = GitClient(directory: directory, observer: observer)
+        git = GitClient(directory: directory, observer: observer, ownProcessGroup: ownProcessGroup)
         self.settings = settings
         self.record = record
     }
@@ -28,7 +29,6 @@ public struct GitFlow: Sendable {
     /// Reads the repository (fetching first unless `dryRun`) and applies the early refusals.
     public func facts(id: IncidentID, title: String, memory: Memory, options: FinishOptions,
                       dryRun: Bool) async throws(HotfixError) -> RepoFacts {
-        try settings.validate()
         let survey = RepoSurvey(git: git, settings: settings)
         let facts = try await survey.facts(id: id, title: title, skipped: memory.skipped, fetchFirst: !dryRun,
                                            step: GitStepName.preflight.rawValue)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HotfixEngine
+import HotfixWorkflow
 import HotfixRuntime
 #if canImport(Glibc)
 import Glibc
@@ -89,8 +90,8 @@ struct Deploy: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Deploy although the checklist is not done, with a written reason.", valueName: "reason")) var override: String?
 
     func run() async throws {
-        let session = try await Session.open()
-        let (state, _) = try session.loadSelected(options)
+        let session = try await Wiring.session()
+        let (state, _) = try session.loadSelected(options.incident)
         let id = state.id
         let plan = session.deployPlan(id).plan
         if dryRun {
@@ -156,8 +157,8 @@ struct Rollback: AsyncParsableCommand {
     @Option(name: .customLong("to-revision"), help: "Another revision than the recorded baseline.") var revision: Int?
 
     func run() async throws {
-        let session = try await Session.open()
-        let (state, _) = try session.loadSelected(options)
+        let session = try await Wiring.session()
+        let (state, _) = try session.loadSelected(options.incident)
         let target = try session.rollbackTarget(state, revision: revision)
         let (plan, kubectl) = session.deployPlan(state.id)
         Output.line("$ \(target.undo.joined(separator: " "))")

@@ -1,17 +1,12 @@
 import Foundation
 import HotfixEngine
 import HotfixRuntime
+import HotfixWorkflow
 
 /// What `hotfix deploy`, `hotfix rollback` and the console's DEPLOY keys share: the plan from config,
 /// the runner journaling through the session (with notifications), the checklist gate and the
 /// rollback target.
 extension Session {
-    /// Journals runtime results and sends what they call for (Telegram on deploy and verdict).
-    func recordAndNotify(_ bodies: [EventBody], on id: IncidentID) async throws(HotfixError) {
-        let (state, events) = try recordEvents(bodies, on: id)
-        _ = try await dispatch(events, state: state)
-    }
-
     /// The deploy plan and kubectl client from `.hotfix.yml`.
     func deployPlan(_ id: IncidentID) -> (plan: DeployPlan, kubectl: Kubectl) {
         let settings = DeployPlan.Settings(config: config.deploy, id: id.rawValue)
@@ -42,7 +37,7 @@ extension Session {
     func enterDeploy(_ state: IncidentState, override: String?) async throws(HotfixError) {
         guard state.phase != .deploy else { return }
         if state.phase == .test {
-            try await refreshTestsPass(state.id)
+            try await TestWorkflow(self).refreshTestsPass(state.id)
             _ = try await perform(.advance(override: override), on: state.id)
             return
         }
@@ -53,7 +48,7 @@ extension Session {
             }
             _ = try record([.overridden(GuardrailOverride(rule: refusal.rule, reason: reason, action: "deploy in \(state.phase?.title ?? "closed")", message: refusal.message))], on: state.id)
         }
-        try warnIfOutOfPhase(state, expected: .deploy, what: "hotfix deploy")
+        try warnIfOutOfPhase(state, expected: [.deploy], command: "hotfix deploy", source: "phase")
     }
 
     /// Where a rollback goes: `revision`, else the baseline recorded before the deploy; the exact

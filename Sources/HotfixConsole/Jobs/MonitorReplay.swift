@@ -1,18 +1,17 @@
 import Foundation
 import HotfixEngine
-import HotfixConsole
 import HotfixScreen
 
 /// A recorded deploy played into the console's monitoring window: the baseline file at once,
 /// then the new pods' lines at the pace of their timestamps times `speed`, on a virtual clock
 /// that starts at the first replayed line (the rollout).
-struct MonitorReplay: Sendable {
+public struct MonitorReplay: Sendable {
     var baseline: [String]
     var lines: [String]
     var speed: Double
 
     /// Reads the files; a missing or unreadable one is a usage error naming it.
-    static func load(replay: String, baseline: String?, speed: Double) throws(HotfixError) -> MonitorReplay {
+    public static func load(replay: String, baseline: String?, speed: Double) throws(HotfixError) -> MonitorReplay {
         guard speed > 0, speed.isFinite else { throw HotfixError.usage("--speed must be a positive number, not \(speed)") }
         return MonitorReplay(baseline: try baseline.map(read) ?? [], lines: try read(replay), speed: speed)
     }
@@ -37,12 +36,12 @@ struct MonitorReplay: Sendable {
     }
 
     /// Feeds the mailbox until the lines run out or the task is cancelled.
-    func play(into mailbox: Mailbox, clock: any Clock) async {
+    public func play(clock: any Clock, post: @Sendable (ConsoleMessage) -> Void) async {
         let wallStart = clock.now.timeIntervalSince1970
         let start = lines.lazy.compactMap(Self.timestamp).first ?? wallStart
         // Lines without a time are spread 50 ms apart on the recorded clock.
         var virtual = start
-        mailbox.post(.monitor(baseline.map { .line($0, .baseline, at: Self.timestamp($0) ?? start) }
+        post(.monitor(baseline.map { .line($0, .baseline, at: Self.timestamp($0) ?? start) }
                               + [.deployStarted(at: start), .clock(start)]))
         var batch: [MonitorInput] = []
         for line in lines {
@@ -51,17 +50,17 @@ struct MonitorReplay: Sendable {
             let due = wallStart + (virtual - start) / speed
             let wait = due - clock.now.timeIntervalSince1970
             if wait > 0.05 {
-                if !batch.isEmpty { mailbox.post(.monitor(batch + [.clock(virtual)])); batch = [] }
+                if !batch.isEmpty { post(.monitor(batch + [.clock(virtual)])); batch = [] }
                 try? await Task.sleep(for: .seconds(wait))
             }
             batch.append(.line(line, .hotfix, at: virtual))
         }
-        mailbox.post(.monitor(batch + [.clock(virtual)]))
+        post(.monitor(batch + [.clock(virtual)]))
         // Then the window's clock keeps running at the replay's speed until it is over.
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(1))
             virtual += speed
-            mailbox.post(.monitor([.clock(virtual)]))
+            post(.monitor([.clock(virtual)]))
             if virtual > start + 3600 { return }
         }
     }

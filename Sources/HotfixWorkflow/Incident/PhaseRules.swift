@@ -1,0 +1,40 @@
+import Foundation
+import HotfixEngine
+import HotfixRuntime
+
+/// The incident moved on: the change as journaled and the state after it.
+public struct PhaseMove: Sendable {
+    public var change: PhaseChange
+    public var state: IncidentState
+}
+
+/// What every phase's use cases share: the out-of-phase warning and the move on once a step is done.
+extension Session {
+    /// Says (and journals, with `source`) that `command` runs outside the phases the workflow expects
+    /// it in; on a closed incident it says so and runs anyway.
+    public func warnIfOutOfPhase(_ state: IncidentState, expected: [Phase], command: String, source: String,
+                                 journal: Bool = true) throws(HotfixError) {
+        guard let phase = state.phase else {
+            warn("incident \(state.id) is closed; \(command) runs anyway")
+            return
+        }
+        guard !expected.contains(phase) else { return }
+        let message = "\(command) runs in \(phase.title); the workflow expects it in \(expected.map(\.title).joined(separator: " or "))"
+        warn(message)
+        if journal { try record([.warning(Warning(source: source, message: message))], on: state.id) }
+    }
+
+    /// Moves to the next phase when the incident is still in `phase` and the guardrails allow it.
+    public func advance(_ id: IncidentID, from phase: Phase) async throws(HotfixError) -> PhaseMove? {
+        let now = try store.load(id).state
+        guard now.phase == phase, Guardrails.forAdvance(in: now).isEmpty else { return nil }
+        return try await move(id, override: nil)
+    }
+
+    /// `next`: moves on (or closes after CLOSE), through the guardrails; nil when already closed.
+    func move(_ id: IncidentID, override: String?) async throws(HotfixError) -> PhaseMove? {
+        let (state, events) = try await perform(.advance(override: override), on: id)
+        guard let event = events.first, case .phaseChanged(let change) = event.body else { return nil }
+        return PhaseMove(change: change, state: state)
+    }
+}
