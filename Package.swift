@@ -46,7 +46,7 @@ let package = Package(
         ),
         // Temp git repositories with a bare origin, and the real binary, for every test target.
         .target(name: "HotfixTestSupport", dependencies: ["HotfixEngine"], path: "Tests/HotfixTestSupport", swiftSettings: strict),
-        .testTarget(name: "HotfixEngineTests", dependencies: ["HotfixEngine"], exclude: ["Golden"], swiftSettings: strict),
+        .testTarget(name: "HotfixEngineTests", dependencies: ["HotfixEngine"], exclude: ["Golden", "Fixtures"], swiftSettings: strict),
         .testTarget(name: "HotfixRuntimeTests", dependencies: ["HotfixRuntime", "HotfixSim", "HotfixTestSupport"], swiftSettings: strict),
         .testTarget(name: "HotfixWorkflowTests", dependencies: ["HotfixWorkflow", "HotfixTestSupport"], swiftSettings: strict),
         .testTarget(name: "HotfixScreenTests", dependencies: ["HotfixScreen"], swiftSettings: strict),

@@ -19,10 +19,10 @@ public enum EventLog {
         case .overridden, .rollback, .warning: .warn
         case .checked(let c): c.status == .failed ? .error : (c.status == .waived ? .warn : .info)
         case .commandRan(let r): r.exitCode == 0 ? .info : .error
-        case .git(let g): ["conflict", "failed"].contains(g.outcome) ? .error : .info
+        case .git(let g): g.outcome.isFailure ? .error : .info
         case .deploy(let d): d.outcome == "failed" ? .error : .info
         case .verdict(let v): v.outcome == "FAIL" ? .error : (v.outcome == "PASS" ? .info : .warn)
-        case .notification(let n): n.status == "failed" ? .error : .info
+        case .notification(let n): n.status == .failed ? .error : .info
         case .started, .assessed, .noted, .artifact, .changes: .info
         }
     }

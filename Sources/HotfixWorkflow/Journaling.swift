@@ -61,7 +61,7 @@ extension Session {
         var records: [NotificationRecord] = []
         await notifier.deliver(planned) { records.append($0) }
         let after = try record(records.map { .notification($0) }, on: state.id)
-        for n in records where n.status != "sent" {
+        for n in records where n.status != .sent {
             warn("\(n.channel) \(n.kind): \(n.status)\(n.detail.map { " — \($0)" } ?? "")")
         }
         return after

@@ -95,7 +95,7 @@ struct ScreenGoldenTests {
         var model = IncidentFixture.model(at: IncidentFixture.entered[.close]! + 75, size: Self.sizes[0])
         #expect(Screen.render(model).lines().last?.contains("enter finish") == true)
         let push = Event(seq: model.incident.lastSeq + 1, at: IncidentFixture.t0 + 3690,
-                         body: .git(GitRecord(step: "push", target: "origin", outcome: "done")))
+                         body: .git(GitRecord(step: .push, target: "origin", outcome: .done)))
         _ = model.update(.journal([push]))
         let buf = Screen.render(model)
         try Golden.check(buf, "close-finished-80x24")

@@ -75,7 +75,7 @@ import Testing
         var s = Scripted()
         s.record(.verdict(VerdictRecord(outcome: "PASS", reasons: ["errors dropped"], windowSeconds: 300)), at: t0 + 3600)
         #expect(Timing(s.state, now: t0 + 7200).postmortemDue == t0 + 3600 + 86400)
-        s.record(.artifact(Artifact(kind: "postmortem-done", path: "docs/hotfix/x/postmortem.md")), at: t0 + 9000)
+        s.record(.artifact(Artifact(kind: .postmortemDone, path: "docs/hotfix/x/postmortem.md")), at: t0 + 9000)
         #expect(Timing(s.state, now: t0 + 9001).postmortemDue == nil)
     }
 

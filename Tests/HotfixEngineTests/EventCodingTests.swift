@@ -11,16 +11,16 @@ import Testing
         .overridden(GuardrailOverride(rule: .backports, reason: "r", action: "finish", message: "m")),
         .checked(Check(item: .noNewDeps, status: .failed, evidence: "requests added", source: .auto, commit: "abc")),
         .noted(Note(text: "quote \" and newline \n and emoji 🚒")),
-        .commandRan(CommandRun(phase: .test, step: "smoke", argv: ["pytest", "-v"], exitCode: 1, seconds: 2.5, passed: 3, failed: 1, outputTail: ["E boom"])),
-        .git(GitRecord(step: "backport", target: "feature/a", outcome: "conflict", files: ["a.py"])),
+        .commandRan(CommandRun(phase: .test, step: .smoke, argv: ["pytest", "-v"], exitCode: 1, seconds: 2.5, passed: 3, failed: 1, outputTail: ["E boom"])),
+        .git(GitRecord(step: .backport, target: "feature/a", outcome: .conflict, files: ["a.py"])),
         .deploy(DeployRecord(step: "set-image", outcome: "done", image: "r/app:hotfix-1", revision: 5)),
         .verdict(VerdictRecord(outcome: "FAIL", reasons: ["new error"], windowSeconds: 300, numbers: ["errorRate": 0.1])),
         .rollback(RollbackRecord(revision: 4, image: "r/app:1", outcome: "done", automatic: true)),
-        .notification(NotificationRecord(channel: "telegram", kind: "deployed", status: "failed", attempt: 2, detail: "HTTP 502")),
-        .artifact(Artifact(kind: "report", path: "docs/hotfix/001/report.md")),
-        .warning(Warning(source: "fix", message: "2 files changed")),
+        .notification(NotificationRecord(channel: .telegram, kind: .deployed, status: .failed, attempt: 2, detail: "HTTP 502")),
+        .artifact(Artifact(kind: .report, path: "docs/hotfix/001/report.md")),
+        .warning(Warning(source: .unrecognized("fix"), message: "2 files changed")),
         .changes(ChangeSet(base: "a", head: "b", files: [.init(path: "app.py", added: 3, removed: 1, summary: "Fix: null")], commits: ["b Fix: null"])),
-        .notification(NotificationRecord(channel: "github", kind: "close", status: "queued", text: "Fixed in hotfix-1", target: "42")),
+        .notification(NotificationRecord(channel: .github, kind: .close, status: .queued, text: "Fixed in hotfix-1", target: "42")),
     ]
 
     @Test(arguments: bodies)

@@ -36,13 +36,3 @@ public enum EditJob {
         }
     }
 }
-
-/// A value handed from a task to the thread waiting for it.
-final class Holder<T: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: T?
-    var value: T? {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
-    }
-}

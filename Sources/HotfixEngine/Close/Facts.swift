@@ -5,7 +5,7 @@ import Foundation
 public struct CloseFacts: Sendable {
     public struct BranchResult: Sendable, Equatable {
         public var branch: String
-        public var outcome: String
+        public var outcome: GitOutcome
         public var files: [String]
         /// When a conflict was later resolved by hand and merged.
         public var resolvedAt: Date?
@@ -48,24 +48,24 @@ public struct CloseFacts: Sendable {
         }
         return names.map { name in
             let latest = state.backports[name]!
-            let history = state.gitSteps.filter { $0.record.step == "backport" && $0.record.target == name }
-            let hadConflict = history.contains { $0.record.outcome == "conflict" }
-            let conflictFiles = history.last { $0.record.outcome == "conflict" }?.record.files ?? []
-            let resolved = hadConflict && latest.outcome == "merged" ? latest.at : nil
+            let history = state.gitSteps.filter { $0.record.step == .backport && $0.record.target == name }
+            let hadConflict = history.contains { $0.record.outcome == .conflict }
+            let conflictFiles = history.last { $0.record.outcome == .conflict }?.record.files ?? []
+            let resolved = hadConflict && latest.outcome == .merged ? latest.at : nil
             return BranchResult(branch: name, outcome: latest.outcome,
-                                files: latest.outcome == "conflict" ? latest.files : conflictFiles, resolvedAt: resolved)
+                                files: latest.outcome == .conflict ? latest.files : conflictFiles, resolvedAt: resolved)
         }
     }
 
     public var branchDeleted: Bool {
-        state.gitSteps.contains { $0.record.step == "delete-branch" && ["done", "up-to-date"].contains($0.record.outcome) }
+        state.gitSteps.contains { $0.record.step == .deleteBranch && $0.record.outcome.isDone }
     }
 
     /// Test commands run in TEST (or named smoke/critical), latest run of each step.
     public var testRuns: [CommandRun] {
-        var latest: [String: CommandRun] = [:]
-        var order: [String] = []
-        for (_, run) in state.commands where run.phase == .test || ["smoke", "critical", "manual"].contains(run.step) {
+        var latest: [CommandStep: CommandRun] = [:]
+        var order: [CommandStep] = []
+        for (_, run) in state.commands where run.phase == .test || run.step.isTest {
             if latest[run.step] == nil { order.append(run.step) }
             latest[run.step] = run
         }

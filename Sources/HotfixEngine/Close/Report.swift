@@ -39,7 +39,7 @@ public enum Report {
         if features.isEmpty {
             out.append("- ➖ Backported to feature branches: none recorded")
         } else {
-            let allDone = features.allSatisfy { ["merged", "up-to-date", "skipped"].contains($0.outcome) }
+            let allDone = features.allSatisfy { $0.outcome.isHandled }
             out.append("- \(allDone ? "✅" : "⚠️") Backported to feature branches")
             for b in features { out.append("  " + branchLine(b, f)) }
         }
@@ -63,7 +63,7 @@ public enum Report {
                 var counts = ""
                 if let p = t.passed { counts += "\(p) passed" }
                 if let fl = t.failed, fl > 0 { counts += (counts.isEmpty ? "" : ", ") + "\(fl) failed" }
-                let label = t.step == "smoke" ? "Smoke tests" : t.step == "critical" ? "Critical path tests" : "Test `\(MD.cell(t.step))`"
+                let label = t.step == .smoke ? "Smoke tests" : t.step == .critical ? "Critical path tests" : "Test `\(MD.cell(t.step.name))`"
                 let detail = "`\(MD.cell(t.argv.joined(separator: " ")))`" + (counts.isEmpty ? "" : ", \(counts)") + String(format: ", %.1f s", t.seconds)
                 out.append("- \(t.exitCode == 0 ? "✅" : "❌") \(label) \(t.exitCode == 0 ? "passed" : "failed (exit \(t.exitCode))") (\(detail))")
             }
@@ -118,17 +118,17 @@ public enum Report {
 
     static func branchLine(_ b: CloseFacts.BranchResult, _ f: CloseFacts) -> String {
         switch b.outcome {
-        case "merged":
+        case .merged:
             if let at = b.resolvedAt {
                 return "- ✅ Backported to \(b.branch): conflict (\(b.files.joined(separator: ", "))), resolved by hand at \(Durations.hhmm(at))"
             }
             return "- ✅ Backported to \(b.branch)"
-        case "up-to-date":
+        case .upToDate:
             return "- ✅ Backported to \(b.branch) (already up to date)"
-        case "skipped":
+        case .skipped:
             let reason = f.state.backports[b.branch]?.detail.map { ": \(MD.cell($0))" } ?? ""
             return "- ➖ \(b.branch): skipped\(reason)"
-        case "conflict":
+        case .conflict:
             return "- ❌ \(b.branch): conflict in \(b.files.joined(separator: ", ")), not resolved"
         default:
             return "- ❌ \(b.branch): \(b.outcome)"

@@ -153,8 +153,8 @@ public struct Note: Codable, Sendable, Equatable {
 /// A command that ran: git, tests, docker, kubectl, gh.
 public struct CommandRun: Codable, Sendable, Equatable {
     public var phase: Phase?
-    /// What the step was for, e.g. `smoke`, `pull`, `set-image`.
-    public var step: String
+    /// What the step was for: a test step, a git step, the image's build or push.
+    public var step: CommandStep
     public var argv: [String]
     public var exitCode: Int32
     public var seconds: Double
@@ -163,7 +163,7 @@ public struct CommandRun: Codable, Sendable, Equatable {
     public var outputTail: [String]?
     public var commit: String?
 
-    public init(phase: Phase?, step: String, argv: [String], exitCode: Int32, seconds: Double,
+    public init(phase: Phase?, step: CommandStep, argv: [String], exitCode: Int32, seconds: Double,
                 passed: Int? = nil, failed: Int? = nil, outputTail: [String]? = nil, commit: String? = nil) {
         self.phase = phase; self.step = step; self.argv = argv; self.exitCode = exitCode
         self.seconds = seconds; self.passed = passed; self.failed = failed
@@ -173,17 +173,15 @@ public struct CommandRun: Codable, Sendable, Equatable {
 
 /// A git step of the branch or finish plan and its result.
 public struct GitRecord: Codable, Sendable, Equatable {
-    /// `branch`, `preflight`, `backport`, `merge-main`, `tag`, `push`, `delete-branch`.
-    public var step: String
+    public var step: GitStepName
     /// The target branch for backports and merges.
     public var target: String?
-    /// `done`, `merged`, `up-to-date`, `conflict`, `skipped`, `failed`, `planned`.
-    public var outcome: String
+    public var outcome: GitOutcome
     public var sha: String?
     public var files: [String]?
     public var detail: String?
 
-    public init(step: String, target: String? = nil, outcome: String, sha: String? = nil,
+    public init(step: GitStepName, target: String? = nil, outcome: GitOutcome, sha: String? = nil,
                 files: [String]? = nil, detail: String? = nil) {
         self.step = step; self.target = target; self.outcome = outcome
         self.sha = sha; self.files = files; self.detail = detail
@@ -230,12 +228,9 @@ public struct RollbackRecord: Codable, Sendable, Equatable {
 
 /// A notification or GitHub action: queued, sent or failed.
 public struct NotificationRecord: Codable, Sendable, Equatable {
-    /// `telegram`, `github`.
-    public var channel: String
-    /// `started`, `deployed`, `verdict`, `complete`, `comment`, `close`.
-    public var kind: String
-    /// `queued`, `sent`, `failed`, `skipped`.
-    public var status: String
+    public var channel: NotificationChannel
+    public var kind: NotificationKind
+    public var status: NotificationStatus
     public var attempt: Int
     public var detail: String?
     /// The message as sent (never a secret), so a queued one can be delivered later by `hotfix sync`.
@@ -243,31 +238,30 @@ public struct NotificationRecord: Codable, Sendable, Equatable {
     /// The issue number or chat the message is for (never a token).
     public var target: String?
 
-    public init(channel: String, kind: String, status: String, attempt: Int = 1, detail: String? = nil,
+    public init(channel: NotificationChannel, kind: NotificationKind, status: NotificationStatus, attempt: Int = 1, detail: String? = nil,
                 text: String? = nil, target: String? = nil) {
         self.channel = channel; self.kind = kind; self.status = status; self.attempt = attempt; self.detail = detail
         self.text = text; self.target = target
     }
 
     /// One outbox slot: a later record with the same key supersedes an earlier one.
-    public var key: String { "\(channel)/\(kind)" }
+    public var key: String { "\(channel.name)/\(kind.name)" }
 }
 
 /// A file the tool wrote (report, post-mortem) or a post-mortem marked written.
 public struct Artifact: Codable, Sendable, Equatable {
-    /// `report`, `postmortem`, `postmortem-done`.
-    public var kind: String
+    public var kind: ArtifactKind
     public var path: String
 
-    public init(kind: String, path: String) { self.kind = kind; self.path = path }
+    public init(kind: ArtifactKind, path: String) { self.kind = kind; self.path = path }
 }
 
 /// Something a person should see: a minimal-change rule broken, a phase run out of order.
 public struct Warning: Codable, Sendable, Equatable {
-    public var source: String
+    public var source: WarningSource
     public var message: String
 
-    public init(source: String, message: String) { self.source = source; self.message = message }
+    public init(source: WarningSource, message: String) { self.source = source; self.message = message }
 }
 
 /// What the fix changed, read from git once and kept in the record for the report.

@@ -160,7 +160,7 @@ public struct DeployRunner: Sendable {
                 rollout.cancel()
                 await follower.stop()
                 let error = Self.stopped(before: "the verdict: \(s.image) stays rolled out and no verdict was recorded")
-                try? await journal([.warning(Warning(source: "deploy", message: error.message))])
+                try? await journal([.warning(Warning(source: .deploy, message: error.message))])
                 throw error
             }
             if !rolloutRecorded, let done = rolloutDone.value {
@@ -277,7 +277,7 @@ public struct DeployRunner: Sendable {
             throw HotfixError.environment("\(error.message) (needed by \(key))", untouched: "nothing was deployed",
                                           next: "install \(argv.first ?? "the tool"), or change \(key) in .hotfix.yml (for example when CI builds the image)")
         }
-        try await journal([.commandRan(CommandRun(phase: .deploy, step: step, argv: argv, exitCode: result.exitCode, seconds: result.seconds,
+        try await journal([.commandRan(CommandRun(phase: .deploy, step: CommandStep(name: step), argv: argv, exitCode: result.exitCode, seconds: result.seconds,
                                                   outputTail: result.tail(8)))])
         guard result.succeeded else {
             throw HotfixError.refused("\(step) failed with exit \(result.exitCode): \(result.tail(2).joined(separator: " / "))",

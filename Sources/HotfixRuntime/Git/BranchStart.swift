@@ -50,7 +50,7 @@ public struct BranchStart: Sendable {
         } else if dryRun {
             commands.append(["git", "fetch", "--prune", "--no-tags", remote])
         } else {
-            try await survey.fetch(step: GitStepName.branch.rawValue)
+            try await survey.fetch(step: GitStepName.branch)
         }
 
         // An earlier run of this incident made the branch: switch to it and stop there.
@@ -117,7 +117,7 @@ public struct BranchStart: Sendable {
     }
 
     func mustChange(_ argv: [String], sha: String? = nil) async throws(HotfixError) {
-        let r = try await git.change(argv, step: GitStepName.branch.rawValue) { _ in sha }
+        let r = try await git.change(argv, step: GitStepName.branch) { _ in sha }
         guard r.succeeded else { throw GitClient.failure(r) }
     }
 }

@@ -4,7 +4,7 @@ import HotfixEngine
 /// One git command that changed (or may have changed) the repository, for the journal.
 public struct GitCommandRecord: Sendable, Equatable {
     /// The flow step it belongs to: `branch`, `backport`, `merge-main`, `tag`, `push`, …
-    public var step: String
+    public var step: GitStepName
     public var result: ProcessResult
     /// The commit or tag object it produced, when there is one.
     public var sha: String?
@@ -48,7 +48,7 @@ public struct GitClient: Sendable {
 
     /// Runs a command that changes the repository (argv starts with `git`) and reports it.
     @discardableResult
-    public func change(_ argv: [String], step: String, sha: ((ProcessResult) -> String?)? = nil) async throws(HotfixError) -> ProcessResult {
+    public func change(_ argv: [String], step: GitStepName, sha: ((ProcessResult) -> String?)? = nil) async throws(HotfixError) -> ProcessResult {
         let r = try await runner.run(argv, in: directory)
         let produced = r.succeeded ? sha?(r) : nil
         try await observer?(GitCommandRecord(step: step, result: r, sha: produced))

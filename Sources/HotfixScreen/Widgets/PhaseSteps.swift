@@ -21,7 +21,7 @@ enum PhaseSteps {
         case .assess:
             return []
         case .branch:
-            let done = s.gitSteps.contains { $0.record.step == "branch" }
+            let done = s.gitSteps.contains { $0.record.step == .branch }
             return done ? (isActive ? ["branch created · " + onward] : []) : ["enter runs hotfix branch: fetch, cut the branch"]
         case .fix:
             return ["enter checks the change against main: hotfix diff"] + (isActive ? [onward + " once the fix is committed"] : [])
@@ -49,7 +49,7 @@ enum PhaseSteps {
         case .assess: return assess(model, width: width)
         case .branch: return branch(s)
         case .fix: return fix(s)
-        case .test: return commands(s, phase: .test, steps: testSteps, none: "no test run recorded yet: press t to run the smoke and critical-path tests")
+        case .test: return commands(s, phase: .test, tests: true, none: "no test run recorded yet: press t to run the smoke and critical-path tests")
             + [.blank, .heading("Pre-deploy checklist")] + ChecklistView.rows(model, width: width)
             + [.blank, .heading("Minimal change")] + minimalChange(s)
         case .deploy: return MonitorView.rows(model, width: width) + [.heading("Pre-deploy checklist")] + ChecklistView.rows(model, width: width)
@@ -76,8 +76,8 @@ enum PhaseSteps {
     }
 
     static func branch(_ s: IncidentState) -> [PaneRow] {
-        let record = s.gitSteps.last { $0.record.step == "branch" }?.record
-        let state: StepState = record.map { ["conflict", "failed"].contains($0.outcome) ? .failed : .done } ?? .pending
+        let record = s.gitSteps.last { $0.record.step == .branch }?.record
+        let state: StepState = record.map { $0.outcome.isFailure ? .failed : .done } ?? .pending
         var rows = [
             PaneRow.step(state, "git checkout main"),
             .step(state, "git pull --ff-only"),
@@ -92,7 +92,7 @@ enum PhaseSteps {
         if s.warnings.isEmpty {
             rows.append(.step(.done, "no minimal-change warnings on the diff so far"))
         } else {
-            for w in s.warnings { rows.append(.step(.warning, w.warning.message, detail: w.warning.source)) }
+            for w in s.warnings { rows.append(.step(.warning, w.warning.message, detail: w.warning.source.name)) }
         }
         return rows + commands(s, phase: .fix, none: nil)
     }
@@ -114,11 +114,9 @@ enum PhaseSteps {
         ]
     }
 
-    /// The test runs' step names: a run counts for TEST even when started from another phase.
-    static let testSteps: Set<String> = ["smoke", "critical", "manual"]
-
-    static func commands(_ s: IncidentState, phase: Phase, steps: Set<String> = [], none: String?) -> [PaneRow] {
-        let runs = s.commands.filter { $0.run.phase == phase || steps.contains($0.run.step) }
+    /// The commands run in `phase`; with `tests`, also the test runs started from another phase.
+    static func commands(_ s: IncidentState, phase: Phase, tests: Bool = false, none: String?) -> [PaneRow] {
+        let runs = s.commands.filter { $0.run.phase == phase || (tests && $0.run.step.isTest) }
         if runs.isEmpty { return none.map { [.step(.pending, $0)] } ?? [] }
         return runs.map { run in
             let r = run.run
@@ -155,37 +153,37 @@ enum PhaseSteps {
             return [.step(.pending, "nothing backported yet: develop and every feature/* branch get the fix")]
         }
         return s.backports.values.sorted { $0.branch < $1.branch }.flatMap { b -> [PaneRow] in
-            let state: StepState = b.isHandled ? .done : (["conflict", "failed"].contains(b.outcome) ? .failed : .pending)
-            var rows = [PaneRow.step(state, b.branch, detail: [b.outcome, b.sha.map { String($0.prefix(10)) }].compactMap { $0 }.joined(separator: " · "))]
+            let state: StepState = b.isHandled ? .done : (b.outcome.isFailure ? .failed : .pending)
+            var rows = [PaneRow.step(state, b.branch, detail: [b.outcome.name, b.sha.map { String($0.prefix(10)) }].compactMap { $0 }.joined(separator: " · "))]
             if !b.files.isEmpty { rows.append(PaneRow(indent: 5, text: "conflicts: \(b.files.joined(separator: ", "))", role: .logError)) }
             return rows
         }
     }
 
     static func close(_ s: IncidentState, timing: Timing, zone: TimeZone) -> [PaneRow] {
-        func git(_ step: String) -> GitRecord? { s.gitSteps.last { $0.record.step == step }?.record }
+        func git(_ step: GitStepName) -> GitRecord? { s.gitSteps.last { $0.record.step == step }?.record }
         func state(_ r: GitRecord?) -> StepState {
             guard let r else { return .pending }
-            return ["conflict", "failed"].contains(r.outcome) ? .failed : .done
+            return r.outcome.isFailure ? .failed : .done
         }
-        func notified(_ channel: String, _ kind: String) -> NotificationRecord? {
+        func notified(_ channel: NotificationChannel, _ kind: NotificationKind) -> NotificationRecord? {
             s.notifications.last { $0.record.channel == channel && $0.record.kind == kind }?.record
         }
         func sent(_ n: NotificationRecord?) -> StepState {
             guard let n else { return .pending }
-            return n.status == "sent" ? .done : (n.status == "failed" ? .failed : .warning)
+            return n.status == .sent ? .done : (n.status == .failed ? .failed : .warning)
         }
         var rows: [PaneRow] = [
-            .step(state(git("merge-main")), "merge hotfix/\(s.id) into main (--no-ff)", detail: git("merge-main")?.sha.map { String($0.prefix(10)) } ?? ""),
+            .step(state(git(.mergeMain)), "merge hotfix/\(s.id) into main (--no-ff)", detail: git(.mergeMain)?.sha.map { String($0.prefix(10)) } ?? ""),
             .step(s.tag == nil ? .pending : .done, "annotated tag hotfix-\(s.id)", detail: s.tag?.sha.map { String($0.prefix(10)) } ?? ""),
-            .step(state(git("push")), "push main, the tag and the backported branches"),
-            .step(state(git("delete-branch")), "delete hotfix/\(s.id) (remote and local)"),
-            .step(sent(notified("github", "close")), s.issue.map { "close issue #\($0)" } ?? "close the issue"),
-            .step(sent(notified("telegram", "complete")), "notify: hotfix complete"),
-            .step(s.artifacts["report"] == nil ? .pending : .done, "write the incident report", detail: s.artifacts["report"] ?? ""),
+            .step(state(git(.push)), "push main, the tag and the backported branches"),
+            .step(state(git(.deleteBranch)), "delete hotfix/\(s.id) (remote and local)"),
+            .step(sent(notified(.github, .close)), s.issue.map { "close issue #\($0)" } ?? "close the issue"),
+            .step(sent(notified(.telegram, .complete)), "notify: hotfix complete"),
+            .step(s.artifacts[.report] == nil ? .pending : .done, "write the incident report", detail: s.artifacts[.report] ?? ""),
         ]
         if s.postmortemDoneAt != nil {
-            rows.append(.step(.done, "post-mortem written", detail: s.artifacts["postmortem"] ?? ""))
+            rows.append(.step(.done, "post-mortem written", detail: s.artifacts[.postmortem] ?? ""))
         } else if let due = timing.postmortemDue {
             // Due a day after the fix was stable: the time alone would read as today.
             let left = due.timeIntervalSince(timing.now)

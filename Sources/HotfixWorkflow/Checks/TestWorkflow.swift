@@ -12,7 +12,7 @@ public struct StreamedLine: Sendable, Equatable {
 /// What the TEST phase reports while it runs.
 public enum TestProgress: Sendable {
     /// A test command starts: its step (`smoke`, `critical`, `manual`) and argv.
-    case started(step: String, argv: [String])
+    case started(step: CommandStep, argv: [String])
     case output(StreamedLine)
     /// A command finished; its result is journaled.
     case finished(CommandRun)
@@ -23,11 +23,11 @@ public enum TestProgress: Sendable {
 /// The TEST phase's results: every run (journaled), the steps that failed, and the checks after them.
 public struct TestResult: Sendable {
     public var runs: [CommandRun]
-    public var failed: [String]
+    public var failed: [CommandStep]
     public var outcomes: [CheckOutcome]
     /// The refusal to report when a command failed (exit 1 in the CLI).
     public var failure: HotfixError? {
-        failed.isEmpty ? nil : HotfixError.refused("\(failed.joined(separator: ", ")) failed", untouched: "the results are recorded",
+        failed.isEmpty ? nil : HotfixError.refused("\(failed.map(\.name).joined(separator: ", ")) failed", untouched: "the results are recorded",
                                                    next: "fix the code and run hotfix test again")
     }
 }
@@ -45,14 +45,14 @@ public struct TestWorkflow: Sendable {
     /// Runs every test command in order, then the automatic checks.
     public func run(_ id: IncidentID, progress: @escaping @Sendable (TestProgress) -> Void) async throws(HotfixError) -> TestResult {
         let state = try session.load(id).state
-        try session.warnIfOutOfPhase(state, expected: [.test], command: "hotfix test", source: "phase")
+        try session.warnIfOutOfPhase(state, expected: [.test], command: "hotfix test", source: .phase)
         let runner = self.runner
         let steps = runner.steps()
         guard !steps.isEmpty else {
             throw HotfixError.usage("no test command configured and no project detected at \(session.repository.root)",
                                     next: "set test.smoke and test.critical in .hotfix.yml, e.g. critical: [pytest, tests/unit, -v]")
         }
-        var runs: [CommandRun] = [], failed: [String] = []
+        var runs: [CommandRun] = [], failed: [CommandStep] = []
         for step in steps {
             try Task.checkCancellation(untouched: "the tests that finished are recorded")
             progress(.started(step: step.step, argv: step.argv))
@@ -71,7 +71,7 @@ public struct TestWorkflow: Sendable {
 
     /// The journal's test runs: a run counts for TEST even when started from another phase.
     static func testRuns(_ state: IncidentState) -> [CommandRun] {
-        state.commands.map(\.run).filter { $0.phase == .test || ["smoke", "critical", "manual"].contains($0.step) }
+        state.commands.map(\.run).filter { $0.phase == .test || $0.step.isTest }
     }
 
     /// Runs every automatic check and journals what changed (and the change set beside the

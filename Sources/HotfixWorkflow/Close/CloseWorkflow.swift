@@ -41,8 +41,8 @@ public struct CloseWorkflow: Sendable {
         let text = Report.markdown(facts)
         let path = artifactPath(id, "report.md")
         try Self.write(text, to: path.absolute)
-        if facts.state.artifacts["report"] != path.relative {
-            try session.record([.artifact(Artifact(kind: "report", path: path.relative))], on: id)
+        if facts.state.artifacts[.report] != path.relative {
+            try session.record([.artifact(Artifact(kind: .report, path: path.relative))], on: id)
         }
         return (text, path.relative)
     }
@@ -68,7 +68,7 @@ public struct CloseWorkflow: Sendable {
         var out = Postmortem(text: HotfixEngine.Postmortem.markdown(facts, events: events), path: path, written: false, facts: facts)
         if write, force || !FileManager.default.fileExists(atPath: path.absolute) {
             try Self.write(out.text, to: path.absolute)
-            try session.record([.artifact(Artifact(kind: "postmortem", path: path.relative))], on: id)
+            try session.record([.artifact(Artifact(kind: .postmortem, path: path.relative))], on: id)
             out.written = true
         }
         return out
@@ -77,7 +77,7 @@ public struct CloseWorkflow: Sendable {
     /// Marks the post-mortem written: the 24 h reminder stops.
     public func markPostmortemDone(_ id: IncidentID) throws(HotfixError) -> String {
         let path = artifactPath(id, "postmortem.md").relative
-        try session.record([.artifact(Artifact(kind: "postmortem-done", path: path))], on: id)
+        try session.record([.artifact(Artifact(kind: .postmortemDone, path: path))], on: id)
         return path
     }
 
@@ -100,18 +100,18 @@ public struct CloseWorkflow: Sendable {
     public func fileActions(_ facts: CloseFacts, progress: @escaping @Sendable (CloseProgress) -> Void) async throws(HotfixError) {
         let state = facts.state
         var records: [EventBody] = []
-        let already = Set(state.notifications.filter { $0.record.channel == "github" && $0.record.status == "sent" }.map(\.record.kind))
+        let already = Set(state.notifications.filter { $0.record.channel == .github && $0.record.status == .sent }.map(\.record.kind))
         for (n, item) in HotfixEngine.Postmortem.actionIssues(facts).enumerated() {
-            let kind = "action-\(n + 1)"
+            let kind = NotificationKind.action(n + 1)
             if already.contains(kind) { progress(.alreadyFiled(title: item.title)); continue }
             do {
                 let r = try await session.runner.run(["gh", "issue", "create", "--title", item.title, "--body", item.body], in: session.repository.root)
                 if r.succeeded {
                     progress(.filed(title: item.title, url: r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
-                    records.append(.notification(NotificationRecord(channel: "github", kind: kind, status: "sent", detail: Sanitize.inline(r.stdout), text: item.title)))
+                    records.append(.notification(NotificationRecord(channel: .github, kind: kind, status: .sent, detail: Sanitize.inline(r.stdout), text: item.title)))
                 } else {
                     session.warn("gh issue create failed (exit \(r.exitCode)): \(r.tail(2).joined(separator: " / "))")
-                    records.append(.notification(NotificationRecord(channel: "github", kind: kind, status: "failed", detail: r.tail(2).joined(separator: " / "), text: item.title)))
+                    records.append(.notification(NotificationRecord(channel: .github, kind: kind, status: .failed, detail: r.tail(2).joined(separator: " / "), text: item.title)))
                 }
             } catch {
                 if !records.isEmpty { try session.record(records, on: state.id) }

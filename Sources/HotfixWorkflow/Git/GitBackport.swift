@@ -16,7 +16,7 @@ extension GitWorkflow {
                          progress: @escaping @Sendable (GitProgress) -> Void = { _ in }) async throws(HotfixError) -> GitRunOutcome {
         var state = try session.load(id).state
         let journal = journal(state, dryRun: dryRun, progress: progress)
-        try session.warnIfOutOfPhase(state, expected: [.backport], command: "hotfix backport", source: "git", journal: !dryRun)
+        try session.warnIfOutOfPhase(state, expected: [.backport], command: "hotfix backport", source: .git, journal: !dryRun)
         var skipped: (branch: String, reason: String)?
         if let skip {
             skipped = (skip.branch, try mark(skip, in: state, journal: journal))
@@ -49,7 +49,7 @@ extension GitWorkflow {
             throw HotfixError.usage("\(Sanitize.inline(skip.branch)) is not a backport target (develop or \(settings.backport.joined(separator: ", ")))")
         }
         guard case .noted(let note) = try Engine.decide(.note(skip.reason), state: state).first else { return skip.reason }
-        try journal.record([.git(GitRecord(step: GitStepName.backport.rawValue, target: skip.branch, outcome: GitOutcome.skipped.rawValue, detail: note.text))])
+        try journal.record([.git(GitRecord(step: .backport, target: skip.branch, outcome: .skipped, detail: note.text))])
         return note.text
     }
 
@@ -59,7 +59,7 @@ extension GitWorkflow {
                        progress: @escaping @Sendable (GitProgress) -> Void = { _ in }) async throws(HotfixError) -> GitRunOutcome {
         let state = try session.load(id).state
         let journal = journal(state, dryRun: dryRun, progress: progress)
-        try session.warnIfOutOfPhase(state, expected: [.backport, .close], command: "hotfix finish", source: "git", journal: !dryRun)
+        try session.warnIfOutOfPhase(state, expected: [.backport, .close], command: "hotfix finish", source: .git, journal: !dryRun)
         let options = FinishOptions(scope: .finish, push: push, keepBranch: keepBranch)
         let reason = override?.trimmingCharacters(in: .whitespacesAndNewlines)
         let flow = journal.flow(settings)
@@ -93,7 +93,7 @@ extension GitWorkflow {
             // A planned merge counts as merged: the question is what the real run would refuse.
             for r in backports.reports {
                 guard var rec = r.record else { continue }
-                if rec.outcome == GitOutcome.planned.rawValue { rec.outcome = GitOutcome.merged.rawValue }
+                if rec.outcome == .planned { rec.outcome = .merged }
                 state.apply(Event(seq: state.lastSeq + 1, at: state.lastEventAt, body: .git(rec)))
             }
         }
@@ -114,18 +114,8 @@ extension GitWorkflow {
         var m = GitFlow.Memory()
         for (name, status) in state.backports {
             m.known[name] = status.outcome
-            if status.outcome == GitOutcome.skipped.rawValue { m.skipped[name] = status.detail ?? "skipped" }
+            if status.outcome == .skipped { m.skipped[name] = status.detail ?? "skipped" }
         }
         return m
-    }
-}
-
-/// A value set from inside a closure that cannot return it (the refused finish's backport run).
-final class Holder<T: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: T?
-    var value: T? {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
     }
 }

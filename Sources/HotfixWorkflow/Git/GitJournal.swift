@@ -47,7 +47,7 @@ struct GitJournal: Sendable {
         let phase = self.phase
         return { rec throws(HotfixError) in
             let r = rec.result
-            let body = EventBody.commandRan(CommandRun(phase: phase, step: rec.step, argv: r.argv, exitCode: r.exitCode,
+            let body = EventBody.commandRan(CommandRun(phase: phase, step: CommandStep(rec.step), argv: r.argv, exitCode: r.exitCode,
                                                        seconds: r.seconds, outputTail: r.succeeded ? nil : r.tail(6),
                                                        commit: rec.sha))
             // The commands of a merge (merge-tree, commit-tree, update-ref) are written together with
@@ -72,7 +72,7 @@ struct GitJournal: Sendable {
     func flow(_ settings: GitSettings) -> GitFlow {
         GitFlow(directory: session.repository.root, settings: settings, observer: observer(), ownProcessGroup: session.processGroups) { record throws(HotfixError) in
             // Predictions wait for the next write; every other step result is written at once.
-            if record.step == GitStepName.preflight.rawValue { self.pending.add(.git(record)) } else { try self.record([.git(record)]) }
+            if record.step == .preflight { self.pending.add(.git(record)) } else { try self.record([.git(record)]) }
         }
     }
 }

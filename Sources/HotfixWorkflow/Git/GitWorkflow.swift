@@ -23,8 +23,8 @@ public struct GitWorkflow: Sendable {
     public func branch(_ id: IncidentID, dryRun: Bool, progress: @escaping @Sendable (GitProgress) -> Void = { _ in }) async throws(HotfixError) -> BranchOutcome {
         let state = try session.load(id).state
         let journal = journal(state, dryRun: dryRun, progress: progress)
-        try session.warnIfOutOfPhase(state, expected: [.branch], command: "hotfix branch", source: "git", journal: !dryRun)
-        let createdBefore = state.gitSteps.contains { $0.record.step == GitStepName.branch.rawValue && $0.record.outcome == GitOutcome.done.rawValue }
+        try session.warnIfOutOfPhase(state, expected: [.branch], command: "hotfix branch", source: .git, journal: !dryRun)
+        let createdBefore = state.gitSteps.contains { $0.record.step == .branch && $0.record.outcome == .done }
         let start = BranchStart(git: journal.client(), settings: settings)
         let result = try await journal.journaled { () async throws(HotfixError) -> BranchResult in
             try await start.run(id: id, createdBefore: createdBefore, dryRun: dryRun)
@@ -32,9 +32,9 @@ public struct GitWorkflow: Sendable {
         for w in result.warnings { session.warn(w) }
         var outcome = BranchOutcome(result: result, dryRun: dryRun, main: settings.main)
         guard !dryRun else { return outcome }
-        try journal.record(result.warnings.map { .warning(Warning(source: "git", message: $0)) })
+        try journal.record(result.warnings.map { .warning(Warning(source: .git, message: $0)) })
         if !result.alreadyCreated {
-            try journal.record([.git(GitRecord(step: GitStepName.branch.rawValue, target: result.branch, outcome: GitOutcome.done.rawValue,
+            try journal.record([.git(GitRecord(step: .branch, target: result.branch, outcome: .done,
                                                sha: result.base, detail: "cut from \(settings.main)"))])
         }
         outcome.moved = try await session.advance(id, from: .branch)
@@ -46,9 +46,9 @@ public struct GitWorkflow: Sendable {
         let state = try session.load(id).state
         let git = GitClient(directory: session.repository.root, ownProcessGroup: session.processGroups)
         let review = try await DiffWatch(git: git, settings: settings).review(id: id, largeDiffLines: session.config.git.largeDiff)
-        let seen = Set(state.warnings.filter { $0.warning.source == "fix-watch" }.map(\.warning.message))
+        let seen = Set(state.warnings.filter { $0.warning.source == .fixWatch }.map(\.warning.message))
         let fresh = review.warnings.map { "\($0.message) — rule: \($0.rule)" }.filter { !seen.contains($0) }
-        if !fresh.isEmpty { try session.record(fresh.map { .warning(Warning(source: "fix-watch", message: $0)) }, on: id) }
+        if !fresh.isEmpty { try session.record(fresh.map { .warning(Warning(source: .fixWatch, message: $0)) }, on: id) }
         return review
     }
 }

@@ -12,7 +12,7 @@ public struct PhaseMove: Sendable {
 extension Session {
     /// Says (and journals, with `source`) that `command` runs outside the phases the workflow expects
     /// it in; on a closed incident it says so and runs anyway.
-    public func warnIfOutOfPhase(_ state: IncidentState, expected: [Phase], command: String, source: String,
+    public func warnIfOutOfPhase(_ state: IncidentState, expected: [Phase], command: String, source: WarningSource,
                                  journal: Bool = true) throws(HotfixError) {
         guard let phase = state.phase else {
             warn("incident \(state.id) is closed; \(command) runs anyway")

@@ -15,11 +15,11 @@ public enum GitText {
                 for argv in report.commands { out.append("  $ " + shellWords(argv)) }
             }
             guard let r = report.record else { continue }
-            let what = r.target.map { "\(r.step) \($0)" } ?? r.step
+            let what = r.target.map { "\(r.step) \($0)" } ?? r.step.name
             var line = "\(what.padding(toLength: max(what.count, 28), withPad: " ", startingAt: 0))  \(r.outcome)"
             if let sha = r.sha, !sha.hasPrefix("<") { line += "  \(short(sha))" }
             if let files = r.files, !files.isEmpty { line += "  files: \(files.joined(separator: ", "))" }
-            if let detail = r.detail, r.outcome != GitOutcome.merged.rawValue || dryRun { line += "  (\(detail))" }
+            if let detail = r.detail, r.outcome != .merged || dryRun { line += "  (\(detail))" }
             out.append(Sanitize.inline(line))
         }
         return out

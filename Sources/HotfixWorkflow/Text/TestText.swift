@@ -3,7 +3,7 @@ import HotfixEngine
 
 /// The words of TEST as it runs: what `hotfix test` prints and the console's log shows.
 public enum TestText {
-    public static func started(_ step: String, _ argv: [String]) -> String { "▶ \(step): \(argv.joined(separator: " "))" }
+    public static func started(_ step: CommandStep, _ argv: [String]) -> String { "▶ \(step): \(argv.joined(separator: " "))" }
 
     public static func output(_ line: StreamedLine) -> String { "  │ \(Sanitize.inline(line.text))" }
 

@@ -84,7 +84,7 @@ struct Sync: AsyncParsableCommand {
         for f in finals {
             print("\(f.channel) \(f.kind): \(f.status)\(f.detail.map { " — \(Sanitize.inline($0))" } ?? "")")
         }
-        if finals.contains(where: { $0.status != "sent" }) {
+        if finals.contains(where: { $0.status != .sent }) {
             throw HotfixError.refused("some messages are still queued", untouched: "they stay in the outbox", next: "fix the cause above and run hotfix sync again")
         }
     }

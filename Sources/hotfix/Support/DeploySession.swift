@@ -48,7 +48,7 @@ extension Session {
             }
             _ = try record([.overridden(GuardrailOverride(rule: refusal.rule, reason: reason, action: "deploy in \(state.phase?.title ?? "closed")", message: refusal.message))], on: state.id)
         }
-        try warnIfOutOfPhase(state, expected: [.deploy], command: "hotfix deploy", source: "phase")
+        try warnIfOutOfPhase(state, expected: [.deploy], command: "hotfix deploy", source: .phase)
     }
 
     /// Where a rollback goes: `revision`, else the baseline recorded before the deploy; the exact
