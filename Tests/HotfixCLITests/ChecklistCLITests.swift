@@ -75,12 +75,12 @@ import Testing
         HotfixBinary.run(args, in: repo.work, env: env)
     }
 
-    /// start, go to TEST, cut the branch by hand and commit `files` on it.
+    /// start, go to FIX, cut the branch by hand and commit `files` on it, then go to TEST.
     func fixOnBranch(_ repo: GitSandbox, _ files: [String: String], message: String = "Fix: handle None from repo") {
         #expect(hotfix("start", "API returns 500 on /users endpoint", in: repo).status == 0)
-        for _ in 1...3 { #expect(hotfix("next", in: repo).status == 0) }
-        repo.git("checkout", "-q", "-b", "hotfix/001-api-500")
-        repo.commit(files, message: message)
+        for _ in 1...2 { #expect(hotfix("next", in: repo).status == 0) }
+        repo.commitFix(files, message: message)
+        #expect(hotfix("next", in: repo).status == 0)
     }
 
     func auto(_ repo: GitSandbox, env: [String: String] = [:]) throws -> [String: [String: Any]] {

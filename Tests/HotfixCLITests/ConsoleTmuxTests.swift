@@ -252,7 +252,8 @@ import Glibc
         t.waitFor("▶ ASSESS", seconds: 30, sourceLocation: sourceLocation)
         let sandbox = try #require((try? FileManager.default.contentsOfDirectory(atPath: tmp.path))?.first { $0.hasPrefix("hotfix-demo-") })
         let work = tmp.file(sandbox + "/work")
-        for args in [["next"], ["next"], ["next"]] + ["tests-pass", "type-hints", "no-new-deps", "logging-added", "rollback-plan"].map({ ["check", $0, "--pass"] }) + [["next"]] {
+        for (i, args) in ([["next"], ["next"], ["next"]] + ["tests-pass", "type-hints", "no-new-deps", "logging-added", "rollback-plan"].map({ ["check", $0, "--pass"] }) + [["next"]]).enumerated() {
+            if i == 2 { GitSandbox.commitFix(in: work) }  // no empty fix: FIX ends with a commit on the hotfix branch
             let r = HotfixBinary.run(args, in: work, env: ["PATH": tmp.file(sandbox + "/bin") + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "")])
             #expect(r.status == 0, "hotfix \(args.joined(separator: " ")): \(r.stderr)", sourceLocation: sourceLocation)
         }

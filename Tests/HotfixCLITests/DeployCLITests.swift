@@ -27,7 +27,9 @@ import Testing
     /// An incident in DEPLOY's reach with its checklist passed.
     func readyToDeploy(_ repo: GitSandbox) {
         #expect(hotfix("start", "API returns 500 on /users endpoint", in: repo).status == 0)
-        for _ in 1...3 { #expect(hotfix("next", in: repo).status == 0) }
+        for _ in 1...2 { #expect(hotfix("next", in: repo).status == 0) }
+        repo.commitFix()
+        #expect(hotfix("next", in: repo).status == 0)
         for item in ["tests-pass", "type-hints", "no-new-deps", "logging-added", "rollback-plan"] {
             #expect(hotfix("check", item, "--pass", in: repo).status == 0)
         }
@@ -57,7 +59,9 @@ import Testing
         defer { sim.stop() }
         let repo = repo(sim)
         #expect(hotfix("start", "API returns 500 on /users endpoint", in: repo).status == 0)
-        for _ in 1...3 { #expect(hotfix("next", in: repo).status == 0) }
+        for _ in 1...2 { #expect(hotfix("next", in: repo).status == 0) }
+        repo.commitFix()
+        #expect(hotfix("next", in: repo).status == 0)
 
         let gated = hotfix("deploy", "--yes", in: repo)
         #expect(gated.status == 1)

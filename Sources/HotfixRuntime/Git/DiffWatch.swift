@@ -44,6 +44,30 @@ public struct DiffWatch: Sendable {
         return DiffReview(base: base, files: files, largeDiffLines: largeDiffLines)
     }
 
+    /// What leaving FIX is judged on: the branch's commits that main does not have, and what is
+    /// not committed in the work tree. Never throws: what git cannot answer is the `problem`.
+    public func progress(id: IncidentID) async -> FixProgress {
+        let branch = settings.branchName(id), main = settings.main
+        var fix = FixProgress(branch: branch, main: main)
+        do {
+            fix.checkedOut = try await git.currentBranch()
+            fix.uncommitted = try await git.uncommitted()
+            guard let tip = try await git.resolve("refs/heads/\(branch)") else {
+                fix.branchExists = false
+                return fix
+            }
+            guard let mainTip = try await git.resolve("refs/heads/\(main)") else {
+                fix.problem = "branch \(main) does not exist (git.main in .hotfix.yml)"
+                return fix
+            }
+            let log = try await git.value(["log", "--no-color", "--format=%h %s", "--max-count=\(FixProgress.shownCommits)", "\(mainTip)..\(tip)"])
+            fix.commits = log.split(separator: "\n").map(String.init)
+        } catch {
+            fix.problem = error.message
+        }
+        return fix
+    }
+
     /// Parses `git diff --numstat -z` and `--name-status -z` (renames give two paths).
     static func parse(numstat: String, nameStatus: String) -> [FileChange] {
         var statuses: [String: FileChange.Status] = [:]

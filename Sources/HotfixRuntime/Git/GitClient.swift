@@ -75,7 +75,18 @@ public struct GitClient: Sendable {
     public func dirtyFiles() async throws(HotfixError) -> [String] {
         let r = try await query(["status", "--porcelain=v1", "-z", "--untracked-files=no"])
         guard r.succeeded else { throw GitClient.failure(r) }
-        let out = r.stdout
+        return GitClient.statusPaths(r.stdout)
+    }
+
+    /// Every path with staged, unstaged or untracked changes (an untracked folder as `dir/`).
+    public func uncommitted() async throws(HotfixError) -> [String] {
+        let r = try await query(["status", "--porcelain=v1", "-z"])
+        guard r.succeeded else { throw GitClient.failure(r) }
+        return GitClient.statusPaths(r.stdout)
+    }
+
+    /// The paths of `git status --porcelain=v1 -z` (a rename's source, which follows it, is left out).
+    static func statusPaths(_ out: String) -> [String] {
         var files: [String] = []
         var skipNext = false
         for entry in out.split(separator: "\0", omittingEmptySubsequences: true) {
@@ -83,7 +94,7 @@ public struct GitClient: Sendable {
             guard entry.count > 3 else { continue }
             let status = entry.prefix(2)
             files.append(String(entry.dropFirst(3)))
-            if status.contains("R") || status.contains("C") { skipNext = true }  // the rename's source follows
+            if status.contains("R") || status.contains("C") { skipNext = true }
         }
         return files
     }

@@ -60,7 +60,7 @@ struct Status: AsyncParsableCommand {
     func run() async throws {
         let session = try await Session.open()
         let loaded = try session.loadSelected(options)
-        let report = StatusReport(loaded.state, now: session.clock.now)
+        let report = StatusReport(loaded.state, now: session.clock.now, fix: await session.fixProgress(loaded.state))
         if json { try Output.json(report) } else { print(StatusText.render(report), terminator: "") }
     }
 }
@@ -76,7 +76,8 @@ struct List: AsyncParsableCommand {
     func run() async throws {
         let session = try await Session.open()
         let now = session.clock.now
-        let reports = session.store.all().map { StatusReport($0, now: now) }
+        var reports: [StatusReport] = []
+        for state in session.store.all() { reports.append(StatusReport(state, now: now, fix: await session.fixProgress(state))) }
         if json { try Output.json(reports); return }
         if reports.isEmpty { print("No incidents in this repository. Start one with: hotfix start \"what is broken\""); return }
         for r in reports {
@@ -154,12 +155,17 @@ struct Next: AsyncParsableCommand {
         let id = try session.select(options)
         // Leaving TEST: a commit after the test run makes tests-pass stale before the gate is judged.
         try await session.refreshTestsPass(id)
-        let (state, events) = try await session.perform(.advance(override: override), on: id)
+        // Leaving FIX: judged on the branch's commits (no empty fix), read from git now.
+        let fix = await session.fixProgress(try session.store.load(id).state)
+        let (state, events) = try await session.perform(.advance(override: override, fix: fix), on: id)
         guard let event = events.first, case .phaseChanged(let change) = event.body else {
             print("Incident \(id) is already closed.")
             return
         }
         for o in change.overrides { Output.warn("override of '\(o.rule.rawValue)': \(o.message) — reason: \(o.reason)") }
+        if let fix, fix.onBranch, !fix.commits.isEmpty, !fix.uncommitted.isEmpty {
+            Output.warn("not committed, so not part of the fix: \(Guardrails.names(fix.uncommitted.map(Sanitize.inline)))")
+        }
         if let to = change.to {
             let budget = state.budgets[to]
             print("\(change.from.title) done. Now \(to.title) (\(budget.minutesLabel) min): \(to.purpose(monitorWindow: session.config.deploy.window).replacingOccurrences(of: "{id}", with: id.rawValue)).")
