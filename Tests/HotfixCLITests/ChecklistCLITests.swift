@@ -102,7 +102,7 @@ import Testing
         #expect(checks["tests-pass"]?["result"] as? String == "passed")
         #expect((checks["tests-pass"]?["evidence"] as? String)?.contains("critical: `pytest tests/unit -v` exit 0, 2 passed") == true)
         #expect(checks["type-hints"]?["result"] as? String == "passed")
-        #expect((checks["type-hints"]?["evidence"] as? String)?.contains("mypy passed on app/users.py") == true)
+        #expect((checks["type-hints"]?["evidence"] as? String)?.hasPrefix("mypy passed on the 1 changed function, fully annotated: get_user (app/users.py:10)") == true)
         #expect(checks["no-new-deps"]?["evidence"] as? String == "no manifest changed")
         #expect(checks["logging-added"]?["result"] as? String == "passed")
         #expect((checks["logging-added"]?["evidence"] as? String)?.hasPrefix("app/users.py:13: logger.warning(") == true)

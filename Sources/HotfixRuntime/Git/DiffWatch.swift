@@ -41,7 +41,13 @@ public struct DiffWatch: Sendable {
                 files.append(FileChange(path: path, status: .untracked, added: lines, removed: lines == nil ? nil : 0))
             }
         }
-        return DiffReview(base: base, files: files, largeDiffLines: largeDiffLines)
+        var review = DiffReview(base: base, files: files, largeDiffLines: largeDiffLines)
+        // The functions the type-hints item will judge, found as it finds them (Python's parser).
+        let python = files.filter { $0.status != .deleted && ($0.path.hasSuffix(".py") || $0.path.hasSuffix(".pyi")) }.map(\.path)
+        if !python.isEmpty {
+            review.functions = await PythonFunctions(root: git.directory).touched(base: base, head: onBranch ? nil : tip, paths: python).functions
+        }
+        return review
     }
 
     /// What leaving FIX is judged on: the branch's commits that main does not have, and what is

@@ -79,8 +79,9 @@ public struct GitClient: Sendable {
     }
 
     /// Every path with staged, unstaged or untracked changes (an untracked folder as `dir/`).
+    /// Takes no index lock: the console asks every few seconds while a person runs git beside it.
     public func uncommitted() async throws(HotfixError) -> [String] {
-        let r = try await query(["status", "--porcelain=v1", "-z"])
+        let r = try await query(["--no-optional-locks", "status", "--porcelain=v1", "-z"])
         guard r.succeeded else { throw GitClient.failure(r) }
         return GitClient.statusPaths(r.stdout)
     }

@@ -204,6 +204,10 @@ struct DiffCommand: AsyncParsableCommand {
             let counts = f.added.map { "+\($0) −\(f.removed ?? 0)" } ?? "binary"
             print(Sanitize.inline("  \(f.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(counts.padding(toLength: 12, withPad: " ", startingAt: 0)) \(f.path)"))
         }
+        if !review.functions.isEmpty { print("Functions changed (the type-hints item judges these):") }
+        for f in review.functions {
+            print(Sanitize.inline("  \(f.path):\(f.line) \(f.name)() — \(f.isAnnotated ? "annotated" : f.gaps)"))
+        }
         if review.warnings.isEmpty { print("Minimal: no rule broken.") }
         for w in review.warnings { print(Sanitize.inline("warning: \(w.message) — rule: \(w.rule)")) }
     }
