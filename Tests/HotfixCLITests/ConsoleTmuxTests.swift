@@ -58,6 +58,8 @@ import Glibc
         func type(_ text: String) { tmux("send-keys", "-t", "t", "-l", text) }
         func press(_ keys: String...) { tmux(["send-keys", "-t", "t"] + keys) }
         func screen() -> String { tmux("capture-pane", "-p", "-t", "t").output }
+        /// The pane with its scrollback, wrapped lines joined.
+        func history() -> String { tmux("capture-pane", "-p", "-J", "-S", "-500", "-t", "t").output }
         func value(_ format: String) -> String {
             tmux("display-message", "-p", "-t", "t", format).output.trimmingCharacters(in: .whitespacesAndNewlines)
         }
@@ -149,6 +151,14 @@ import Glibc
         for flag in ["icrnl", "opost", "isig", "icanon", "echo"] {
             #expect(flags.contains(Substring(flag)), "stty shows \(flag) off after quitting")
         }
+
+        // The command printed to try the CLI runs as printed in this shell, where no `hotfix` is on PATH.
+        let prefix = "Try the CLI there: "
+        let hint = try #require(t.history().split(separator: "\n").first { $0.hasPrefix(prefix) }?.dropFirst(prefix.count))
+        t.type(String(hint) + "; echo HINT-EXIT-$?")
+        t.press("Enter")
+        t.waitFor("the printed command's output", seconds: 20) { _ in t.history().contains("HINT-EXIT-0") }
+        #expect(t.history().contains("HOTFIX 001-api-500  P0  API returns 500 on /users endpoint"), "\(t.history().suffix(1500))")
 
         // What the console did is in the journal, for the CLI to read.
         // The sandbox the demo printed on exit (the screen also shows the binary's own path, which can
