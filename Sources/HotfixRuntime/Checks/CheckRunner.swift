@@ -95,8 +95,10 @@ public struct CheckRunner: Sendable {
     /// the type checker (when installed, and the branch is checked out with those files as committed)
     /// over the changed files, its findings kept to those functions and the changed lines.
     func typeHints(_ diff: BranchDiff) async -> CheckOutcome {
-        let python = diff.files.filter { ($0.hasSuffix(".py") || $0.hasSuffix(".pyi")) && FileManager.default.fileExists(atPath: root + "/" + $0) }
-        let scan = await PythonFunctions(root: root).touched(base: diff.base, head: diff.tip, paths: python)
+        let changed = diff.files.filter { $0.hasSuffix(".py") || $0.hasSuffix(".pyi") }
+        // Read from the commit, so the branch need not be checked out (a file it deletes is skipped).
+        let scan = await PythonFunctions(root: root).touched(base: diff.base, head: diff.tip, paths: changed)
+        let python = changed.filter { FileManager.default.fileExists(atPath: root + "/" + $0) }
         var run: TypeCheckerRun?
         var noChecker = "no type checker installed"
         if !python.isEmpty, let tool = await typeChecker() {
