@@ -82,3 +82,41 @@ import Testing
         #expect(report.stdout.contains("Guardrail 'commit' overridden (next FIX → TEST): the fix is a config change made in the cluster"), "\(report.stdout)")
     }
 }
+
+/// The console's `n` in FIX is judged on the same facts, read from git while it runs.
+@Suite struct FixConsoleTests {
+    @Test func nInFixIsRefusedUntilTheFixIsCommittedThenMovesOn() throws {
+        let repo = FixCLITests().inFix()
+        // Wide enough for the whole refusal on the status row (at 80 columns it is cut after the prompt).
+        let t = try ConsoleTmuxTests.Tmux(width: 220, height: 30, env: ["HOME": repo.dir.path, "LANG": "C.UTF-8"].merging(GitSandbox.env) { a, _ in a })
+        t.type("cd \(repo.work) && \(HotfixBinary.path) console")
+        t.press("Enter")
+        t.waitFor("the FIX pane", seconds: 30) { $0.contains("FIX · active") && $0.contains("▶ FIX") }
+        // The console reads the branch at once and every 2 s while in FIX; until its first answer
+        // arrives, n is refused as "not read" (never passed): press n until the answer is the branch's.
+        func pressN(until done: (String) -> Bool) -> String {
+            let deadline = Date() + 20
+            var screen = t.screen()
+            while Date() < deadline {
+                t.type("n")
+                screen = t.waitFor("n's answer", seconds: 5) { $0.contains("override reason:") || $0.contains("▶ TEST") }
+                if done(screen) { return screen }
+                t.press("Escape")
+                usleep(500_000)
+            }
+            return screen
+        }
+        let refused = pressN { $0.contains("has no commit") }
+        #expect(refused.contains("cannot move FIX → TEST: hotfix/001-api-500 has no commit that main does not have: nothing is fixed yet"), "\(refused)")
+        t.press("Escape")
+        repo.write("app/users.py", "def get_user(repo, id):\n    return repo.get(id)\n")
+        repo.git("commit", "-q", "-am", "Fix: handle a missing user")
+        _ = pressN { $0.contains("▶ TEST") }
+        t.waitFor("▶ TEST")
+        t.type("q")
+        t.waitFor("the shell again") { !$0.contains("┌ Phases") }
+        let status = HotfixBinary.run(["status", "--json"], in: repo.work)
+        #expect(status.stdout.contains("\"phase\" : \"test\"") || status.stdout.contains("\"phase\": \"test\""), "\(status.stdout)")
+        #expect(!HotfixBinary.run(["timeline"], in: repo.work).stdout.contains("override"), "moved on without an override")
+    }
+}
