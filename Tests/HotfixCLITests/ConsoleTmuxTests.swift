@@ -42,10 +42,22 @@ import Glibc
             posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
             posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             posix_spawn_file_actions_adddup2(&actions, 1, 2)
+            // The test's threads block signals; a tmux server (and its shell) spawned with that mask
+            // would ignore SIGTERM and SIGHUP and outlive kill-server. Start it with none blocked.
+            var attributes = posix_spawnattr_t()
+            posix_spawnattr_init(&attributes)
+            defer { posix_spawnattr_destroy(&attributes) }
+            var none = sigset_t(), defaults = sigset_t()
+            sigemptyset(&none)
+            sigemptyset(&defaults)
+            for signal in [SIGTERM, SIGHUP, SIGINT, SIGPIPE] { sigaddset(&defaults, signal) }
+            posix_spawnattr_setsigmask(&attributes, &none)
+            posix_spawnattr_setsigdefault(&attributes, &defaults)
+            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
             var cargs = argv.map { strdup($0) } + [nil]
             defer { for p in cargs { free(p) } }
             var pid: pid_t = 0
-            guard posix_spawnp(&pid, argv[0], &actions, nil, &cargs, environ) == 0 else {
+            guard posix_spawnp(&pid, argv[0], &actions, &attributes, &cargs, environ) == 0 else {
                 return Spawned(status: 127, output: "cannot run \(argv[0])")
             }
             var status: Int32 = 0
