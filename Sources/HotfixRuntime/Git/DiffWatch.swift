@@ -52,22 +52,24 @@ public struct DiffWatch: Sendable {
 
     /// What leaving FIX is judged on: the branch's commits that main does not have, and what is
     /// not committed in the work tree. Never throws: what git cannot answer is the `problem`.
+    /// Two git processes in the usual case (status with the branch, then the log), since `hotfix
+    /// status` and the console ask for it.
     public func progress(id: IncidentID) async -> FixProgress {
         let branch = settings.branchName(id), main = settings.main
         var fix = FixProgress(branch: branch, main: main)
-        do {
-            fix.checkedOut = try await git.currentBranch()
-            fix.uncommitted = try await git.uncommitted()
-            guard let tip = try await git.resolve("refs/heads/\(branch)") else {
+        do throws(HotfixError) {
+            (fix.checkedOut, fix.uncommitted) = try await git.statusWithBranch()
+            let range = "refs/heads/\(main)..refs/heads/\(branch)"
+            let log = try await git.query(["log", "--no-color", "--format=%h %s", "--max-count=\(FixProgress.shownCommits)", range, "--"])
+            if log.succeeded {
+                fix.commits = log.stdout.split(separator: "\n").map(String.init)
+            } else if try await git.resolve("refs/heads/\(branch)") == nil {
                 fix.branchExists = false
-                return fix
-            }
-            guard let mainTip = try await git.resolve("refs/heads/\(main)") else {
+            } else if try await git.resolve("refs/heads/\(main)") == nil {
                 fix.problem = "branch \(main) does not exist (git.main in .hotfix.yml)"
-                return fix
+            } else {
+                throw GitClient.failure(log)
             }
-            let log = try await git.value(["log", "--no-color", "--format=%h %s", "--max-count=\(FixProgress.shownCommits)", "\(mainTip)..\(tip)"])
-            fix.commits = log.split(separator: "\n").map(String.init)
         } catch {
             fix.problem = error.message
         }
