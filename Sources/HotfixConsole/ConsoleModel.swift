@@ -38,6 +38,8 @@ public struct ConsoleModel: Sendable {
     public var monitor: MonitorModel?
     /// The monitoring window's "now" for a replay; nil means the wall clock.
     public var monitorNow: Double?
+    /// What the hotfix branch holds (read from git while in FIX): `n` leaving FIX is judged on it.
+    public var fix: FixProgress?
     public var keyMap = KeyMap.standard
 
     /// A console on `events` (the whole journal so far); nil when they do not start an incident.

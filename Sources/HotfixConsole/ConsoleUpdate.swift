@@ -44,6 +44,8 @@ extension ConsoleModel {
             monitorNow = nil
         case .status(let message):
             status = message
+        case .fix(let progress):
+            fix = progress
         case .key(let key):
             return press(key)
         }

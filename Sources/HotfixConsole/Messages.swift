@@ -49,7 +49,8 @@ public enum ConsoleJob: Sendable, Equatable {
     /// `kubectl rollout undo` to the baseline revision, in the console's process.
     case rollback
 
-    /// The `hotfix` commands (arguments after the program name) this job runs as child processes, in order.
+    /// The `hotfix` commands (arguments after the program name) this job does, in order: the console
+    /// runs their use cases in-process and shows these command lines in the log.
     public var commands: [[String]] {
         switch self {
         case .branch: [["branch"]]
@@ -110,6 +111,8 @@ public enum ConsoleMessage: Sendable {
     case monitorModel(MonitorModel)
     /// A job's result for the status row.
     case status(StatusMessage)
+    /// What the hotfix branch holds, read from git while the incident is in FIX.
+    case fix(FixProgress)
 }
 
 /// What the console asks the runtime to do; `update` performs no I/O itself.

@@ -42,10 +42,22 @@ import Glibc
             posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
             posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             posix_spawn_file_actions_adddup2(&actions, 1, 2)
+            // The test's threads block signals; a tmux server (and its shell) spawned with that mask
+            // would ignore SIGTERM and SIGHUP and outlive kill-server. Start it with none blocked.
+            var attributes = posix_spawnattr_t()
+            posix_spawnattr_init(&attributes)
+            defer { posix_spawnattr_destroy(&attributes) }
+            var none = sigset_t(), defaults = sigset_t()
+            sigemptyset(&none)
+            sigemptyset(&defaults)
+            for signal in [SIGTERM, SIGHUP, SIGINT, SIGPIPE] { sigaddset(&defaults, signal) }
+            posix_spawnattr_setsigmask(&attributes, &none)
+            posix_spawnattr_setsigdefault(&attributes, &defaults)
+            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
             var cargs = argv.map { strdup($0) } + [nil]
             defer { for p in cargs { free(p) } }
             var pid: pid_t = 0
-            guard posix_spawnp(&pid, argv[0], &actions, nil, &cargs, environ) == 0 else {
+            guard posix_spawnp(&pid, argv[0], &actions, &attributes, &cargs, environ) == 0 else {
                 return Spawned(status: 127, output: "cannot run \(argv[0])")
             }
             var status: Int32 = 0
@@ -58,6 +70,8 @@ import Glibc
         func type(_ text: String) { tmux("send-keys", "-t", "t", "-l", text) }
         func press(_ keys: String...) { tmux(["send-keys", "-t", "t"] + keys) }
         func screen() -> String { tmux("capture-pane", "-p", "-t", "t").output }
+        /// The pane with its scrollback, wrapped lines joined.
+        func history() -> String { tmux("capture-pane", "-p", "-J", "-S", "-500", "-t", "t").output }
         func value(_ format: String) -> String {
             tmux("display-message", "-p", "-t", "t", format).output.trimmingCharacters(in: .whitespacesAndNewlines)
         }
@@ -149,6 +163,14 @@ import Glibc
         for flag in ["icrnl", "opost", "isig", "icanon", "echo"] {
             #expect(flags.contains(Substring(flag)), "stty shows \(flag) off after quitting")
         }
+
+        // The command printed to try the CLI runs as printed in this shell, where no `hotfix` is on PATH.
+        let prefix = "Try the CLI there: "
+        let hint = try #require(t.history().split(separator: "\n").first { $0.hasPrefix(prefix) }?.dropFirst(prefix.count))
+        t.type(String(hint) + "; echo HINT-EXIT-$?")
+        t.press("Enter")
+        t.waitFor("the printed command's output", seconds: 20) { _ in t.history().contains("HINT-EXIT-0") }
+        #expect(t.history().contains("HOTFIX 001-api-500  P0  API returns 500 on /users endpoint"), "\(t.history().suffix(1500))")
 
         // What the console did is in the journal, for the CLI to read.
         // The sandbox the demo printed on exit (the screen also shows the binary's own path, which can
@@ -252,7 +274,8 @@ import Glibc
         t.waitFor("▶ ASSESS", seconds: 30, sourceLocation: sourceLocation)
         let sandbox = try #require((try? FileManager.default.contentsOfDirectory(atPath: tmp.path))?.first { $0.hasPrefix("hotfix-demo-") })
         let work = tmp.file(sandbox + "/work")
-        for args in [["next"], ["next"], ["next"]] + ["tests-pass", "type-hints", "no-new-deps", "logging-added", "rollback-plan"].map({ ["check", $0, "--pass"] }) + [["next"]] {
+        for (i, args) in ([["next"], ["next"], ["next"]] + ["tests-pass", "type-hints", "no-new-deps", "logging-added", "rollback-plan"].map({ ["check", $0, "--pass"] }) + [["next"]]).enumerated() {
+            if i == 2 { GitSandbox.commitFix(in: work) }  // no empty fix: FIX ends with a commit on the hotfix branch
             let r = HotfixBinary.run(args, in: work, env: ["PATH": tmp.file(sandbox + "/bin") + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "")])
             #expect(r.status == 0, "hotfix \(args.joined(separator: " ")): \(r.stderr)", sourceLocation: sourceLocation)
         }

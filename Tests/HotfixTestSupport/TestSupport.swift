@@ -136,6 +136,31 @@ public final class GitSandbox: @unchecked Sendable {
         git("add", "-A")
         git("commit", "-q", "-m", message)
     }
+
+    /// Cuts `branch` from HEAD, checks it out and commits `files` on it: a fix on the hotfix branch,
+    /// so leaving FIX is allowed (no empty fix).
+    public func commitFix(_ files: [String: String] = ["FIX.md": "the fix\n"], branch: String = "hotfix/001-api-500",
+                          message: String = "Fix: handle None from repo") {
+        GitSandbox.commitFix(in: work, files, branch: branch, message: message)
+    }
+
+    /// `commitFix` in any work tree (the demo's sandbox).
+    public static func commitFix(in work: String, _ files: [String: String] = ["FIX.md": "the fix\n"],
+                                 branch: String = "hotfix/001-api-500", message: String = "Fix: handle None from repo") {
+        for args in [["checkout", "-q", "-B", branch]] {
+            let r = runGit(args, in: work)
+            precondition(r.status == 0, "git \(args.joined(separator: " ")) failed: \(r.stderr)")
+        }
+        for (name, text) in files {
+            let full = work + "/" + name
+            try? FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try! text.write(toFile: full, atomically: true, encoding: .utf8)
+        }
+        for args in [["add", "--"] + files.keys.sorted(), ["commit", "-q", "-m", message]] {
+            let r = runGit(args, in: work)
+            precondition(r.status == 0, "git \(args.joined(separator: " ")) failed: \(r.stderr)")
+        }
+    }
 }
 
 /// The `hotfix` binary that `swift test` built next to the test bundle.

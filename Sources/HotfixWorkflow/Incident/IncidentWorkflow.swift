@@ -32,14 +32,18 @@ public struct IncidentWorkflow: Sendable {
         return Opened(state: try await session.dispatch(events, state: fresh), journalPath: journal.path)
     }
 
-    public func status(_ id: IncidentID) throws(HotfixError) -> StatusReport {
-        StatusReport(try session.load(id).state, now: session.clock.now)
+    /// The status; in FIX, what blocks `next` is judged on the branch read from git.
+    public func status(_ id: IncidentID) async throws(HotfixError) -> StatusReport {
+        let state = try session.load(id).state
+        return StatusReport(state, now: session.clock.now, fix: await session.fixProgress(state))
     }
 
     /// Every incident of the repository, as status reports.
-    public func list() -> [StatusReport] {
+    public func list() async -> [StatusReport] {
         let now = session.clock.now
-        return session.store.all().map { StatusReport($0, now: now) }
+        var reports: [StatusReport] = []
+        for state in session.store.all() { reports.append(StatusReport(state, now: now, fix: await session.fixProgress(state))) }
+        return reports
     }
 
     /// Every event with its summary, and when the incident started.

@@ -31,9 +31,21 @@ extension Session {
         return try await move(id, override: nil)
     }
 
+    /// What the hotfix branch holds, read from git while `state` is in FIX (leaving FIX is judged on
+    /// it); nil in any other phase, where no guardrail needs it.
+    public func fixProgress(_ state: IncidentState) async -> FixProgress? {
+        guard state.phase == .fix else { return nil }
+        return await DiffWatch(git: GitClient(directory: repository.root, ownProcessGroup: processGroups), settings: gitSettings).progress(id: state.id)
+    }
+
     /// `next`: moves on (or closes after CLOSE), through the guardrails; nil when already closed.
+    /// Leaving FIX is judged on the branch's commits, read from git now (no empty fix).
     func move(_ id: IncidentID, override: String?) async throws(HotfixError) -> PhaseMove? {
-        let (state, events) = try await perform(.advance(override: override), on: id)
+        let fix = await fixProgress(try store.load(id).state)
+        let (state, events) = try await perform(.advance(override: override, fix: fix), on: id)
+        if let fix, fix.onBranch, !fix.commits.isEmpty, !fix.uncommitted.isEmpty {
+            warn("not committed, so not part of the fix: \(Guardrails.names(fix.uncommitted.map(Sanitize.inline)))")
+        }
         guard let event = events.first, case .phaseChanged(let change) = event.body else { return nil }
         return PhaseMove(change: change, state: state)
     }

@@ -66,6 +66,10 @@ public enum GitText {
             let counts = f.added.map { "+\($0) −\(f.removed ?? 0)" } ?? "binary"
             out.append(Sanitize.inline("  \(f.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(counts.padding(toLength: 12, withPad: " ", startingAt: 0)) \(f.path)"))
         }
+        if !review.functions.isEmpty { out.append("Functions changed (the type-hints item judges these):") }
+        for f in review.functions {
+            out.append(Sanitize.inline("  \(f.path):\(f.line) \(f.name)() — \(f.isAnnotated ? "annotated" : f.gaps)"))
+        }
         if review.warnings.isEmpty { out.append("Minimal: no rule broken.") }
         for w in review.warnings { out.append(Sanitize.inline("warning: \(w.message) — rule: \(w.rule)")) }
         return out

@@ -9,9 +9,10 @@ struct Start: AsyncParsableCommand {
         commandName: "start",  // named, not derived from the type: deriving costs ~1 ms at every start
         abstract: "Open an incident and start the clock (phase ASSESS).",
         discussion: """
-        Example:
-          hotfix start "API returns 500 on /users endpoint" --severity P0 --detected "15m ago"
         Without --id, an id like 001-api-500 is made from a sequence and the title.
+
+        Example:
+          hotfix start "API returns 500 on /users" --severity P0 --detected "15m ago"
         """)
 
     @Argument(help: "What is broken, in one line.") var title: String
@@ -51,7 +52,7 @@ struct Status: AsyncParsableCommand {
 
     func run() async throws {
         let session = try await Wiring.session()
-        let report = try IncidentWorkflow(session).status(try session.select(options.incident))
+        let report = try await IncidentWorkflow(session).status(try session.select(options.incident))
         if json { try Output.json(report) } else { print(StatusText.render(report), terminator: "") }
     }
 }
@@ -65,7 +66,7 @@ struct List: AsyncParsableCommand {
     @Flag(help: "Print a JSON array of status objects.") var json = false
 
     func run() async throws {
-        let reports = IncidentWorkflow(try await Wiring.session()).list()
+        let reports = await IncidentWorkflow(try await Wiring.session()).list()
         if json { try Output.json(reports); return }
         if reports.isEmpty { print("No incidents in this repository. Start one with: hotfix start \"what is broken\""); return }
         for r in reports {
@@ -99,9 +100,12 @@ struct Assess: AsyncParsableCommand {
         commandName: "assess",  // named, not derived from the type: deriving costs ~1 ms at every start
         abstract: "Record the ASSESS answers: what is broken, impact scope, hypothesis.",
         discussion: """
+        Each answer can be given on its own and changed later; an answer left out stays as it was.
+
         Example:
-          hotfix assess --broken "GET /users/{id} returns 500" --impact "all API users, ~30% of requests" \\
-                        --hypothesis "null user from the repository after the cache change"
+          hotfix assess --broken "GET /users/{id} returns 500" \\
+                        --impact "all API users, ~30% of requests" \\
+                        --hypothesis "null user from the repository"
         """)
 
     @OptionGroup var options: IncidentOptions
@@ -125,9 +129,13 @@ struct Next: AsyncParsableCommand {
         commandName: "next",  // named, not derived from the type: deriving costs ~1 ms at every start
         abstract: "Move to the next phase (after CLOSE: close the incident).",
         discussion: """
-        Refused (exit 1) while a guardrail holds: the checklist before DEPLOY, the monitoring
-        window after DEPLOY, unhandled backports before CLOSE, the tag before closing.
-        --override REASON passes it; the reason is journaled and shown as a deviation.
+        Refused (exit 1) while a guardrail holds: a commit of the fix on the hotfix branch that \
+        main does not have before leaving FIX (uncommitted changes are named), the checklist \
+        before DEPLOY, the monitoring window after DEPLOY, unhandled backports before CLOSE, the \
+        tag before closing. hotfix status lists what blocks it.
+
+        --override REASON passes it; the reason is journaled and shown as a deviation in the report.
+
         Example:
           hotfix next --override "deployed through CI/CD, monitored in Grafana"
         """)
@@ -152,11 +160,15 @@ struct CheckItem: AsyncParsableCommand {
         abstract: "Set a pre-deploy checklist item, or run every automatic check (--auto).",
         discussion: """
         Items: \(ChecklistItem.allCases.map(\.rawValue).joined(separator: ", ")).
-        --auto verifies what a machine can: tests-pass (every test command passed on the branch's
-        current commit), type-hints (mypy/pyright, or annotations of added Python functions),
-        no-new-deps (manifests and lock files against main), logging-added (an added logger call),
-        rollback-plan (the deployment's revision read with kubectl and the undo command). A person
-        can still set or waive any item; a waived item is never changed by --auto.
+
+        --auto verifies what a machine can: tests-pass (every test command passed on the branch's \
+        current commit), type-hints (the Python functions the fix touched, found with python3's \
+        parser: fully annotated, and no mypy/pyright error inside them; findings elsewhere are \
+        shown as context), no-new-deps (manifests and lock files against main), logging-added (an \
+        added logger call), rollback-plan (the deployment's revision read with kubectl and the \
+        undo command). A person can still set or waive any item; a waived item is never changed \
+        by --auto.
+
         Examples:
           hotfix check --auto
           hotfix check tests-pass --pass --evidence "pytest tests/unit: 42 passed"

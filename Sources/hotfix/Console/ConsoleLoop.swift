@@ -80,6 +80,8 @@ final class ConsoleLoop: @unchecked Sendable {
         defer { replayTask?.cancel() }
 
         let watch = JournalWatch(path: journal.path)
+        let fixWatch = FixWatch()
+        fixWatch.refresh(model.incident, session: session) { mailbox.post($0) }
         var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: mailbox.readFD, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: watch.fd, events: Int16(POLLIN), revents: 0)]
@@ -148,6 +150,7 @@ final class ConsoleLoop: @unchecked Sendable {
                 }
             }
             terminal.present(Screen.render(model))
+            fixWatch.refresh(model.incident, session: session) { mailbox.post($0) }
         }
     }
 
