@@ -1,0 +1,205 @@
+import Foundation
+import HotfixEngine
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A cache of every journal's summary, so picking the incident costs the same with 1 or 500
+/// closed incidents: one small file read and one `stat` per journal, instead of a replay of
+/// every journal in the repository.
+///
+/// `<git-common-dir>/hotfix/incidents.index` holds one line per incident: the journal's stamp
+/// (device, inode, size, modification and change times) and the summary replayed from exactly
+/// those bytes. An entry is used only while the journal's stamp is still the same; otherwise
+/// (an append, an edit by hand, a replaced or torn file, a crash between the journal write and
+/// the index write) that journal alone is replayed again and its entry rewritten. A missing,
+/// unreadable or foreign index is rebuilt the same way. The index never decides anything the
+/// journals do not say: it only saves reading them.
+///
+/// Writers update their incident's entry under the journal lock, right after the append;
+/// every update of the file happens under `incidents.index.lock` and replaces it by rename, so
+/// a reader sees the old file or the new one, never half of one.
+public struct IncidentIndex: Sendable {
+    public let baseDirectory: String
+    public var path: String { baseDirectory + "/incidents.index" }
+    var lockPath: String { baseDirectory + "/incidents.index.lock" }
+    static let header = "hotfix-incident-index 1"
+
+    public init(baseDirectory: String) { self.baseDirectory = baseDirectory }
+
+    /// One journal as the index knows it: its stamp, and its summary (nil: no start event).
+    struct Entry: Equatable {
+        var stamp: JournalStamp
+        var summary: IncidentSummary?
+    }
+
+    // MARK: Reading
+
+    /// Every incident whose journal starts one, in id order. Stale and missing entries are
+    /// replayed from their journals, then written back.
+    public func summaries() -> [IncidentSummary] { scan().summaries }
+
+    /// The summaries, and the names of the journals that had to be replayed to get them.
+    func scan() -> (summaries: [IncidentSummary], replayed: [String]) {
+        let stored = read()
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: baseDirectory)) ?? [])
+            .filter(IncidentID.isValid).sorted()
+        var fresh: [String: Entry] = [:]
+        var present: Set<String> = []
+        var out: [IncidentSummary] = []
+        var replayed: [String] = []
+        for name in names {
+            guard let stamp = JournalStamp.of(path: journalPath(name)) else { continue }
+            present.insert(name)
+            if let entry = stored[name], entry.stamp == stamp {
+                if let s = entry.summary { out.append(s) }
+                continue
+            }
+            replayed.append(name)
+            guard let (entry, summary) = replay(name) else { continue }
+            if let entry { fresh[name] = entry }
+            if let summary { out.append(summary) }
+        }
+        let gone = Set(stored.keys).subtracting(present)
+        if !fresh.isEmpty || !gone.isEmpty {
+            update(wait: 0) { entries in
+                // An entry a writer recorded meanwhile is newer than ours: keep only stamps still current.
+                for (name, entry) in fresh where JournalStamp.of(path: journalPath(name)) == entry.stamp { entries[name] = entry }
+                for name in gone where JournalStamp.of(path: journalPath(name)) == nil { entries[name] = nil }
+            }
+        }
+        return (out, replayed)
+    }
+
+    func journalPath(_ name: String) -> String { baseDirectory + "/" + name + "/journal.jsonl" }
+
+    /// Replays one journal. The entry is nil when the file changed while it was read (the
+    /// summary still answers this call; the next one reads the file again).
+    func replay(_ name: String) -> (entry: Entry?, summary: IncidentSummary?)? {
+        let fd = open(journalPath(name), O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        guard let before = JournalStamp.of(fd: fd) else { return nil }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        var offset: off_t = 0
+        while true {
+            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, offset) }
+            if n < 0, errno == EINTR { continue }
+            if n < 0 { return nil }
+            if n == 0 { break }
+            bytes += buffer[0..<n]
+            offset += off_t(n)
+        }
+        let summary = IncidentState.replay(JournalFile.parse(bytes).events).map(IncidentSummary.init)
+        let unchanged = JournalStamp.of(fd: fd) == before && Int64(bytes.count) == before.size
+        return (unchanged ? Entry(stamp: before, summary: summary) : nil, summary)
+    }
+
+    /// The entries of the index file; empty when it is missing or not ours. A line that does
+    /// not read is left out (its journal is replayed).
+    func read() -> [String: Entry] {
+        guard let data = FileManager.default.contents(atPath: path) else { return [:] }
+        var lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true)[...]
+        guard lines.popFirst() == Substring(Self.header) else { return [:] }
+        var entries: [String: Entry] = [:]
+        for line in lines {
+            if let (name, entry) = Self.decode(line) { entries[name] = entry }
+        }
+        return entries
+    }
+
+    // MARK: Writing
+
+    /// A writer's update, under its journal lock: the state it just wrote, keyed by the journal's
+    /// stamp after the append. `expectedSize` is the size the append must have produced: if the
+    /// file is any other size, something besides a locked writer changed it, and the entry is
+    /// left for the next reader to rebuild.
+    func record(name: String, state: IncidentState, fd: Int32, expectedSize: Int64) {
+        guard let stamp = JournalStamp.of(fd: fd), stamp.size == expectedSize else { return }
+        update(wait: 1) { $0[name] = Entry(stamp: stamp, summary: IncidentSummary(state)) }
+    }
+
+    /// Takes the index lock (waiting up to `wait` seconds, else gives up: the index is only a
+    /// cache), applies `change` to the current entries and replaces the file.
+    func update(wait: Double, _ change: (inout [String: Entry]) -> Void) {
+        let lockFD = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard lockFD >= 0 else { return }
+        defer { close(lockFD) }
+        let deadline = Date() + wait
+        while flock(lockFD, LOCK_EX | LOCK_NB) != 0 {
+            guard Date() < deadline else { return }
+            usleep(5_000)
+        }
+        defer { flock(lockFD, LOCK_UN) }
+        var entries = read()
+        change(&entries)
+        var text = Self.header + "\n"
+        for name in entries.keys.sorted() { text += Self.encode(name, entries[name]!) + "\n" }
+        let temporary = path + ".tmp-\(getpid())"
+        guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8)) else { return }
+        if rename(temporary, path) != 0 { unlink(temporary) }
+    }
+
+    // MARK: The line format
+
+    static func encode(_ name: String, _ e: Entry) -> String {
+        let s = e.stamp
+        var fields = [name, String(s.device), String(s.inode), String(s.size), String(s.modified), String(s.changed)]
+        if let m = e.summary {
+            fields += [m.severity.rawValue, m.phase?.rawValue ?? "closed", time(m.startedAt), m.closedAt.map(time) ?? "-",
+                       time(m.lastEventAt), escape(m.title)]
+        } else {
+            fields.append("-")
+        }
+        return fields.joined(separator: "\t")
+    }
+
+    static func decode(_ line: Substring) -> (String, Entry)? {
+        let f = line.split(separator: "\t", omittingEmptySubsequences: false)
+        guard f.count == 7 || f.count == 12, let id = try? IncidentID(String(f[0])),
+              let device = UInt64(f[1]), let inode = UInt64(f[2]), let size = Int64(f[3]),
+              let modified = Int64(f[4]), let changed = Int64(f[5]) else { return nil }
+        let stamp = JournalStamp(device: device, inode: inode, size: size, modified: modified, changed: changed)
+        if f.count == 7 { return f[6] == "-" ? (id.rawValue, Entry(stamp: stamp, summary: nil)) : nil }
+        guard let severity = Severity(rawValue: String(f[6])),
+              let started = date(f[8]), let last = date(f[10]), let title = unescape(f[11]) else { return nil }
+        let phase: Phase?
+        if f[7] == "closed" { phase = nil } else {
+            guard let p = Phase(rawValue: String(f[7])) else { return nil }
+            phase = p
+        }
+        let closedAt: Date?
+        if f[9] == "-" { closedAt = nil } else {
+            guard let c = date(f[9]) else { return nil }
+            closedAt = c
+        }
+        guard (phase == nil) == (closedAt != nil) else { return nil }
+        let summary = IncidentSummary(id: id, title: title, severity: severity, startedAt: started, phase: phase,
+                                      closedAt: closedAt, lastEventAt: last)
+        return (id.rawValue, Entry(stamp: stamp, summary: summary))
+    }
+
+    /// Seconds since the reference date, printed so that they read back to the same Date.
+    static func time(_ d: Date) -> String { String(describing: d.timeIntervalSinceReferenceDate) }
+    static func date(_ s: Substring) -> Date? { Double(s).map { Date(timeIntervalSinceReferenceDate: $0) } }
+
+    /// Titles are free text: `%`, tab and line breaks are percent-encoded, nothing else.
+    static let titleCharacters = CharacterSet(charactersIn: "%\t\n\r").inverted
+    static func escape(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: titleCharacters) ?? "" }
+    static func unescape(_ s: Substring) -> String? { s.contains("%") ? String(s).removingPercentEncoding : String(s) }
+}
+
+extension IncidentSummary {
+    init(id: IncidentID, title: String, severity: Severity, startedAt: Date, phase: Phase?, closedAt: Date?, lastEventAt: Date) {
+        self.id = id
+        self.title = title
+        self.severity = severity
+        self.startedAt = startedAt
+        self.phase = phase
+        self.closedAt = closedAt
+        self.lastEventAt = lastEventAt
+    }
+}
