@@ -191,15 +191,3 @@ public struct IncidentIndex: Sendable {
     static func escape(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: titleCharacters) ?? "" }
     static func unescape(_ s: Substring) -> String? { s.contains("%") ? String(s).removingPercentEncoding : String(s) }
 }
-
-extension IncidentSummary {
-    init(id: IncidentID, title: String, severity: Severity, startedAt: Date, phase: Phase?, closedAt: Date?, lastEventAt: Date) {
-        self.id = id
-        self.title = title
-        self.severity = severity
-        self.startedAt = startedAt
-        self.phase = phase
-        self.closedAt = closedAt
-        self.lastEventAt = lastEventAt
-    }
-}

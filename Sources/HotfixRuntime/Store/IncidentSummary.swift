@@ -13,20 +13,18 @@ public struct IncidentSummary: Sendable, Equatable {
     public var closedAt: Date?
     public var lastEventAt: Date
 
-    public init(_ state: IncidentState) {
-        id = state.id
-        title = state.title
-        severity = state.severity
-        startedAt = state.startedAt
-        phase = state.phase
-        closedAt = state.closedAt
-        lastEventAt = state.lastEventAt
-    }
-
     public var isClosed: Bool { phase == nil }
 
     /// Time from the start to the close, or to `now` while open (as the status report counts it).
     public func elapsed(now: Date) -> TimeInterval { max(0, (closedAt ?? now).timeIntervalSince(startedAt)) }
+}
+
+extension IncidentSummary {
+    // In an extension, so the memberwise initializer (used when reading the index) stays.
+    public init(_ s: IncidentState) {
+        self.init(id: s.id, title: s.title, severity: s.severity, startedAt: s.startedAt, phase: s.phase,
+                  closedAt: s.closedAt, lastEventAt: s.lastEventAt)
+    }
 }
 
 /// The identity of a journal's content as the file system reports it. Any write changes the
