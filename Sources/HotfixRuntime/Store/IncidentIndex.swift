@@ -64,10 +64,12 @@ public struct IncidentIndex: Sendable {
         }
         let gone = Set(stored.keys).subtracting(present)
         if !fresh.isEmpty || !gone.isEmpty {
-            update(wait: 0) { entries in
+            update(wait: 0) { lines in
                 // An entry a writer recorded meanwhile is newer than ours: keep only stamps still current.
-                for (name, entry) in fresh where JournalStamp.of(path: journalPath(name)) == entry.stamp { entries[name] = entry }
-                for name in gone where JournalStamp.of(path: journalPath(name)) == nil { entries[name] = nil }
+                for (name, entry) in fresh where JournalStamp.of(path: journalPath(name)) == entry.stamp {
+                    lines[name] = Self.encode(name, entry)
+                }
+                for name in gone where JournalStamp.of(path: journalPath(name)) == nil { lines[name] = nil }
             }
         }
         return (out, replayed)
@@ -101,14 +103,20 @@ public struct IncidentIndex: Sendable {
     /// The entries of the index file; empty when it is missing or not ours. A line that does
     /// not read is left out (its journal is replayed).
     func read() -> [String: Entry] {
-        guard let data = FileManager.default.contents(atPath: path) else { return [:] }
-        var lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true)[...]
-        guard lines.popFirst() == Substring(Self.header) else { return [:] }
         var entries: [String: Entry] = [:]
-        for line in lines {
+        for line in storedLines() {
             if let (name, entry) = Self.decode(line) { entries[name] = entry }
         }
         return entries
+    }
+
+    /// The file's lines after its header, as bytes (no Character walk over the whole file);
+    /// none when it is missing or not ours.
+    func storedLines() -> ArraySlice<ArraySlice<UInt8>> {
+        guard let data = FileManager.default.contents(atPath: path) else { return [] }
+        var lines = [UInt8](data).split(separator: 0x0A, omittingEmptySubsequences: true)[...]
+        guard let first = lines.popFirst(), first.elementsEqual(Self.header.utf8) else { return [] }
+        return lines
     }
 
     // MARK: Writing
@@ -119,12 +127,13 @@ public struct IncidentIndex: Sendable {
     /// left for the next reader to rebuild.
     func record(name: String, state: IncidentState, fd: Int32, expectedSize: Int64) {
         guard let stamp = JournalStamp.of(fd: fd), stamp.size == expectedSize else { return }
-        update(wait: 1) { $0[name] = Entry(stamp: stamp, summary: IncidentSummary(state)) }
+        update(wait: 1) { $0[name] = Self.encode(name, Entry(stamp: stamp, summary: IncidentSummary(state))) }
     }
 
     /// Takes the index lock (waiting up to `wait` seconds, else gives up: the index is only a
-    /// cache), applies `change` to the current entries and replaces the file.
-    func update(wait: Double, _ change: (inout [String: Entry]) -> Void) {
+    /// cache), applies `change` to the current lines by incident and replaces the file. Lines
+    /// are not decoded here: a writer's update costs a read and a write of the file, no parse.
+    func update(wait: Double, _ change: (inout [String: String]) -> Void) {
         let lockFD = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard lockFD >= 0 else { return }
         defer { close(lockFD) }
@@ -134,10 +143,14 @@ public struct IncidentIndex: Sendable {
             usleep(5_000)
         }
         defer { flock(lockFD, LOCK_UN) }
-        var entries = read()
-        change(&entries)
+        var lines: [String: String] = [:]
+        for line in storedLines() {
+            guard let tab = line.firstIndex(of: 0x09) else { continue }
+            lines[String(decoding: line[..<tab], as: UTF8.self)] = String(decoding: line, as: UTF8.self)
+        }
+        change(&lines)
         var text = Self.header + "\n"
-        for name in entries.keys.sorted() { text += Self.encode(name, entries[name]!) + "\n" }
+        for name in lines.keys.sorted() { text += lines[name]! + "\n" }
         let temporary = path + ".tmp-\(getpid())"
         guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8)) else { return }
         if rename(temporary, path) != 0 { unlink(temporary) }
@@ -157,23 +170,25 @@ public struct IncidentIndex: Sendable {
         return fields.joined(separator: "\t")
     }
 
-    static func decode(_ line: Substring) -> (String, Entry)? {
-        let f = line.split(separator: "\t", omittingEmptySubsequences: false)
-        guard f.count == 7 || f.count == 12, let id = try? IncidentID(String(f[0])),
-              let device = UInt64(f[1]), let inode = UInt64(f[2]), let size = Int64(f[3]),
-              let modified = Int64(f[4]), let changed = Int64(f[5]) else { return nil }
+    static func decode(_ line: ArraySlice<UInt8>) -> (String, Entry)? {
+        let f = line.split(separator: 0x09, omittingEmptySubsequences: false)
+        guard f.count == 7 || f.count == 12 else { return nil }
+        func text(_ i: Int) -> String { String(decoding: f[i], as: UTF8.self) }
+        guard let id = try? IncidentID(text(0)),
+              let device = UInt64(text(1)), let inode = UInt64(text(2)), let size = Int64(text(3)),
+              let modified = Int64(text(4)), let changed = Int64(text(5)) else { return nil }
         let stamp = JournalStamp(device: device, inode: inode, size: size, modified: modified, changed: changed)
-        if f.count == 7 { return f[6] == "-" ? (id.rawValue, Entry(stamp: stamp, summary: nil)) : nil }
-        guard let severity = Severity(rawValue: String(f[6])),
-              let started = date(f[8]), let last = date(f[10]), let title = unescape(f[11]) else { return nil }
+        if f.count == 7 { return text(6) == "-" ? (id.rawValue, Entry(stamp: stamp, summary: nil)) : nil }
+        guard let severity = Severity(rawValue: text(6)),
+              let started = date(text(8)), let last = date(text(10)), let title = unescape(text(11)) else { return nil }
         let phase: Phase?
-        if f[7] == "closed" { phase = nil } else {
-            guard let p = Phase(rawValue: String(f[7])) else { return nil }
+        if text(7) == "closed" { phase = nil } else {
+            guard let p = Phase(rawValue: text(7)) else { return nil }
             phase = p
         }
         let closedAt: Date?
-        if f[9] == "-" { closedAt = nil } else {
-            guard let c = date(f[9]) else { return nil }
+        if text(9) == "-" { closedAt = nil } else {
+            guard let c = date(text(9)) else { return nil }
             closedAt = c
         }
         guard (phase == nil) == (closedAt != nil) else { return nil }
@@ -184,10 +199,10 @@ public struct IncidentIndex: Sendable {
 
     /// Seconds since the reference date, printed so that they read back to the same Date.
     static func time(_ d: Date) -> String { String(describing: d.timeIntervalSinceReferenceDate) }
-    static func date(_ s: Substring) -> Date? { Double(s).map { Date(timeIntervalSinceReferenceDate: $0) } }
+    static func date(_ s: String) -> Date? { Double(s).map { Date(timeIntervalSinceReferenceDate: $0) } }
 
     /// Titles are free text: `%`, tab and line breaks are percent-encoded, nothing else.
     static let titleCharacters = CharacterSet(charactersIn: "%\t\n\r").inverted
     static func escape(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: titleCharacters) ?? "" }
-    static func unescape(_ s: Substring) -> String? { s.contains("%") ? String(s).removingPercentEncoding : String(s) }
+    static func unescape(_ s: String) -> String? { s.contains("%") ? s.removingPercentEncoding : s }
 }
