@@ -77,13 +77,18 @@ struct List: AsyncParsableCommand {
     func run() async throws {
         let session = try await Session.open()
         let now = session.clock.now
-        var reports: [StatusReport] = []
-        for state in session.store.all() { reports.append(StatusReport(state, now: now, fix: await session.fixProgress(state))) }
-        if json { try Output.json(reports); return }
-        if reports.isEmpty { print("No incidents in this repository. Start one with: hotfix start \"what is broken\""); return }
-        for r in reports {
+        // The full status of every incident only for --json; the table comes from the index.
+        if json {
+            var reports: [StatusReport] = []
+            for state in session.store.all() { reports.append(StatusReport(state, now: now, fix: await session.fixProgress(state))) }
+            try Output.json(reports)
+            return
+        }
+        let rows = session.store.summaries()
+        if rows.isEmpty { print("No incidents in this repository. Start one with: hotfix start \"what is broken\""); return }
+        for r in rows {
             let where_ = r.phase?.title ?? "closed"
-            print("\(r.id.rawValue.padding(toLength: 24, withPad: " ", startingAt: 0)) \(r.severity.rawValue)  \(where_.padding(toLength: 9, withPad: " ", startingAt: 0)) \(Durations.longClock(r.elapsedSeconds))  \(Sanitize.inline(r.title))")
+            print("\(r.id.rawValue.padding(toLength: 24, withPad: " ", startingAt: 0)) \(r.severity.rawValue)  \(where_.padding(toLength: 9, withPad: " ", startingAt: 0)) \(Durations.longClock(r.elapsed(now: now)))  \(Sanitize.inline(r.title))")
         }
     }
 }
