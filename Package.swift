@@ -41,6 +41,8 @@ let package = Package(
             dependencies: [
                 "HotfixEngine", "HotfixRuntime", "HotfixWorkflow", "HotfixScreen", "HotfixConsole", "HotfixTerminal", "HotfixSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // Theme files are read with Yams here; HotfixScreen gets a parsed Theme.
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict
         ),

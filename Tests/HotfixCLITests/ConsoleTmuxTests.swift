@@ -12,20 +12,40 @@ import Glibc
         var output: String
     }
 
-    /// A tmux server of our own, with one window running a plain shell.
+    /// A tmux server of our own, with one window running a plain shell. Released (the test
+    /// returned, failed or threw), it kills its server by the socket, and SIGKILLs the server's
+    /// pid if that did not end it; the lifeline kills it if the test process dies first.
     final class Tmux {
         let socket = "hotfix-test-\(UUID().uuidString.prefix(8))"
         let dir: TempDir
+        private var serverPID: pid_t?
 
         init(width: Int, height: Int, env: [String: String]) throws {
             dir = TempDir("hotfix-tmux")
             let exports = env.map { "\($0.key)='\($0.value)'" }.sorted().joined(separator: " ")
+            Lifeline.shared.registerTmux(socket)
             let r = tmux("new-session", "-d", "-x", "\(width)", "-y", "\(height)", "-s", "t",
-                         "env -i PATH='\(ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")' TERM=xterm-256color PS1='$ ' \(exports) /bin/sh")
+                         "env -i PATH='\(ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")' TERM=xterm-256color PS1='$ ' \(TestProcesses.runMarkerAssignment) \(exports) /bin/sh")
+            serverPID = Int32(value("#{pid}"))
+            if r.status != 0 { stop() }
             try #require(r.status == 0, "tmux could not start (is tmux installed?): \(r.output)")
         }
 
-        deinit { _ = tmux("kill-server") }
+        deinit { stop() }
+
+        /// Ends the server, the shell in it and whatever the shell started (a console hangs up
+        /// with its terminal; anything still there three seconds later is killed).
+        func stop() {
+            guard let server = serverPID else { Lifeline.shared.releaseTmux(socket); return }
+            serverPID = nil
+            let inside = TestProcesses.descendants(of: server)
+            tmux("kill-server")
+            for pid in [server] + inside where !TestProcesses.waitGone(pid, seconds: 3) {
+                kill(pid, SIGKILL)
+                TestProcesses.waitGone(pid, seconds: 1)
+            }
+            Lifeline.shared.releaseTmux(socket)
+        }
 
         @discardableResult
         func tmux(_ args: String...) -> Spawned { tmux(args) }
@@ -34,7 +54,8 @@ import Glibc
         func tmux(_ args: [String]) -> Spawned { Self.spawn(["tmux", "-L", socket] + args, output: dir.file("tmux.out")) }
 
         /// posix_spawn and waitpid: Foundation's Process can miss the exit of a tmux client whose
-        /// server daemonizes, and a shared pipe could be held open by that server.
+        /// server daemonizes, and a shared pipe could be held open by that server. The server
+        /// inherits the client's signal state: it must be clean (see TestProcesses).
         static func spawn(_ argv: [String], output: String) -> Spawned {
             var actions = posix_spawn_file_actions_t()
             posix_spawn_file_actions_init(&actions)
@@ -42,24 +63,13 @@ import Glibc
             posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
             posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             posix_spawn_file_actions_adddup2(&actions, 1, 2)
-            // The test's threads block signals; a tmux server (and its shell) spawned with that mask
-            // would ignore SIGTERM and SIGHUP and outlive kill-server. Start it with none blocked.
-            var attributes = posix_spawnattr_t()
-            posix_spawnattr_init(&attributes)
-            defer { posix_spawnattr_destroy(&attributes) }
-            var none = sigset_t(), defaults = sigset_t()
-            sigemptyset(&none)
-            sigemptyset(&defaults)
-            for signal in [SIGTERM, SIGHUP, SIGINT, SIGPIPE] { sigaddset(&defaults, signal) }
-            posix_spawnattr_setsigmask(&attributes, &none)
-            posix_spawnattr_setsigdefault(&attributes, &defaults)
-            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
             var cargs = argv.map { strdup($0) } + [nil]
             defer { for p in cargs { free(p) } }
             var pid: pid_t = 0
-            guard posix_spawnp(&pid, argv[0], &actions, &attributes, &cargs, environ) == 0 else {
-                return Spawned(status: 127, output: "cannot run \(argv[0])")
+            let rc = TestProcesses.withAttributes(ownGroup: false) { attributes in
+                posix_spawnp(&pid, argv[0], &actions, attributes, &cargs, environ)
             }
+            guard rc == 0 else { return Spawned(status: 127, output: "cannot run \(argv[0])") }
             var status: Int32 = 0
             while waitpid(pid, &status, 0) < 0, errno == EINTR {}
             let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""

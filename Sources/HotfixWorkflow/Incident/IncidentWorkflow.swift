@@ -38,7 +38,10 @@ public struct IncidentWorkflow: Sendable {
         return StatusReport(state, now: session.clock.now, fix: await session.fixProgress(state))
     }
 
-    /// Every incident of the repository, as status reports.
+    /// Every incident's summary, from the index (only journals changed since are read).
+    public func summaries() -> [IncidentSummary] { session.store.summaries() }
+
+    /// Every incident of the repository, as status reports (every journal replayed).
     public func list() async -> [StatusReport] {
         let now = session.clock.now
         var reports: [StatusReport] = []

@@ -66,12 +66,16 @@ struct List: AsyncParsableCommand {
     @Flag(help: "Print a JSON array of status objects.") var json = false
 
     func run() async throws {
-        let reports = await IncidentWorkflow(try await Wiring.session()).list()
-        if json { try Output.json(reports); return }
-        if reports.isEmpty { print("No incidents in this repository. Start one with: hotfix start \"what is broken\""); return }
-        for r in reports {
+        let session = try await Wiring.session()
+        let incidents = IncidentWorkflow(session)
+        // The full status of every incident only for --json; the table comes from the index.
+        if json { try Output.json(await incidents.list()); return }
+        let rows = incidents.summaries()
+        let now = session.clock.now
+        if rows.isEmpty { print("No incidents in this repository. Start one with: hotfix start \"what is broken\""); return }
+        for r in rows {
             let where_ = r.phase?.title ?? "closed"
-            print("\(r.id.rawValue.padding(toLength: 24, withPad: " ", startingAt: 0)) \(r.severity.rawValue)  \(where_.padding(toLength: 9, withPad: " ", startingAt: 0)) \(Durations.longClock(r.elapsedSeconds))  \(Sanitize.inline(r.title))")
+            print("\(r.id.rawValue.padding(toLength: 24, withPad: " ", startingAt: 0)) \(r.severity.rawValue)  \(where_.padding(toLength: 9, withPad: " ", startingAt: 0)) \(Durations.longClock(r.elapsed(now: now)))  \(Sanitize.inline(r.title))")
         }
     }
 }
