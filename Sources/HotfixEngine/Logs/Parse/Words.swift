@@ -228,7 +228,42 @@ enum Words {
         case 25: if eq("http.response.status_code") { return .status }
         default: break
         }
-        return .other
+        return latencyKey(p, s, e)
+    }
+
+    /// Field names not in the table that still name a request's latency: `*_ms` / `*Ms`
+    /// (`request_duration_ms`, `upstreamMs`) and names ending in `latency`, `duration` or
+    /// `elapsed` after a `.` or `_` (`http.duration`). A name that says it is a limit or a wait
+    /// (`timeout_ms`, `retry_after_ms`, `backoff_ms`) is not a latency.
+    static func latencyKey(_ p: UnsafeRawBufferPointer, _ s: Int, _ e: Int) -> Key {
+        let len = e - s
+        guard len >= 4 && len <= 48 else { return .other }
+        var stemEnd = e
+        var unit = Unit.guess
+        if p[e - 2] | 0x20 == 0x6D && p[e - 1] == 0x73 && (p[e - 3] == 0x5F || p[e - 2] == 0x4D) {  // _ms, Ms
+            stemEnd = p[e - 3] == 0x5F ? e - 3 : e - 2
+            unit = .ms
+        }
+        if unit == .guess {
+            func endsWith(_ word: StaticString) -> Bool {
+                let w = word.utf8Start, n = word.utf8CodeUnitCount
+                guard len > n, p[e - n - 1] == 0x2E || p[e - n - 1] == 0x5F else { return false }
+                for k in 0..<n where p[e - n + k] | 0x20 != w[k] { return false }
+                return true
+            }
+            guard endsWith("latency") || endsWith("duration") || endsWith("elapsed") else { return .other }
+        }
+        guard stemEnd > s else { return .other }
+        let stem = lowercased(UnsafeRawBufferPointer(rebasing: p[s..<stemEnd]))
+        for word in ["timeout", "retry", "backoff", "delay", "interval", "wait", "sleep", "ttl", "after", "deadline", "limit"] where stem.contains(word) {
+            return .other
+        }
+        return .latency(unit)
+    }
+
+    /// ASCII letters lowered (field names only; short).
+    private static func lowercased(_ b: UnsafeRawBufferPointer) -> String {
+        String(decoding: b.map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
 
     /// A whole number in 100...599, or 0.
