@@ -7,6 +7,9 @@ public enum Command: Sendable, Equatable {
     case advance(override: String?)
     case check(Check)
     case note(String)
+    /// After a deploy that did not pass: back from DEPLOY to FIX for the next attempt, on the
+    /// same branch and clock.
+    case retry
     /// A result the runtime observed (a command's exit, a git step, a verdict): always recorded.
     case record(EventBody)
 }
@@ -94,12 +97,32 @@ public enum Engine {
             }
             return [.noted(Note(text: t))]
 
+        case .retry:
+            return [.retried(try retry(state))]
+
         case .record(let body):
             if case .started = body {
                 throw HotfixError.usage("an incident cannot be started twice")
             }
             return [body]
         }
+    }
+
+    /// `hotfix retry`: only from DEPLOY, and only when the latest attempt did not pass.
+    static func retry(_ state: IncidentState) throws(HotfixError) -> RetryRecord {
+        let next = state.attemptNumber + (state.latestAttempt?.retriedAt == nil && state.latestAttempt != nil ? 1 : 0)
+        guard state.phase == .deploy else {
+            throw HotfixError.refused("retry goes back from DEPLOY to FIX; the incident is in \(state.phase?.title ?? "no phase")",
+                                      untouched: "nothing was recorded",
+                                      next: state.phase.map { $0 < .deploy ? "finish this attempt first: hotfix next" : "a later phase cannot go back to FIX" }
+                                        ?? "start a new incident with hotfix start TITLE")
+        }
+        let last = state.latestAttempt
+        if let last, last.retriedAt == nil, last.outcome == .pass {
+            throw HotfixError.refused("attempt \(last.number) passed its monitoring window (PASS): there is nothing to retry",
+                                      untouched: "nothing was recorded", next: "hotfix next moves on to BACKPORT")
+        }
+        return RetryRecord(attempt: next, after: last?.retriedAt == nil ? last?.verdict?.record.outcome : nil)
     }
 
     static func isRecordAllowedWhenClosed(_ command: Command) -> Bool {
