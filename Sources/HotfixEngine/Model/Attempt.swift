@@ -59,7 +59,14 @@ extension IncidentState {
     /// The attempt a deploy, verdict or rollback belongs to, started when there is none yet
     /// (journals written before attempts existed have no baseline record before their verdict).
     mutating func attemptForDeploy(_ record: DeployRecord, at: Date) {
-        let begins = record.step == DeployPlan.Kind.baseline.rawValue || attempts.isEmpty || attempts.last?.retriedAt != nil
+        let begins: Bool
+        if let last = attempts.last, last.retriedAt == nil {
+            // A baseline read begins the next deploy, unless this one has only built and pushed so far.
+            begins = record.step == DeployPlan.Kind.baseline.rawValue
+                && (last.step(.baseline) != nil || last.step(.setImage) != nil || last.verdict != nil)
+        } else {
+            begins = true
+        }
         if begins { attempts.append(Attempt(number: attempts.count + 1, startedAt: at, checklist: checklist)) }
         attempts[attempts.count - 1].steps.append((at, record))
     }
