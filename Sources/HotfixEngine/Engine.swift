@@ -58,9 +58,9 @@ public enum Engine {
         switch command {
         case .assess(let a):
             let cleaned = Assessment(broken: try text(a.broken, "--broken"), impact: try text(a.impact, "--impact"),
-                                     hypothesis: try text(a.hypothesis, "--hypothesis"))
+                                     hypothesis: try text(a.hypothesis, "--hypothesis"), target: try text(a.target, "--target"))
             guard !cleaned.isEmpty else {
-                throw HotfixError.usage("nothing to record", next: "give at least one of --broken, --impact, --hypothesis")
+                throw HotfixError.usage("nothing to record", next: "give at least one of --broken, --impact, --hypothesis, --target")
             }
             return [.assessed(cleaned)]
 
@@ -109,7 +109,7 @@ public enum Engine {
     }
 
     /// `hotfix retry`: only from DEPLOY, and only when the latest attempt did not pass.
-    static func retry(_ state: IncidentState) throws(HotfixError) -> RetryRecord {
+    public static func retry(_ state: IncidentState) throws(HotfixError) -> RetryRecord {
         let next = state.attemptNumber + (state.latestAttempt?.retriedAt == nil && state.latestAttempt != nil ? 1 : 0)
         guard state.phase == .deploy else {
             throw HotfixError.refused("retry goes back from DEPLOY to FIX; the incident is in \(state.phase?.title ?? "no phase")",
