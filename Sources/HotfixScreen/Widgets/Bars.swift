@@ -24,6 +24,9 @@ enum Bars {
                 buf.put(" " + status.text, x: x + width, y: rect.y, role: status.role, limit: rect.right - x - width)
             }
             return
+        case .retry(let question):
+            buf.put(question + " [y/N]", x: x, y: rect.y, role: .warning, limit: rect.width - 2)
+            return
         case .confirm(_, let question):
             // The answer keys stay in view: a long question is cut, never the [y/N].
             let room = max(0, rect.width - 9)
@@ -47,11 +50,15 @@ enum Bars {
         buf.fill(rect)
         // While a job runs, the keys that start one would only be refused: leave them out.
         let startsAJob: Set<Action> = [.runStep, .runTests, .writeReport]
+        // `b` (retry) once a verdict that is not PASS offers the way back to FIX.
         var items = model.keyMap.bar(for: model.contexts)
             .filter { model.activity == nil || !startsAJob.contains($0.action) }
+            .filter { $0.action != .retry || model.retryOffered }
             .map { ($0.keyLabel, $0.short) }
         if case .confirm = model.prompt {
             items = [("y", "yes, run it"), ("n/enter", "no (the default)"), ("pgup/pgdn", "read the plan"), ("ctrl-c", "quit")]
+        } else if case .retry = model.prompt {
+            items = [("y", "yes, back to FIX"), ("n/enter", "no (the default)"), ("ctrl-c", "quit")]
         } else if model.prompt != nil {
             items = [("enter", "save"), ("esc", "cancel"), ("ctrl-c", "quit")]
         }
