@@ -248,7 +248,9 @@ extension ConsoleModel {
             return bodies.isEmpty ? [] : [.append(bodies)]
         } catch {
             if override == nil, error.kind == .refused, !incident.isClosed {
-                status = StatusMessage(error.message + " — type a reason to override, esc to cancel", role: .warning)
+                // The guardrails' own words first: at 80 columns the "cannot move X → Y" prefix would hide them.
+                let why = Guardrails.forAdvance(in: incident).map(\.message).joined(separator: "; ")
+                status = StatusMessage((why.isEmpty ? error.message : why) + " — type a reason to override, esc to cancel", role: .warning)
                 prompt = .override(TextInput())
             } else {
                 status = StatusMessage(error.description, role: .overdue)
@@ -290,7 +292,7 @@ extension ConsoleModel {
             let record = try Engine.retry(incident)
             let left = incident.latestAttempt.flatMap { $0.retriedAt == nil ? $0 : nil }
             let after = left.map { " after attempt \($0.number)'s \($0.outcome?.rawValue ?? "deploy")" } ?? ""
-            prompt = .retry(question: "Back to FIX for attempt \(record.attempt)\(after)? The checklist is passed again")
+            prompt = .retry(question: "Back to FIX for attempt \(record.attempt)\(after)? (the checklist is passed again)")
         } catch {
             status = StatusMessage(error.message + (error.next.map { " — \($0)" } ?? ""), role: .warning)
         }
