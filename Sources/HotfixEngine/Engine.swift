@@ -112,10 +112,14 @@ public enum Engine {
     public static func retry(_ state: IncidentState) throws(HotfixError) -> RetryRecord {
         let next = state.attemptNumber + (state.latestAttempt?.retriedAt == nil && state.latestAttempt != nil ? 1 : 0)
         guard state.phase == .deploy else {
-            throw HotfixError.refused("retry goes back from DEPLOY to FIX; the incident is in \(state.phase?.title ?? "no phase")",
-                                      untouched: "nothing was recorded",
-                                      next: state.phase.map { $0 < .deploy ? "finish this attempt first: hotfix next" : "a later phase cannot go back to FIX" }
-                                        ?? "start a new incident with hotfix start TITLE")
+            let next = switch state.phase {
+            case .some(let p) where p <= .fix: "fix and commit, then hotfix next; retry is for after a deploy that did not pass"
+            case .some(let p) where p < .deploy: "hotfix next moves on to DEPLOY; retry is for after a deploy that did not pass"
+            case .some: "the deploy passed DEPLOY already; a new problem is a new incident (hotfix start TITLE)"
+            case nil: "start a new incident with hotfix start TITLE"
+            }
+            throw HotfixError.refused("retry goes back from DEPLOY to FIX; the incident is in \(state.phase?.title ?? "no phase (closed)")",
+                                      untouched: "nothing was recorded", next: next)
         }
         let last = state.latestAttempt
         if let last, last.retriedAt == nil, last.outcome == .pass {
