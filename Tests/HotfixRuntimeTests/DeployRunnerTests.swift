@@ -26,6 +26,10 @@ import Testing
             lock.withLock { items.compactMap { if case .rollback(let r) = $0.1 { ($0.0, r) } else { nil } } }
         }
         var deploys: [DeployRecord] { bodies.compactMap { if case .deploy(let d) = $0 { d } else { nil } } }
+        /// When the baseline was recorded (its logs are read after it, before set image).
+        var baselineAt: Date? {
+            lock.withLock { items.first { if case .deploy(let d) = $0.1 { d.step == "baseline" } else { false } }?.0 }
+        }
     }
 
     /// A kubectl that writes each call's arguments to a file, then runs the real one.
@@ -120,6 +124,7 @@ import Testing
         #expect(try await h.kubectl.deployment(h.sim.deployment).progressDeadlineSeconds == 600, "the API server's default")
         let journal = Journal()
         var runner = runner(h, journal, autoRollback: true, window: 300, rolloutTimeout: nil, kubectl: kubectl)
+        runner.plan.settings.baselineWait = 120  // the baseline read must end when the old pods gave enough, not at this limit
         let shown = Lines()  // what a person would have read, with times: for the failure messages
         let began = Date()
         runner.progress = { p in
@@ -137,6 +142,9 @@ import Testing
         let deployed = try #require(journal.deployedAt)
         let judged = try #require(journal.verdicts.first?.0)
         #expect(judged.timeIntervalSince(deployed) < 15, "FAIL \(judged.timeIntervalSince(deployed)) s after set image:\n\(timeline)")
+        let read = try #require(journal.baselineAt)
+        #expect(deployed.timeIntervalSince(read) < 60, "the baseline read ended early, not after deploy.baseline_wait (120 s):\n\(timeline)")
+        #expect(timeline.contains("! baseline: "), "\(timeline)")
         // The rollout's wait was stopped, and the record says so and why.
         let rollout = try #require(journal.deploys.last { $0.step == "rollout" })
         #expect(rollout.outcome == "stopped", "\(rollout)")

@@ -175,7 +175,14 @@ struct ConfigReader {
                     case "interval": c.deploy.interval = try seconds(v, p)
                     case "rollout_timeout":
                         let text = try string(v, p).trimmingCharacters(in: .whitespaces)
-                        c.deploy.rolloutTimeout = text.isEmpty || text == "auto" ? nil : try seconds(v, p)
+                        if text.isEmpty || text == "auto" {
+                            c.deploy.rolloutTimeout = nil
+                        } else {
+                            guard let s = Double(text) ?? Durations.parseSpan(text), s > 0 else {
+                                throw fail(v, p, "expected auto (the deployment's progressDeadlineSeconds + 30s) or a duration like 10m")
+                            }
+                            c.deploy.rolloutTimeout = s
+                        }
                     case "target": c.deploy.target = try string(v, p)
                     case "kubectl_cache_dir": c.deploy.kubectlCacheDir = try string(v, p)
                     case "baseline_entries": c.deploy.baselineEntries = try int(v, p, 1...1_000_000)
