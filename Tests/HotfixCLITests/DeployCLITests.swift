@@ -69,8 +69,13 @@ import Testing
         #expect(back["phase"] as? String == "fix" && back["attempt"] as? Int == 2)
         #expect(back["startedAt"] as? String == status["startedAt"] as? String, "the same clock")
 
-        // The engineer's second build works; it goes through TEST and the checklist again.
+        // The engineer's second build works; it is committed, then goes through TEST and the checklist again.
         sim.behave("registry/app:hotfix-001-api-500-attempt2", as: .fixWorks)
+        let same = hotfix("next", in: repo)
+        #expect(same.status == 1, "attempt 2 needs a commit attempt 1 did not deploy")
+        #expect(same.stderr.contains("attempt 1 deployed") && same.stderr.contains("has no commit since"), "\(same.stderr)")
+        repo.commitFix(["app/users.py": Self.fix["app/users.py"]! + "logger.warning(\"users: and the import is guarded\")\n"],
+                       message: "Fix: guard the import too")
         #expect(hotfix("next", in: repo).status == 0)
         #expect(hotfix("next", in: repo).status == 1, "the checklist is earned again")
         for item in ["tests-pass", "type-hints", "no-new-deps", "logging-added", "rollback-plan"] {
@@ -107,10 +112,15 @@ import Testing
 
     func hotfix(_ args: String..., in repo: GitSandbox) -> Run { HotfixBinary.run(args, in: repo.work) }
 
+    /// A one-line fix that logs (so the automatic checks pass it as a person would).
+    static let fix = ["app/users.py": "import logging\n\nlogger = logging.getLogger(__name__)\nlogger.warning(\"users: a missing user is a 404\")\n"]
+
     /// An incident in DEPLOY's reach with its checklist passed.
     func readyToDeploy(_ repo: GitSandbox) {
         #expect(hotfix("start", "API returns 500 on /users endpoint", in: repo).status == 0)
-        for _ in 1...3 { #expect(hotfix("next", in: repo).status == 0) }
+        for _ in 1...2 { #expect(hotfix("next", in: repo).status == 0) }
+        repo.commitFix(Self.fix)
+        #expect(hotfix("next", in: repo).status == 0)
         for item in ["tests-pass", "type-hints", "no-new-deps", "logging-added", "rollback-plan"] {
             #expect(hotfix("check", item, "--pass", in: repo).status == 0)
         }
@@ -140,7 +150,9 @@ import Testing
         defer { sim.stop() }
         let repo = repo(sim)
         #expect(hotfix("start", "API returns 500 on /users endpoint", in: repo).status == 0)
-        for _ in 1...3 { #expect(hotfix("next", in: repo).status == 0) }
+        for _ in 1...2 { #expect(hotfix("next", in: repo).status == 0) }
+        repo.commitFix(Self.fix)
+        #expect(hotfix("next", in: repo).status == 0)
 
         let gated = hotfix("deploy", "--yes", in: repo)
         #expect(gated.status == 1)

@@ -10,7 +10,7 @@ import Testing
     /// An incident in DEPLOY at minute 42 with the checklist passed (one item waived).
     static func inDeploy() throws -> Scripted {
         var s = Scripted()
-        for m in 1...3 { try s.perform(.advance(override: nil), at: t0 + Double(m) * 60) }
+        for m in 1...3 { try s.perform(.advance(override: nil, fix: committedFix), at: t0 + Double(m) * 60) }
         s.passAll(at: t0 + 40 * 60)
         try s.perform(.check(Check(item: .rollbackPlan, status: .waived, reason: "feature flag users.v2 can be switched off")), at: t0 + 41 * 60)
         try s.perform(.advance(override: nil), at: t0 + 42 * 60)
@@ -87,8 +87,17 @@ import Testing
         #expect(timing.timing(of: .test).progress == .pending && timing.timing(of: .deploy).progress == .pending)
         #expect(abs((timing.timing(of: .fix).used ?? 0) - 120) < 0.01, "a minute of the first visit and one since the retry")
 
+        // Leaving FIX needs a commit attempt 1 did not deploy (it deployed aaaaaaa1111).
+        let same = FixProgress(branch: "hotfix/001-api-500", main: "main", commits: ["aaaaaaa Fix: handle None from repo"],
+                               checkedOut: "hotfix/001-api-500")
+        let refused = #expect(throws: HotfixError.self) { try Engine.decide(.advance(override: nil, fix: same), state: s.state) }
+        #expect(refused?.message.contains("attempt 1 deployed aaaaaaa (FAIL) and hotfix/001-api-500 has no commit since") == true,
+                "\(refused?.message ?? "")")
+        #expect(Guardrails.forAdvance(in: s.state, fix: same).map(\.rule) == [.commit])
+        var second = same
+        second.commits.insert("ddddddd Fix: guard the import too", at: 0)
         // FIX → TEST → DEPLOY again through the gate, then attempt 2 passes.
-        try s.perform(.advance(override: nil), at: t0 + 60 * 60)
+        try s.perform(.advance(override: nil, fix: second), at: t0 + 60 * 60)
         #expect(throws: HotfixError.self) { try Engine.decide(.advance(override: nil), state: s.state) }
         s.passAll(at: t0 + 65 * 60)
         try s.perform(.advance(override: nil), at: t0 + 66 * 60)

@@ -12,6 +12,8 @@ public enum Guardrail: String, Codable, Sendable, CaseIterable {
     case backports
     /// No finish without a tag.
     case tag
+    /// No leaving FIX without a commit of the fix (no empty fix).
+    case commit
 
     public var summary: String {
         switch self {
@@ -20,6 +22,7 @@ public enum Guardrail: String, Codable, Sendable, CaseIterable {
         case .verdict: "no leaving DEPLOY without a PASS"
         case .backports: "no close while a backport target is unhandled"
         case .tag: "no finish without a tag"
+        case .commit: "no test without a committed fix"
         }
     }
 }
@@ -39,9 +42,12 @@ public enum GuardedAction: Sendable, Equatable {
 }
 
 public enum Guardrails {
-    /// Every guardrail that refuses `action` in `state`; empty means allowed.
-    public static func check(_ action: GuardedAction, in state: IncidentState) -> [GuardrailVerdict] {
+    /// Every guardrail that refuses `action` in `state`; empty means allowed. `fix` is what the
+    /// hotfix branch holds, read by the runtime (leaving FIX is refused without it).
+    public static func check(_ action: GuardedAction, in state: IncidentState, fix: FixProgress? = nil) -> [GuardrailVerdict] {
         switch action {
+        case .leave(.fix):
+            return (emptyFix(fix) ?? sameAsLastAttempt(state, fix)).map { [$0] } ?? []
         case .enter(.deploy):
             let open = ChecklistItem.allCases.filter { !(state.checklist[$0]?.status.clearsGate ?? false) }
             guard !open.isEmpty else { return [] }
@@ -80,6 +86,19 @@ public enum Guardrails {
         }
     }
 
+    /// After `hotfix retry`: the next attempt needs a commit that the last one did not deploy
+    /// (its HEAD is recorded with its baseline), or it would deploy the same code again.
+    static func sameAsLastAttempt(_ state: IncidentState, _ fix: FixProgress?) -> GuardrailVerdict? {
+        guard let fix, let last = state.latestAttempt, last.retriedAt != nil, let deployed = last.commit,
+              let newest = fix.commits.first?.split(separator: " ").first, deployed.hasPrefix(newest) else { return nil }
+        let branch = Sanitize.inline(fix.branch)
+        return GuardrailVerdict(
+            rule: .commit,
+            message: "attempt \(last.number) deployed \(newest) (\(last.outcome?.rawValue ?? "no verdict")) and \(branch) has no commit since: "
+                + "attempt \(last.number + 1) would deploy the same code",
+            next: "commit the change for attempt \(last.number + 1) on \(branch) (git commit -am \"Fix: …\"), then hotfix next; or pass --override REASON")
+    }
+
     /// Leaving DEPLOY: the latest attempt's monitoring window must have judged it, and PASS.
     static func leavingDeploy(_ state: IncidentState) -> [GuardrailVerdict] {
         guard let attempt = state.latestAttempt, attempt.retriedAt == nil, let (_, v) = attempt.verdict,
@@ -108,9 +127,9 @@ public enum Guardrails {
     }
 
     /// The guardrails for moving from the current phase to the next one (or closing).
-    public static func forAdvance(in state: IncidentState) -> [GuardrailVerdict] {
+    public static func forAdvance(in state: IncidentState, fix: FixProgress? = nil) -> [GuardrailVerdict] {
         guard let phase = state.phase else { return [] }
-        var verdicts = check(.leave(phase), in: state)
+        var verdicts = check(.leave(phase), in: state, fix: fix)
         if let next = phase.next {
             verdicts += check(.enter(next), in: state)
         } else {

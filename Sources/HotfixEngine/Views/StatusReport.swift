@@ -106,7 +106,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var queued: Int
     public var lastSeq: Int
 
-    public init(_ state: IncidentState, now: Date) {
+    /// `fix` is what the hotfix branch holds, read from git while the incident is in FIX.
+    public init(_ state: IncidentState, now: Date, fix: FixProgress? = nil) {
         let timing = Timing(state, now: now)
         id = state.id
         title = state.title
@@ -133,7 +134,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
                      limitSeconds: $0.budget.limit, pace: $0.pace)
         }
         checklist = Self.rows(state.checklist)
-        blockers = Guardrails.forAdvance(in: state).map { Blocker(rule: $0.rule, message: $0.message, next: $0.next) }
+        blockers = Guardrails.forAdvance(in: state, fix: fix).map { Blocker(rule: $0.rule, message: $0.message, next: $0.next) }
         let judged = state.attempts.last { $0.verdict != nil }
         verdict = judged.flatMap { a in
             a.verdict.map { VerdictRow(attempt: a.number, outcome: $0.record.outcome, reasons: $0.record.reasons,

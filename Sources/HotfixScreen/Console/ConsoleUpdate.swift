@@ -43,6 +43,8 @@ extension ConsoleModel {
             monitorNow = nil
         case .status(let message):
             status = message
+        case .fix(let progress):
+            fix = progress
         case .key(let key):
             return press(key)
         }
@@ -242,14 +244,14 @@ extension ConsoleModel {
 
     mutating func advance(override: String?) -> [ConsoleEffect] {
         do {
-            let bodies = try Engine.decide(.advance(override: override), state: incident)
+            let bodies = try Engine.decide(.advance(override: override, fix: fix), state: incident)
             prompt = nil
             if override != nil { status = nil }  // the refusal it answered is settled
             return bodies.isEmpty ? [] : [.append(bodies)]
         } catch {
             if override == nil, error.kind == .refused, !incident.isClosed {
                 // The guardrails' own words first: at 80 columns the "cannot move X → Y" prefix would hide them.
-                let why = Guardrails.forAdvance(in: incident).map(\.message).joined(separator: "; ")
+                let why = Guardrails.forAdvance(in: incident, fix: fix).map(\.message).joined(separator: "; ")
                 status = StatusMessage((why.isEmpty ? error.message : why) + " — type a reason to override, esc to cancel", role: .warning)
                 prompt = .override(TextInput())
             } else {

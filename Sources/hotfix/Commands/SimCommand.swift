@@ -9,8 +9,8 @@ struct Sim: AsyncParsableCommand {
         commandName: "sim",
         abstract: "Run a simulated Kubernetes cluster on 127.0.0.1 that the real kubectl talks to.",
         discussion: """
-        One namespace (default) with a Deployment 'app' (3 replicas, container 'app', image
-        registry/app:1.4.2) whose pods log web requests and the incident's error. Any other image
+        One namespace (default) with a Deployment 'app' (3 replicas, container 'app', image \
+        registry/app:1.4.2) whose pods log web requests and the incident's error. Any other image \
         behaves as the scenario says:
           fix-works     the incident's error disappears
           no-effect     nothing changes
@@ -19,7 +19,8 @@ struct Sim: AsyncParsableCommand {
           no-traffic    new pods log almost nothing
           stream-drops  the fix works, but log connections are cut every few seconds
           slow          the fix works, but latency regresses
-        --speed N makes every delay N times shorter and the traffic N times denser.
+
+        --speed N makes every delay N times shorter and the traffic N times denser. \
         Stop with Ctrl-C.
         """)
 
