@@ -16,11 +16,11 @@ public enum EventLog {
     static func level(_ body: EventBody) -> LineTone {
         switch body {
         case .phaseChanged(let c): c.overrides.isEmpty ? .info : .warn
-        case .overridden, .rollback, .warning: .warn
+        case .overridden, .rollback, .warning, .retried: .warn
         case .checked(let c): c.status == .failed ? .error : (c.status == .waived ? .warn : .info)
         case .commandRan(let r): r.exitCode == 0 ? .info : .error
         case .git(let g): g.outcome.isFailure ? .error : .info
-        case .deploy(let d): d.outcome == "failed" ? .error : .info
+        case .deploy(let d): d.outcome == DeployRecord.Outcome.failed.rawValue ? .error : (d.outcome == DeployRecord.Outcome.stopped.rawValue ? .warn : .info)
         case .verdict(let v): v.outcome == "FAIL" ? .error : (v.outcome == "PASS" ? .info : .warn)
         case .notification(let n): n.status == .failed ? .error : .info
         case .started, .assessed, .noted, .artifact, .changes: .info

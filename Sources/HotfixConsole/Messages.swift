@@ -11,11 +11,13 @@ public enum Prompt: Equatable, Sendable {
     case override(TextInput)
     /// The plan of a step that changes a remote, the cluster or deletes is in the log: run it? (y/n, default no)
     case confirm(ConsoleJob, question: String)
+    /// Back to FIX for the next attempt? (y/n, default no)
+    case retry(question: String)
 
     var input: TextInput {
         switch self {
         case .answer(_, let t), .waive(_, let t), .search(let t), .override(let t): t
-        case .confirm: TextInput()
+        case .confirm, .retry: TextInput()
         }
     }
 
@@ -25,7 +27,7 @@ public enum Prompt: Equatable, Sendable {
         case .waive(let i, _): .waive(i, t)
         case .search: .search(t)
         case .override: .override(t)
-        case .confirm: self
+        case .confirm, .retry: self
         }
     }
 }

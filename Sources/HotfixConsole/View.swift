@@ -17,13 +17,17 @@ extension ConsoleModel {
         case .confirm:
             return [HelpItem("y", "yes, run it"), HelpItem("n/enter", "no (the default)"), HelpItem("pgup/pgdn", "read the plan"),
                     HelpItem("ctrl-c", "quit")]
+        case .retry:
+            return [HelpItem("y", "yes, back to FIX"), HelpItem("n/enter", "no (the default)"), HelpItem("ctrl-c", "quit")]
         case .some:
             return [HelpItem("enter", "save"), HelpItem("esc", "cancel"), HelpItem("ctrl-c", "quit")]
         case nil:
             // While a job runs, the keys that start one would only be refused: leave them out.
             let startsAJob: Set<Action> = [.runStep, .runTests, .writeReport]
+            // `b` (retry) once a verdict that is not PASS offers the way back to FIX.
             return keyMap.bar(for: contexts)
                 .filter { activity == nil || !startsAJob.contains($0.action) }
+                .filter { $0.action != .retry || retryOffered }
                 .map { HelpItem($0.keyLabel, $0.short) }
         }
     }
@@ -38,6 +42,7 @@ extension Prompt {
         case .search(let t): .search(t)
         case .override(let t): .override(t)
         case .confirm(_, let question): .confirm(question: question)
+        case .retry(let question): .retry(question: question)
         }
     }
 }

@@ -15,6 +15,9 @@ public enum Command: Sendable, Equatable {
     case advance(override: String?, fix: FixProgress? = nil)
     case check(Check)
     case note(String)
+    /// After a deploy that did not pass: back from DEPLOY to FIX for the next attempt, on the
+    /// same branch and clock.
+    case retry
     /// A result the runtime observed (a command's exit, a git step, a verdict): always recorded.
     case record(EventBody)
 }
@@ -63,9 +66,9 @@ public enum Engine {
         switch command {
         case .assess(let a):
             let cleaned = Assessment(broken: try text(a.broken, "--broken"), impact: try text(a.impact, "--impact"),
-                                     hypothesis: try text(a.hypothesis, "--hypothesis"))
+                                     hypothesis: try text(a.hypothesis, "--hypothesis"), target: try text(a.target, "--target"))
             guard !cleaned.isEmpty else {
-                throw HotfixError.usage("nothing to record", next: "give at least one of --broken, --impact, --hypothesis")
+                throw HotfixError.usage("nothing to record", next: "give at least one of --broken, --impact, --hypothesis, --target")
             }
             return [.assessed(cleaned)]
 
@@ -102,12 +105,36 @@ public enum Engine {
             }
             return [.noted(Note(text: t))]
 
+        case .retry:
+            return [.retried(try retry(state))]
+
         case .record(let body):
             if case .started = body {
                 throw HotfixError.usage("an incident cannot be started twice")
             }
             return [body]
         }
+    }
+
+    /// `hotfix retry`: only from DEPLOY, and only when the latest attempt did not pass.
+    public static func retry(_ state: IncidentState) throws(HotfixError) -> RetryRecord {
+        let next = state.attemptNumber + (state.latestAttempt?.retriedAt == nil && state.latestAttempt != nil ? 1 : 0)
+        guard state.phase == .deploy else {
+            let next = switch state.phase {
+            case .some(let p) where p <= .fix: "fix and commit, then hotfix next; retry is for after a deploy that did not pass"
+            case .some(let p) where p < .deploy: "hotfix next moves on to DEPLOY; retry is for after a deploy that did not pass"
+            case .some: "the deploy passed DEPLOY already; a new problem is a new incident (hotfix start TITLE)"
+            case nil: "start a new incident with hotfix start TITLE"
+            }
+            throw HotfixError.refused("retry goes back from DEPLOY to FIX; the incident is in \(state.phase?.title ?? "no phase (closed)")",
+                                      untouched: "nothing was recorded", next: next)
+        }
+        let last = state.latestAttempt
+        if let last, last.retriedAt == nil, last.outcome == .pass {
+            throw HotfixError.refused("attempt \(last.number) passed its monitoring window (PASS): there is nothing to retry",
+                                      untouched: "nothing was recorded", next: "hotfix next moves on to BACKPORT")
+        }
+        return RetryRecord(attempt: next, after: last?.retriedAt == nil ? last?.verdict?.record.outcome : nil)
     }
 
     static func isRecordAllowedWhenClosed(_ command: Command) -> Bool {

@@ -29,6 +29,8 @@ final class Cluster: @unchecked Sendable {
     var retired: [String: Pod] = [:]
     var events: [WatchEvent] = []
     var stopped = false
+    /// Images that behave as another scenario than the cluster's (a later build of the fix).
+    var imageScenarios: [String: Scenario] = [:]
     private var podCounter = 0
 
     init(scenario: Scenario, speed: Double, timing: SimTiming, namespace: String, deployment: String, container: String, image: String, replicas: Int) {
@@ -230,7 +232,9 @@ final class Cluster: @unchecked Sendable {
         if complete {
             progressing = Condition(type: "Progressing", status: "True", reason: "NewReplicaSetAvailable",
                                     message: "ReplicaSet \"\(rsName)\" has successfully progressed.", since: now)
-        } else if now.timeIntervalSince(d.lastProgress) > Double(d.progressDeadline) / speed {
+        } else if now.timeIntervalSince(d.lastProgress) > Double(d.progressDeadline) {
+            // Real seconds, as an API server counts them, whatever the speed: a rollout that does
+            // not progress stays "Progressing" for the whole progressDeadlineSeconds (600 by default).
             progressing = Condition(type: "Progressing", status: "False", reason: "ProgressDeadlineExceeded",
                                     message: "ReplicaSet \"\(rsName)\" has timed out progressing.", since: now)
         } else {
@@ -316,7 +320,7 @@ final class Cluster: @unchecked Sendable {
 
     func behaviour(image: String) -> LogGenerator.Behaviour {
         if image == baselineImage { return .baseline }
-        switch scenario {
+        switch imageScenarios[image] ?? scenario {
         case .fixWorks, .streamDrops: return .fixed
         case .noEffect: return .baseline
         case .newError: return .newError

@@ -113,6 +113,14 @@ public final class SimCluster: Sendable {
         """
     }
 
+    /// From now on, pods of `image` behave as `scenario` (say, the second build of a fix works
+    /// where the first crashed); other hotfix images keep the cluster's scenario.
+    public func behave(_ image: String, as scenario: Scenario) {
+        cluster.cond.lock()
+        cluster.imageScenarios[image] = scenario
+        cluster.cond.unlock()
+    }
+
     /// Stops serving, cuts open streams and removes the temporary folder.
     public func stop() {
         guard !state.isSet else { return }

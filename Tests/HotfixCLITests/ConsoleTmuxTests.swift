@@ -315,10 +315,11 @@ import Glibc
     }
 
     /// `hotfix demo --speed N` in tmux, moved up to DEPLOY from another terminal with the checklist passed by hand.
-    static func demoInDeploy(speed: Int, sourceLocation: SourceLocation = #_sourceLocation) throws -> (t: Tmux, tmp: TempDir, sandbox: String, work: String) {
+    static func demoInDeploy(speed: Int, scenario: String = "fix-works",
+                             sourceLocation: SourceLocation = #_sourceLocation) throws -> (t: Tmux, tmp: TempDir, sandbox: String, work: String) {
         let tmp = TempDir("hotfix-demo-test")
         let t = try Tmux(width: 80, height: 24, env: ["HOME": tmp.path, "TMPDIR": tmp.path, "LANG": "C.UTF-8"])
-        t.type("\(HotfixBinary.path) demo --speed \(speed)")
+        t.type("\(HotfixBinary.path) demo --speed \(speed) --scenario \(scenario)")
         t.press("Enter")
         t.waitFor("▶ ASSESS", seconds: 30, sourceLocation: sourceLocation)
         let sandbox = try #require((try? FileManager.default.contentsOfDirectory(atPath: tmp.path))?.first { $0.hasPrefix("hotfix-demo-") })
@@ -352,6 +353,41 @@ import Glibc
         let timeline = HotfixBinary.run(["timeline"], in: work).stdout
         #expect(timeline.contains("deploy set-image: done registry.local/users-api:hotfix-001-api-500"), "\(timeline)")
         #expect(timeline.contains("verdict PASS"))
+    }
+
+    /// Issue 12: a crash loop's FAIL is on the console within seconds (the window is 30 s, the
+    /// progress deadline 10 min); n is refused naming it; b, y goes back to FIX for attempt 2.
+    @Test func aCrashLoopsFailShowsAtOnceAndBGoesBackToFix() throws {
+        let (t, tmp, _, work) = try Self.demoInDeploy(speed: 10, scenario: "crashloop")
+        defer { withExtendedLifetime(tmp) {} }  // the sandbox lives in it
+        t.waitFor("the DEPLOY view") { $0.contains("DEPLOY · active") && $0.contains("enter deploy") }
+        t.press("Enter")
+        t.waitFor("the deploy question") { $0.contains("[y/N]") }
+        t.type("y")
+        var screen = t.waitFor("the FAIL on the console", seconds: 90) { $0.contains("verdict: FAIL") && $0.contains("b retry") }
+        #expect(screen.contains("b goes back to FIX") || screen.contains("verdict FAIL"), "\(screen)")
+        t.type("n")
+        screen = t.waitFor("next refused, naming the verdict") { $0.contains("verdict is FAIL") }
+        t.press("Escape")
+        t.type("b")
+        screen = t.waitFor("the retry question, its [y/N] in view") { $0.contains("Back to FIX for attempt 2") && $0.contains("[y/N]") }
+        t.type("y")
+        t.waitFor("FIX again") { $0.contains("FIX · active") }
+        t.type("q")
+        t.waitFor("Demo sandbox:")
+        let timeline = HotfixBinary.run(["timeline", "--json"], in: work)
+        let entries = try #require(JSONSerialization.jsonObject(with: Data(timeline.stdout.utf8)) as? [[String: Any]])
+        let iso = ISO8601DateFormatter()
+        iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        func at(_ summary: String) -> Date? {
+            guard let text = entries.first(where: { ($0["summary"] as? String)?.contains(summary) == true })?["at"] as? String else { return nil }
+            return iso.date(from: text)
+        }
+        let set = try #require(at("deploy set-image: done"))
+        let judged = try #require(at("verdict FAIL"))
+        #expect(judged.timeIntervalSince(set) < 30, "FAIL \(judged.timeIntervalSince(set)) s after set image, before the 30 s window ended")
+        #expect(at("deploy rollout: stopped") != nil, "the rollout's wait was stopped")
+        #expect(at("DEPLOY → FIX for attempt 2 (attempt 1 was FAIL)") != nil)
     }
 
     @Test func rDuringTheMonitoringWindowEndsItEarlyAndRollsBackToTheBaseline() throws {

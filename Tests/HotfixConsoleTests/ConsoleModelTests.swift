@@ -239,6 +239,40 @@ struct ConsoleModelTests {
         #expect(late.status?.text.contains("already running") == true)
     }
 
+    @Test("a FAIL shows as soon as it is journaled; n is refused naming it; b asks, then goes back to FIX for attempt 2")
+    func retryAfterAFail() throws {
+        var model = Self.deploying()
+        _ = Self.journal(&model, at: 2720, .deploy(DeployRecord(step: "baseline", outcome: "done", image: "registry/app:1.4.2", revision: 7)))
+        _ = Self.journal(&model, at: 2740, .deploy(DeployRecord(step: "set-image", outcome: "done", image: "registry/app:hotfix-001-api-500")))
+        #expect(model.update(.key(.char("b"))).isEmpty && model.prompt == nil, "no way back while the deploy runs")
+        _ = Self.journal(&model, at: 2746, .deploy(DeployRecord(step: "rollout", outcome: "stopped", image: "registry/app:hotfix-001-api-500",
+                                                                detail: "stopped 6 s after set image: the window failed at once")))
+        _ = Self.journal(&model, at: 2746, .verdict(VerdictRecord(outcome: "FAIL", reasons: ["pods: crashLoopBackOff app-x"], windowSeconds: 0)))
+        model.size = Size(width: 160, height: 48)
+        var screen = Screen.render(model).lines().joined(separator: "\n")
+        #expect(screen.contains("verdict FAIL"), "shown before the deploy job even ends:\n\(screen)")
+        _ = Self.journal(&model, at: 2750, .rollback(RollbackRecord(revision: 7, image: "registry/app:1.4.2", outcome: "done", automatic: true)))
+        _ = model.update(.activity(nil))
+        screen = Screen.render(model).lines().joined(separator: "\n")
+        #expect(screen.contains("b retry"), "the help bar offers the way back:\n\(screen)")
+        #expect(screen.contains("b goes back to FIX for attempt 2 (hotfix retry)"), "\(screen)")
+
+        #expect(model.update(.key(.char("n"))).isEmpty)
+        #expect(model.status?.text.contains("attempt 1's monitoring verdict is FAIL (rolled back)") == true, "\(model.status?.text ?? "")")
+        _ = model.update(.key(.escape))
+
+        #expect(model.update(.key(.char("b"))).isEmpty)
+        guard case .retry(let question) = model.prompt else { Issue.record("no retry question: \(String(describing: model.prompt))"); return }
+        #expect(question.contains("Back to FIX for attempt 2 after attempt 1's FAIL"), "\(question)")
+        #expect(Screen.render(model).lines().joined().contains("[y/N]"))
+        #expect(model.update(.key(.char("n"))).isEmpty, "no is the default: nothing recorded")
+        #expect(model.status?.text.contains("not confirmed: still in DEPLOY") == true)
+        _ = model.update(.key(.char("b")))
+        #expect(model.update(.key(.char("y"))) == [.append([.retried(RetryRecord(attempt: 2, after: "FAIL"))])])
+        _ = Self.journal(&model, at: 2760, .retried(RetryRecord(attempt: 2, after: "FAIL")))
+        #expect(model.incident.phase == .fix && model.viewed == .fix, "the console follows the incident back to FIX")
+    }
+
     @Test("deploy from TEST goes through the checklist gate before any plan is shown")
     func deployGate() {
         var test = IncidentFixture.model(at: 2000, size: Self.size)  // TEST, checklist open

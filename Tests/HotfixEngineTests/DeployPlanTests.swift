@@ -5,17 +5,30 @@ import Testing
 @Suite struct DeployPlanTests {
     let target = KubeTarget(context: "prod", namespace: "shop", kubeconfig: "/k/config")
 
-    func plan(build: [String] = ["docker", "build", "-t", "registry/app:hotfix-INC-7", "."], autoRollback: Bool = false) -> DeployPlan {
+    func plan(build: [String] = ["docker", "build", "-t", "registry/app:hotfix-INC-7", "."], autoRollback: Bool = false,
+              rolloutTimeout: Double? = nil) -> DeployPlan {
         DeployPlan(.init(image: "registry/app:hotfix-INC-7", build: build, push: ["docker", "push", "registry/app:hotfix-INC-7"],
-                         deployment: "app", container: "web", target: target, autoRollback: autoRollback))
+                         deployment: "app", container: "web", target: target, rolloutTimeout: rolloutTimeout, autoRollback: autoRollback))
     }
 
     @Test func stepsRunInTheWorkflowsOrderWithExactCommands() {
         let p = plan()
-        #expect(p.steps.map(\.kind) == [.build, .push, .baseline, .setImage, .rollout, .monitor, .verdict])
+        // In the order the runner makes its calls: the logs are followed before set image (the baseline).
+        #expect(p.steps.map(\.kind) == [.build, .push, .baseline, .monitor, .setImage, .rollout, .verdict])
         let k = ["kubectl", "--kubeconfig", "/k/config", "--context", "prod", "--namespace", "shop"]
         #expect(p.step(.setImage)?.commands == [k + ["set", "image", "deployment/app", "web=registry/app:hotfix-INC-7"]])
-        #expect(p.step(.rollout)?.commands == [k + ["rollout", "status", "deployment/app", "--timeout=600s"]])
+        // The timeout comes from the deployment's progressDeadlineSeconds unless configured.
+        #expect(p.step(.rollout)?.commands == [k + ["rollout", "status", "deployment/app", "--timeout={rollout-timeout}s"],
+                                               k + ["get", "deployment/app", "-o", "json"]])
+        #expect(plan(rolloutTimeout: 90).step(.rollout)?.commands.first == k + ["rollout", "status", "deployment/app", "--timeout=90s"])
+        #expect(p.settings.rolloutTimeout(progressDeadline: 600) == 630)
+        #expect(plan(rolloutTimeout: 90).settings.rolloutTimeout(progressDeadline: 600) == 90)
+        #expect(p.step(.monitor)?.commands == [
+            k + ["get", "pods", "-l", "{selector}", "-w", "--output-watch-events", "-o", "json"],
+            k + ["logs", "-f", "pod/{pod}", "-c", "{container}", "--timestamps", "--since-time={since}"],
+            k + ["logs", "-f", "pod/{pod}", "-c", "{container}", "--timestamps"],
+            k + ["logs", "-f", "pod/{pod}", "-c", "{container}", "--timestamps", "--since-time={last}"],
+        ])
         #expect(p.step(.baseline)?.commands.first == k + ["get", "deployment/app", "-o", "json"])
         #expect(p.rollbackSteps(toRevision: 4).first?.commands == [k + ["rollout", "undo", "deployment/app", "--to-revision=4"]])
         // Every kubectl command carries the target.

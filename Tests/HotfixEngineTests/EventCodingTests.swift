@@ -21,6 +21,11 @@ import Testing
         .warning(Warning(source: .unrecognized("fix"), message: "2 files changed")),
         .changes(ChangeSet(base: "a", head: "b", files: [.init(path: "app.py", added: 3, removed: 1, summary: "Fix: null")], commits: ["b Fix: null"])),
         .notification(NotificationRecord(channel: .github, kind: .close, status: .queued, text: "Fixed in hotfix-1", target: "42")),
+        .assessed(Assessment(target: "AttributeError: 'NoneType' object has no attribute 'id'")),
+        .deploy(DeployRecord(.baseline, .done, image: "r/app:1", revision: 4, detail: "selector app=api", commit: "abc123", commits: ["abc123 Fix: null"])),
+        .deploy(DeployRecord(.rollout, .stopped, image: "r/app:hotfix-1", detail: "stopped 6 s after set image: the window failed at once")),
+        .retried(RetryRecord(attempt: 2, after: "FAIL")),
+        .retried(RetryRecord(attempt: 1, after: nil)),
     ]
 
     @Test(arguments: bodies)

@@ -157,6 +157,38 @@ import Testing
         #expect(records[1].level == .info)
     }
 
+    @Test func aDurationInProseIsNoLatency() {
+        for line in [
+            "[pod/pay-1/app] 2026-11-26T10:41:02Z ERROR payment: timeout calling /v1/charge after 5000ms req=000123",
+            "WARN upstream refused the connection, retry in 300ms",
+            "INFO took 2s to reconnect",
+            "ERROR GET /v1/charge failed after 5000ms",
+            "WARN GET /v1/charge 503 gave up, retry in 300ms",  // the status has no latency beside it
+            #"level=warn msg="retry in 300ms" attempt=2"#,
+            #"level=info msg=backing-off timeout_ms=5000 retry_after_ms=300 backoff_ms=100 poll_interval_ms=50"#,
+            #"{"level":"error","msg":"timeout calling /v1/charge after 5000ms","retryDelayMs":300}"#,
+        ] {
+            #expect(LogParser.parse(line).latencyMs == nil, "\(line)")
+        }
+    }
+
+    @Test func requestLinesAndNamedFieldsGiveTheLatency() {
+        for (line, ms) in [
+            ("INFO GET /users/1 200 12ms", 12.0),
+            ("INFO GET /users/1 12ms", 12),  // right after the path
+            ("WARN POST /orders HTTP/1.1 201 0.250s retried after 300ms", 250),  // after the status; the prose later is not read
+            ("ERROR GET /v1/charge 500 5012ms timeout after 5000ms", 5012),
+            (#"level=info msg="served" request_duration_ms=31"#, 31),
+            (#"level=info msg="served" http.duration=45ms"#, 45),
+            (#"level=info msg="reconnected" took=2s"#, 2000),
+            (#"level=info msg="served" elapsed=0.2"#, 200),
+            (#"{"msg":"served","upstreamMs":7}"#, 7),
+            (#"{"msg":"served","latency":"12ms"}"#, 12),
+        ] {
+            #expect(LogParser.parse(line).latencyMs == ms, "\(line)")
+        }
+    }
+
     @Test func unknownFormatsStillCount() {
         let r = LogParser.parse("just some words 42")
         #expect(r.level == .unknown && r.status == nil && r.latencyMs == nil)

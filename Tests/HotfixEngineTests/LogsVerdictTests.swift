@@ -157,6 +157,58 @@ struct LogCorpus {
         #expect(try signal(unknown, "targeted error").reason == "the chosen error does not appear in the baseline")
     }
 
+    /// Two baseline errors exactly as frequent, on the same pods: whichever arrived first, the
+    /// target is the same (count, then pods, then text), the other is named as a tie, and
+    /// `--target` picks the other.
+    @Test func twoEquallyFrequentBaselineErrorsGiveTheSameTargetEveryRunAndTargetPicksTheOther() throws {
+        var base = baseline
+        base.targetEvery = nil
+        let db = "ERROR GET /users/7 500 23ms Database timeout after 3000ms"
+        let pay = "ERROR payment declined by processor code=42"
+        var chosen: Set<String> = []
+        // Each run, the two errors arrive in another order (as tails of several pods do).
+        for run in 0..<6 {
+            base.extra = (0..<60).map { i in (i * 40 + run, (i + run) % 2 == 0 ? [db, pay] : [pay, db]) }
+            var fixed = after
+            fixed.targetEvery = nil
+            let v = VerdictJudge.judge(baseline: VerdictSide(base.summary), hotfix: VerdictSide(fixed.summary))
+            chosen.insert(v.targetTemplate ?? "none")
+            #expect(v.targetTies.count == 1, "\(v.targetTies)")
+            let reason = try signal(v, "targeted error").reason
+            #expect(reason.contains("as frequent in the baseline as the target (60× on 3 pods)"), "\(reason)")
+            #expect(reason.contains("--target"), "\(reason)")
+        }
+        #expect(chosen == ["GET /users/<id> <num> <num>ms Database timeout after <num>ms"], "the same target every run: \(chosen)")
+        var fixed = after
+        fixed.targetEvery = nil
+        let other = VerdictJudge.judge(baseline: VerdictSide(base.summary), hotfix: VerdictSide(fixed.summary), target: "payment declined")
+        #expect(other.targetTemplate == "payment declined by processor code=<num>")
+        #expect(other.targetTies.isEmpty, "a named target is no tie")
+        #expect(try !signal(other, "targeted error").reason.contains("as frequent"))
+    }
+
+    /// A clearly more frequent error is the target without a tie note.
+    @Test func aClearlyMoreFrequentErrorIsTheTargetWithoutATie() throws {
+        var base = baseline
+        base.extra = (0..<20).map { ($0 * 100, ["ERROR payment declined by processor code=42"]) }
+        let v = VerdictJudge.judge(baseline: VerdictSide(base.summary), hotfix: VerdictSide(after.summary))
+        #expect(v.targetTemplate?.contains("Database timeout") == true)
+        #expect(v.targetTies.isEmpty)
+    }
+
+    /// Issue 12: a baseline error line that mentions a duration in prose ("after 5000ms") is no
+    /// request latency, so the baseline p99 stays the requests' and a real regression fails.
+    @Test func aDurationInABaselineErrorMessageDoesNotRaiseTheLatencyCeiling() throws {
+        var base = baseline
+        base.extra = (0..<60).map { ($0 * 50, ["ERROR payment: timeout calling /v1/charge after 5000ms req=000123"]) }
+        var slow = after
+        slow.latencyMs = 900
+        let v = VerdictJudge.judge(baseline: VerdictSide(base.summary), hotfix: VerdictSide(slow.summary))
+        let latency = try signal(v, "latency")
+        #expect(latency.status == .fail, "\(latency.reason)")
+        #expect((latency.numbers["baselineP99Ms"] ?? 0) < 100, "\(latency.numbers)")
+    }
+
     @Test func aPodProblemFailsAtOnce() {
         var fixed = after
         fixed.targetEvery = 300

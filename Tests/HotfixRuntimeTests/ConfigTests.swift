@@ -39,6 +39,28 @@ import Testing
         #expect(c.budgets[.close] == .minutes(5), "untouched keys keep their defaults")
     }
 
+    @Test func theDeployKeysOfIssue12() throws {
+        let c = try load("""
+        deploy:
+          rollout_timeout: 12m
+          target: "AttributeError: 'NoneType'"
+          kubectl_cache_dir: ~/.kube/cache/prod
+          baseline_entries: 50
+          baseline_wait: 40s
+        """)
+        #expect(c.deploy.rolloutTimeout == 720)
+        #expect(c.deploy.target == "AttributeError: 'NoneType'")
+        #expect(c.deploy.kubectlCacheDir == "~/.kube/cache/prod")
+        #expect(c.deploy.baselineEntries == 50 && c.deploy.baselineWait == 40)
+        #expect(try load("deploy:\n  rollout_timeout: auto\n").deploy.rolloutTimeout == nil)
+        expectError("deploy:\n  rollout_timeout: soon\n", line: 2, mentions: "expected auto (the deployment's progressDeadlineSeconds + 30s) or a duration like 10m")
+        // The incident's target (hotfix assess --target) wins over deploy.target.
+        #expect(DeployPlan.Settings(config: c.deploy, id: "x").errorTarget == "AttributeError: 'NoneType'")
+        #expect(DeployPlan.Settings(config: c.deploy, id: "x", errorTarget: "KeyError").errorTarget == "KeyError")
+        #expect(DeployPlan.Settings(config: c.deploy, id: "x").rolloutTimeout(progressDeadline: 600) == 720, "configured, not read")
+        #expect(DeployPlan.Settings(config: c.deploy, id: "x", attempt: 2).image == "registry/app:hotfix-x-attempt2")
+    }
+
     func expectError(_ yaml: String, line: Int, mentions: String) {
         do {
             _ = try load(yaml)

@@ -126,8 +126,8 @@ import Testing
         let before = try await h.kubectl.deployment("app")
         let follower = h.follower(selector: before.selector, baselineHash: before.templateHash, since: Date())
         let log = FollowLog(follower.start())
-        // A 40 s progress deadline: 2 s at speed 20.
-        try await h.kubectl.run(["patch", "deployment/app", "--type", "merge", "-p", #"{"spec":{"progressDeadlineSeconds":40}}"#], what: "patch")
+        // A 2 s progress deadline (real seconds, as an API server counts them, whatever the speed).
+        try await h.kubectl.run(["patch", "deployment/app", "--type", "merge", "-p", #"{"spec":{"progressDeadlineSeconds":2}}"#], what: "patch")
         try await h.kubectl.setImage(deployment: "app", container: "app", image: "registry/app:hotfix-9")
         let seen = await log.wait(30) { ev in
             ev.contains { if case .pod(let p, true) = $1 { p.restarts >= 1 && p.containers.first?.waitingReason == "CrashLoopBackOff" } else { false } }
@@ -189,18 +189,22 @@ import Testing
         let h = try await KubeHarness(.fixWorks)
         var d = HotfixConfig.Deploy()
         d.context = h.sim.context; d.namespace = h.sim.namespace; d.kubeconfig = h.sim.kubeconfig
-        let plan = DeployPlan(.init(config: d, id: "INC-5", cacheDir: h.kubectl.target.cacheDir))
+        d.kubectlCacheDir = h.kubectl.target.cacheDir  // deploy.kubectl_cache_dir: the harness's private cache
+        let plan = DeployPlan(.init(config: d, id: "INC-5"))
+        #expect(plan.settings.target.cacheDir == h.kubectl.target.cacheDir)
         #expect(plan.settings.image == "registry/app:hotfix-INC-5")
         #expect(plan.step(.build)?.commands == [["docker", "build", "-t", "registry/app:hotfix-INC-5", "."]])
+        // The rollout timeout is read from the deployment (600 s + the margin) when not configured.
+        let late = ["rollout-timeout": "630"]
         for kind in [DeployPlan.Kind.setImage, .rollout] {
             for c in try #require(plan.step(kind)).commands {
-                let r = try await h.kubectl.runner.run(c)
+                let r = try await h.kubectl.runner.run(DeployPlan.filled(c, late))
                 #expect(r.succeeded, "\(kind): \(r.stderr)")
             }
         }
         #expect(try await h.kubectl.deployment("app").images == ["app": "registry/app:hotfix-INC-5"])
         for step in plan.rollbackSteps(toRevision: 1) {
-            for c in step.commands { #expect(try await h.kubectl.runner.run(c).succeeded) }
+            for c in step.commands { #expect(try await h.kubectl.runner.run(DeployPlan.filled(c, late)).succeeded) }
         }
         let back = try await h.kubectl.deployment("app")
         #expect(back.images == ["app": h.sim.baselineImage] && back.revision == 3)
@@ -212,6 +216,12 @@ import Testing
         let k = Kubectl(deploy: d, cacheDir: "/tmp/c")
         #expect(k.argv(["get", "pods"]) == ["kubectl", "--kubeconfig", "/k/config", "--context", "prod", "--namespace", "shop",
                                             "--cache-dir", "/tmp/c", "get", "pods"])
+        // deploy.kubectl_cache_dir: one cache per cluster, under the home folder or the repository.
+        d.kubectlCacheDir = "~/.kube/cache/prod"
+        #expect(Array(Kubectl(deploy: d).argv([]).suffix(2)) == ["--cache-dir", NSHomeDirectory() + "/.kube/cache/prod"])
+        d.kubectlCacheDir = ".kube-cache"
+        #expect(Array(Kubectl(deploy: d, root: "/repo").argv([]).suffix(2)) == ["--cache-dir", "/repo/.kube-cache"])
+        #expect(DeployPlan(.init(config: d, id: "x", root: "/repo")).step(.setImage)?.commands.first?.contains("/repo/.kube-cache") == true)
         #expect(Kubectl().argv(["version"]) == ["kubectl", "version"])
     }
 }

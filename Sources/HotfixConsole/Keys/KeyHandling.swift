@@ -48,6 +48,7 @@ extension ConsoleModel {
         case .runTests: return run(.tests)
         case .runStep: return runStep()
         case .rollback: return run(.rollback)
+        case .retry: askRetry()
         case .writeReport: return run(.report)
         case .editPostmortem:
             guard activity == nil else {
@@ -98,7 +99,9 @@ extension ConsoleModel {
             return bodies.isEmpty ? [] : [.append(bodies)]
         } catch {
             if override == nil, error.kind == .refused, !incident.isClosed {
-                status = StatusMessage(error.message + " — type a reason to override, esc to cancel", role: .warning)
+                // The guardrails' own words first: at 80 columns the "cannot move X → Y" prefix would hide them.
+                let why = Guardrails.forAdvance(in: incident, fix: fix).map(\.message).joined(separator: "; ")
+                status = StatusMessage((why.isEmpty ? error.message : why) + " — type a reason to override, esc to cancel", role: .warning)
                 prompt = .override(TextInput())
             } else {
                 status = StatusMessage(error.description, role: .overdue)
@@ -118,8 +121,49 @@ extension ConsoleModel {
         }
     }
 
+    /// Whether `b` would go back to FIX now: DEPLOY in view and active, no job running, and the
+    /// engine allows it (the latest attempt did not pass).
+    public var canRetry: Bool {
+        viewed == .deploy && incident.phase == .deploy && activity == nil && (try? Engine.decide(.retry, state: incident)) != nil
+    }
+
+    /// The way back the screen offers (`b` in the help bar): the latest deploy was judged, not PASS.
+    public var retryOffered: Bool {
+        guard canRetry, let attempt = incident.latestAttempt, attempt.retriedAt == nil, let outcome = attempt.outcome else { return false }
+        return outcome != .pass
+    }
+
+    /// `b`: asks before going back to FIX (the checklist is to be passed again after it).
+    mutating func askRetry() {
+        guard activity == nil else {
+            status = StatusMessage("wait for \(job?.title ?? "the running job") to finish, then go back to FIX", role: .warning)
+            return
+        }
+        do {
+            let record = try Engine.retry(incident)
+            let left = incident.latestAttempt.flatMap { $0.retriedAt == nil ? $0 : nil }
+            let after = left.map { " after attempt \($0.number)'s \($0.outcome?.rawValue ?? "deploy")" } ?? ""
+            prompt = .retry(question: "Back to FIX for attempt \(record.attempt)\(after)? (the checklist is passed again)")
+        } catch {
+            status = StatusMessage(error.message + (error.next.map { " — \($0)" } ?? ""), role: .warning)
+        }
+    }
+
     mutating func edit(_ current: Prompt, _ key: Key) -> [ConsoleEffect] {
         if case .confirm(let job, _) = current { return confirm(job, key) }
+        if case .retry = current {
+            switch key {
+            case .char("y"), .char("Y"):
+                prompt = nil
+                return decide(.retry)
+            case .char("n"), .char("N"), .enter, .escape:
+                prompt = nil
+                status = StatusMessage("not confirmed: still in DEPLOY, nothing was recorded", role: .warning)
+            default:
+                break
+            }
+            return []
+        }
         switch key {
         case .escape:
             prompt = nil
@@ -196,6 +240,8 @@ extension ConsoleModel {
             return advance(override: text)
         case .confirm(let job, _):
             return confirm(job, .enter)
+        case .retry:
+            return edit(current, .enter)
         }
     }
 }

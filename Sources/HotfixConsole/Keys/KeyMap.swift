@@ -11,6 +11,8 @@ public enum Action: Hashable, Sendable {
     /// Run the viewed phase's step (BRANCH branch, FIX diff, DEPLOY deploy, BACKPORT backport, CLOSE finish).
     case runStep
     case rollback, writeReport, editPostmortem
+    /// After a deploy that did not pass: back to FIX for the next attempt (`hotfix retry`).
+    case retry
     case focusLog
     case follow, pause, search, nextMatch, previousMatch
     case pageUp, pageDown, top, bottom
@@ -77,6 +79,7 @@ public struct KeyMap: Sendable {
         Binding(keys: [.char("t"), .enter], action: .runTests, short: "run tests", description: "run the smoke and critical-path tests; their output streams into the log", context: .tests, inBar: true),
         Binding(keys: [.enter], action: .runStep, short: "deploy", description: "show the plan (hotfix deploy --dry-run), then y/n: build, push, roll out, monitor", context: .deploy, inBar: true),
         Binding(keys: [.char("r")], action: .rollback, short: "rollback", description: "show the kubectl rollout undo line, then y/n: roll back to the baseline revision", context: .deploy, inBar: true),
+        Binding(keys: [.char("b")], action: .retry, short: "retry", description: "y/n, then back to FIX for the next attempt (hotfix retry)", context: .deploy, inBar: true),
         Binding(keys: [.enter], action: .runStep, short: "backport", description: "hotfix backport: merge into develop and every feature/* (local, nothing pushed)", context: .backport, inBar: true),
         Binding(keys: [.enter], action: .runStep, short: "finish", description: "show the plan (hotfix finish --dry-run), then y/n: merge, tag, push, delete the branch; then the report", context: .close, inBar: true),
         Binding(keys: [.enter, .char("R")], action: .writeReport, short: "report", description: "finish is done: write the report and the post-mortem (hotfix report, hotfix postmortem)", context: .finished, inBar: true),

@@ -84,13 +84,43 @@ public struct CloseFacts: Sendable {
             let at = state.visits.first { $0.phase == p.phase }?.start ?? state.startedAt
             out.append(Deviation(at: at, text: "\(p.phase.title) overran its budget: \(Durations.clock(used)) against \(p.budget.minutesLabel) min"))
         }
-        for (at, v) in state.verdicts where v.outcome == "FAIL" {
-            out.append(Deviation(at: at, text: "Monitoring verdict FAIL: \(v.reasons.joined(separator: "; "))"))
+        let several = state.attempts.count > 1
+        for a in state.attempts {
+            guard let (at, v) = a.verdict, v.outcome == "FAIL" else { continue }
+            out.append(Deviation(at: at, text: "\(several ? "Attempt \(a.number): m" : "M")onitoring verdict FAIL: \(v.reasons.joined(separator: "; "))"))
         }
         for (at, r) in state.rollbacks {
             out.append(Deviation(at: at, text: "\(r.automatic ? "Automatic rollback" : "Rollback") to revision \(r.revision.map(String.init) ?? "?"): \(r.outcome)"))
         }
         return out.sorted { $0.at < $1.at }
+    }
+
+    /// One attempt in words, for the report and the post-mortem: its verdict, what it rolled out
+    /// (image, commit, when), its rollback and the way back to FIX.
+    public static func attemptSummary(_ a: Attempt) -> String {
+        let outcome = a.verdict?.record.outcome
+        let mark = switch outcome {
+        case "PASS": "✅"
+        case "FAIL": "❌"
+        case nil: "➖"
+        default: "⚠️"
+        }
+        var parts: [String] = []
+        var what = a.image.map { "`\(MD.cell($0))`" } ?? "the fix"
+        if let commit = a.commit { what += " (commit \(commit.prefix(7)))" }
+        if let rolled = a.rolledOutAt {
+            parts.append("\(what) rolled out at \(Durations.hhmm(rolled))")
+        } else if let set = a.step(.setImage), set.record.outcome == DeployRecord.Outcome.done.rawValue {
+            let rollout = a.step(.rollout).map { "rollout \($0.record.outcome)" } ?? "rollout not finished"
+            parts.append("\(what) set at \(Durations.hhmm(set.at)), \(rollout)")
+        } else {
+            parts.append("nothing rolled out (\(what))")
+        }
+        if let (at, r) = a.rollback {
+            parts.append("\(r.automatic ? "rolled back automatically" : "rolled back") to revision \(r.revision.map(String.init) ?? "?") at \(Durations.hhmm(at))")
+        }
+        if let back = a.retriedAt { parts.append("back to FIX at \(Durations.hhmm(back))") }
+        return "\(mark) Attempt \(a.number): \(outcome ?? "no verdict") — " + parts.joined(separator: "; ")
     }
 
     /// The first time an event of a kind happened.

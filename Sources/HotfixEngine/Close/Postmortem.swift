@@ -23,6 +23,9 @@ public enum Postmortem {
         line("## Timeline")
         line("- \(Durations.hhmm(s.detectedAt)) Issue detected")
         line("- \(Durations.hhmm(s.startedAt)) Hotfix started")
+        if s.attempts.count > 1 {
+            for a in s.attempts { line("- \(Durations.hhmm(a.startedAt)) \(CloseFacts.attemptSummary(a))") }
+        }
         line("- " + (s.deployedAt.map { "\(Durations.hhmm($0)) Fix deployed" } ?? "–– Fix deployed: not recorded"))
         line("- " + (stable.map { "\(Durations.hhmm($0)) Verified stable" } ?? "–– Verified stable: not recorded"))
         line()
@@ -88,7 +91,9 @@ public enum Postmortem {
             parts.append("changed \(files)")
         }
         if let tag = s.tag { parts.append("tagged `\(MD.cell(tag.name))`") }
-        if let v = s.verdict { parts.append("monitoring verdict \(v.outcome)") }
+        if let v = s.verdict {
+            parts.append("monitoring verdict \(v.outcome)" + (s.attempts.count > 1 ? " on attempt \(s.attempts.count) of \(s.attempts.count)" : ""))
+        }
         return parts.isEmpty ? "_what fixed it (no change recorded)_" : parts.joined(separator: "; ")
     }
 

@@ -45,6 +45,16 @@ public enum Report {
         }
         out.append("")
 
+        if s.attempts.count > 1 {
+            // Every deploy of the fix, in order (one attempt is the Deployed line above).
+            out.append("### Attempts")
+            for attempt in s.attempts {
+                out.append("- " + CloseFacts.attemptSummary(attempt))
+                for r in attempt.verdict?.record.reasons.prefix(3) ?? [] { out.append("  - \(MD.cell(r))") }
+            }
+            out.append("")
+        }
+
         out.append("### Git")
         if let tag = s.tag {
             out.append("- Tag: `\(MD.cell(tag.name))`" + (tag.sha.map { " on \($0.prefix(10))" } ?? ""))
@@ -71,7 +81,8 @@ public enum Report {
         if let (at, v) = s.verdicts.last {
             _ = at
             let mark = v.outcome == "PASS" ? "✅" : v.outcome == "MARGINAL" ? "⚠️" : "❌"
-            out.append("- \(mark) Production monitored \(Durations.words(v.windowSeconds)): verdict \(v.outcome)")
+            let of = s.attempts.count > 1 ? " (attempt \(s.attempts.count) of \(s.attempts.count))" : ""
+            out.append("- \(mark) Production monitored \(Durations.words(v.windowSeconds)): verdict \(v.outcome)\(of)")
             for r in v.reasons { out.append("  - \(MD.cell(r))") }
             out.append(v.outcome == "PASS" ? "- ✅ Error rate normalized" : "- ❌ Error rate not shown normalized")
         } else if let o = s.overrides.first(where: { $0.override.rule == .monitoring }) {

@@ -37,6 +37,8 @@ public struct ReportJSON: Codable, Sendable {
     public var branchDeleted: Bool
     public var tests: [Test]
     public var verdict: VerdictRecord?
+    /// Every deploy of the fix, in order (as `hotfix status --json` lists them).
+    public var attempts: [StatusReport.AttemptRow]
     public var deviations: [Deviation]
     public var postmortemDue: Date?
     public var postmortemWritten: Bool
@@ -58,6 +60,7 @@ public struct ReportJSON: Codable, Sendable {
         branchDeleted = f.branchDeleted
         tests = f.testRuns.map { Test(step: $0.step, argv: $0.argv, exitCode: $0.exitCode, passed: $0.passed, failed: $0.failed, seconds: $0.seconds) }
         verdict = s.verdict
+        attempts = s.attempts.map(StatusReport.row)
         deviations = f.deviations.map { Deviation(at: $0.at, text: $0.text) }
         postmortemDue = Timing(s, now: f.now).postmortemDue
         postmortemWritten = s.postmortemDoneAt != nil

@@ -25,9 +25,10 @@ public struct KubeTarget: Sendable, Equatable, Codable {
     }
 }
 
-/// The DEPLOY phase as data: each step with the exact commands it runs, for dry runs, the
-/// journal and the runner. Values known only once the baseline is read are written as
-/// `{selector}`, `{baseline-revision}`, `{pod}`, `{container}` and `{since}` and filled by `filled(_:)`.
+/// The DEPLOY phase as data: each step with the exact commands it runs, in the order the runner
+/// runs them, for dry runs, the journal and the runner. Values known only once the baseline is
+/// read are written as `{selector}`, `{baseline-revision}`, `{pod}`, `{container}`, `{since}`,
+/// `{last}` and `{rollout-timeout}` and filled by `filled(_:)`.
 public struct DeployPlan: Sendable, Equatable {
     public enum Kind: String, Sendable, Codable, CaseIterable {
         case build, push, baseline
@@ -57,56 +58,89 @@ public struct DeployPlan: Sendable, Equatable {
         public var window: Double
         public var warmup: Double
         public var interval: Double
-        public var rolloutTimeout: Double
+        /// How long `rollout status` may wait; nil: the deployment's progressDeadlineSeconds plus
+        /// `rolloutMargin` (kubectl itself fails a rollout once the deadline passes without progress).
+        public var rolloutTimeout: Double?
         public var autoRollback: Bool
+        /// The incident's error (a substring or template): the verdict's targeted error; nil: the
+        /// baseline's most frequent error template.
+        public var errorTarget: String?
+        /// The baseline read ends once every old pod gave this many entries (or caught up with
+        /// its log), or after `baselineWait` seconds, whichever comes first.
+        public var baselineEntries: Int
+        public var baselineWait: Double
 
         public init(image: String, build: [String], push: [String], deployment: String, container: String, target: KubeTarget,
-                    window: Double = 300, warmup: Double = 30, interval: Double = 30, rolloutTimeout: Double = 600, autoRollback: Bool = false) {
+                    window: Double = 300, warmup: Double = 30, interval: Double = 30, rolloutTimeout: Double? = nil, autoRollback: Bool = false,
+                    errorTarget: String? = nil, baselineEntries: Int = 300, baselineWait: Double = 15) {
             self.image = image; self.build = build; self.push = push; self.deployment = deployment; self.container = container
             self.target = target; self.window = window; self.warmup = warmup; self.interval = interval
-            self.rolloutTimeout = rolloutTimeout; self.autoRollback = autoRollback
+            self.rolloutTimeout = rolloutTimeout; self.autoRollback = autoRollback; self.errorTarget = errorTarget
+            self.baselineEntries = baselineEntries; self.baselineWait = baselineWait
+        }
+
+        /// `rollout status`'s timeout for a deployment whose progressDeadlineSeconds is `deadline`.
+        public func rolloutTimeout(progressDeadline deadline: Int) -> Double {
+            rolloutTimeout ?? Double(deadline) + DeployPlan.rolloutMargin
         }
     }
 
+    /// Added to the deployment's progressDeadlineSeconds for `rollout status --timeout`: the API
+    /// server marks the rollout failed at the deadline, kubectl reports it; the timeout is a backstop.
+    public static let rolloutMargin = 30.0
+
     public var settings: Settings
-    /// The forward steps: build, push, baseline, set-image, rollout, monitor, verdict.
+    /// The forward steps: build, push, baseline, monitor, set-image, rollout, verdict.
     public var steps: [Step]
 
     public init(_ s: Settings) {
         settings = s
         let k = s.target
-        let deploy = "deployment/\(s.deployment)"
+        let d = s.deployment
         var steps: [Step] = []
         if !s.build.isEmpty { steps.append(Step(kind: .build, title: "build \(s.image)", commands: [s.build], note: nil)) }
         if !s.push.isEmpty { steps.append(Step(kind: .push, title: "push \(s.image)", commands: [s.push], note: nil)) }
-        steps.append(Step(kind: .baseline, title: "read the baseline of \(deploy)", commands: [
-            k.argv(["get", deploy, "-o", "json"]),
-            k.argv(["get", "replicasets", "-l", "{selector}", "-o", "json"]),
-            k.argv(["get", "pods", "-l", "{selector}", "-o", "json"]),
-        ], note: "revision, image, selector and pod-template-hash; the old pods' recent logs come with the monitor"))
-        steps.append(Step(kind: .setImage, title: "set \(s.container)=\(s.image)",
-                          commands: [k.argv(["set", "image", deploy, "\(s.container)=\(s.image)"])], note: nil))
-        steps.append(Step(kind: .rollout, title: "wait for the rollout",
-                          commands: [Self.rolloutStatus(k, deploy, s.rolloutTimeout)], note: nil))
-        steps.append(Step(kind: .monitor, title: "monitor for \(Durations.words(s.window)) (warm-up \(Durations.words(s.warmup)), every \(Durations.words(s.interval)))",
+        steps.append(Step(kind: .baseline, title: "read the baseline of deployment/\(d)", commands: [
+            k.argv(KubeCall.getDeployment(d)),
+            k.argv(KubeCall.listReplicaSets(selector: "{selector}")),
+        ], note: "revision, image, selector, pod-template-hash and progressDeadlineSeconds"))
+        steps.append(Step(kind: .monitor, title: "follow every pod's log: the old pods' recent lines are the baseline, then the window",
                           commands: [
-                            k.argv(["get", "pods", "-l", "{selector}", "-w", "--output-watch-events", "-o", "json"]),
-                            k.argv(["logs", "-f", "pod/{pod}", "-c", "{container}", "--timestamps", "--since-time={since}"]),
-                          ], note: "one log tail per running container, restarted from its last timestamp; the watch restarted when it ends"))
+                            k.argv(KubeCall.watchPods(selector: "{selector}")),
+                            k.argv(KubeCall.followLog(pod: "{pod}", container: "{container}", since: "{since}")),
+                            k.argv(KubeCall.followLog(pod: "{pod}", container: "{container}", since: nil)),
+                            k.argv(KubeCall.followLog(pod: "{pod}", container: "{container}", since: "{last}")),
+                          ], note: "one tail per running container: old pods from {since} (the baseline), new pods from their first line, "
+                            + "a tail that ends while its pod runs resumed from its {last} line; the watch restarted when it ends. The baseline "
+                            + "read ends once every old pod gave \(s.baselineEntries) entries or caught up, or after \(Durations.words(s.baselineWait))"))
+        steps.append(Step(kind: .setImage, title: "set \(s.container)=\(s.image)",
+                          commands: [k.argv(KubeCall.setImage(deployment: d, container: s.container, image: s.image))], note: nil))
+        steps.append(Step(kind: .rollout, title: "wait for the rollout while monitoring for \(Durations.words(s.window)) "
+                            + "(warm-up \(Durations.words(s.warmup)), every \(Durations.words(s.interval)))",
+                          commands: [Self.rolloutStatus(k, d, s.rolloutTimeout), k.argv(KubeCall.getDeployment(d))],
+                          note: Self.rolloutNote(s)))
         steps.append(Step(kind: .verdict, title: "judge: PASS, MARGINAL, FAIL or INCONCLUSIVE", commands: [],
-                          note: s.autoRollback ? "FAIL rolls back by itself (deploy.auto_rollback)" : "rollback only on request"))
+                          note: s.autoRollback ? "FAIL rolls back by itself at once (deploy.auto_rollback)" : "rollback only on request"))
         self.steps = steps
+    }
+
+    static func rolloutNote(_ s: Settings) -> String {
+        let timeout = s.rolloutTimeout.map { "deploy.rollout_timeout, \(Durations.words($0))" }
+            ?? "{rollout-timeout}: the deployment's progressDeadlineSeconds + \(Int(rolloutMargin)) s; set deploy.rollout_timeout to choose"
+        return "timeout \(timeout). get deployment reads the new revision once the rollout is done"
+            + (s.rolloutTimeout == nil ? ", or, when rollout status timed out, whether the rollout still progresses (then it waits again)" : "")
+            + ". A pod problem (restart, CrashLoopBackOff, image pull error, OOMKilled) or the deadline ends the window at once: rollout status is stopped"
     }
 
     /// The rollback: back to the baseline revision, then wait for that rollout.
     public func rollbackSteps(toRevision revision: Int?) -> [Step] {
         let k = settings.target
-        let deploy = "deployment/\(settings.deployment)"
+        let d = settings.deployment
         let rev = revision.map(String.init) ?? "{baseline-revision}"
         return [
             Step(kind: .rollback, title: "roll back to revision \(rev)",
-                 commands: [k.argv(["rollout", "undo", deploy, "--to-revision=\(rev)"])], note: nil),
-            Step(kind: .rollbackRollout, title: "wait for the rollback", commands: [Self.rolloutStatus(k, deploy, settings.rolloutTimeout)], note: nil),
+                 commands: [k.argv(KubeCall.rolloutUndo(deployment: d, toRevision: rev))], note: nil),
+            Step(kind: .rollbackRollout, title: "wait for the rollback", commands: [Self.rolloutStatus(k, d, settings.rolloutTimeout)], note: nil),
         ]
     }
 
@@ -134,8 +168,12 @@ public struct DeployPlan: Sendable, Equatable {
         return lines
     }
 
-    static func rolloutStatus(_ k: KubeTarget, _ deploy: String, _ timeout: Double) -> [String] {
-        k.argv(["rollout", "status", deploy, "--timeout=\(Int(timeout.rounded(.up)))s"])
+    /// `rollout status` with the configured timeout, or the `{rollout-timeout}` read from the deployment.
+    static func rolloutStatus(_ k: KubeTarget, _ deployment: String, _ timeout: Double?) -> [String] {
+        guard let timeout else {
+            return k.argv(KubeCall.rolloutStatus(deployment: deployment, timeout: 0).dropLast() + ["--timeout={rollout-timeout}s"])
+        }
+        return k.argv(KubeCall.rolloutStatus(deployment: deployment, timeout: timeout))
     }
 
     /// An argument as a shell would need it to be typed (display only; nothing runs through a shell).

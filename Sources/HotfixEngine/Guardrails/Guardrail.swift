@@ -6,6 +6,8 @@ public enum Guardrail: String, Codable, Sendable, CaseIterable {
     case checklist
     /// No leaving DEPLOY (no deploy counts) without its monitoring window and a verdict.
     case monitoring
+    /// No leaving DEPLOY without a PASS: MARGINAL and INCONCLUSIVE need a written reason, FAIL an override.
+    case verdict
     /// No CLOSE while a backport target is unhandled.
     case backports
     /// No finish without a tag.
@@ -17,6 +19,7 @@ public enum Guardrail: String, Codable, Sendable, CaseIterable {
         switch self {
         case .checklist: "no deploy before the pre-deploy checklist passes"
         case .monitoring: "no deploy without its monitoring window"
+        case .verdict: "no leaving DEPLOY without a PASS"
         case .backports: "no close while a backport target is unhandled"
         case .tag: "no finish without a tag"
         case .commit: "no test without a committed fix"
@@ -44,7 +47,7 @@ public enum Guardrails {
     public static func check(_ action: GuardedAction, in state: IncidentState, fix: FixProgress? = nil) -> [GuardrailVerdict] {
         switch action {
         case .leave(.fix):
-            return emptyFix(fix).map { [$0] } ?? []
+            return (emptyFix(fix) ?? sameAsLastAttempt(state, fix)).map { [$0] } ?? []
         case .enter(.deploy):
             let open = ChecklistItem.allCases.filter { !(state.checklist[$0]?.status.clearsGate ?? false) }
             guard !open.isEmpty else { return [] }
@@ -57,11 +60,7 @@ public enum Guardrails {
                 message: "the pre-deploy checklist is not done: \(names.joined(separator: ", "))",
                 next: "pass each item (hotfix check ITEM --pass --evidence TEXT) or waive it (hotfix check ITEM --waive REASON)")]
         case .leave(.deploy):
-            guard state.verdict == nil else { return [] }
-            return [GuardrailVerdict(
-                rule: .monitoring,
-                message: "no monitoring window has judged this deploy yet",
-                next: "run the monitoring window (hotfix deploy) or, if you deploy through CI/CD, pass --override REASON")]
+            return leavingDeploy(state)
         case .enter(.close):
             let open = state.backports.values.filter { !$0.isHandled }.sorted { $0.branch < $1.branch }
             if state.backports.isEmpty, !state.backportsChecked {
@@ -85,6 +84,46 @@ public enum Guardrails {
         default:
             return []
         }
+    }
+
+    /// After `hotfix retry`: the next attempt needs a commit that the last one did not deploy
+    /// (its HEAD is recorded with its baseline), or it would deploy the same code again.
+    static func sameAsLastAttempt(_ state: IncidentState, _ fix: FixProgress?) -> GuardrailVerdict? {
+        guard let fix, let last = state.latestAttempt, last.retriedAt != nil, let deployed = last.commit,
+              let newest = fix.commits.first?.split(separator: " ").first, deployed.hasPrefix(newest) else { return nil }
+        let branch = Sanitize.inline(fix.branch)
+        return GuardrailVerdict(
+            rule: .commit,
+            message: "attempt \(last.number) deployed \(newest) (\(last.outcome?.rawValue ?? "no verdict")) and \(branch) has no commit since: "
+                + "attempt \(last.number + 1) would deploy the same code",
+            next: "commit the change for attempt \(last.number + 1) on \(branch) (git commit -am \"Fix: …\"), then hotfix next; or pass --override REASON")
+    }
+
+    /// Leaving DEPLOY: the latest attempt's monitoring window must have judged it, and PASS.
+    static func leavingDeploy(_ state: IncidentState) -> [GuardrailVerdict] {
+        guard let attempt = state.latestAttempt, attempt.retriedAt == nil, let (_, v) = attempt.verdict,
+              let outcome = VerdictOutcome(rawValue: v.outcome) else {
+            return [GuardrailVerdict(
+                rule: .monitoring,
+                message: "no monitoring window has judged this deploy yet",
+                next: "run the monitoring window (hotfix deploy) or, if you deploy through CI/CD, pass --override REASON")]
+        }
+        if outcome == .pass { return [] }
+        let why = v.reasons.first.map { ": \($0)" } ?? ""
+        let retry = "hotfix retry goes back to FIX for attempt \(attempt.number + 1) (same branch, the clock keeps running)"
+        if outcome == .fail {
+            let image = attempt.image.map { " \($0)" } ?? ""
+            let production = attempt.rollback != nil ? " (rolled back)"
+                : attempt.steps.isEmpty ? "" : "; the image\(image) is still rolled out: hotfix rollback"
+            return [GuardrailVerdict(
+                rule: .verdict,
+                message: "attempt \(attempt.number)'s monitoring verdict is FAIL\(production)\(why)",
+                next: "\(retry); or, knowing it failed, hotfix next --override REASON")]
+        }
+        return [GuardrailVerdict(
+            rule: .verdict,
+            message: "attempt \(attempt.number)'s monitoring verdict is \(outcome.rawValue), not PASS\(why)",
+            next: "say why it is good enough: hotfix next --override REASON; or \(retry)")]
     }
 
     /// The guardrails for moving from the current phase to the next one (or closing).

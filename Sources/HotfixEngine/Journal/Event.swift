@@ -42,6 +42,7 @@ public enum EventBody: Sendable, Equatable {
     case artifact(Artifact)
     case warning(Warning)
     case changes(ChangeSet)
+    case retried(RetryRecord)
 
     public var type: String {
         switch self {
@@ -60,6 +61,7 @@ public enum EventBody: Sendable, Equatable {
         case .artifact: "artifact"
         case .warning: "warning"
         case .changes: "changes"
+        case .retried: "retry"
         }
     }
 }
@@ -87,12 +89,15 @@ public struct Assessment: Codable, Sendable, Equatable {
     public var broken: String?
     public var impact: String?
     public var hypothesis: String?
+    /// The incident's error as the logs show it (a substring or template): what the monitoring
+    /// window's "targeted error" signal follows (absent in older records).
+    public var target: String?
 
-    public init(broken: String? = nil, impact: String? = nil, hypothesis: String? = nil) {
-        self.broken = broken; self.impact = impact; self.hypothesis = hypothesis
+    public init(broken: String? = nil, impact: String? = nil, hypothesis: String? = nil, target: String? = nil) {
+        self.broken = broken; self.impact = impact; self.hypothesis = hypothesis; self.target = target
     }
 
-    public var isEmpty: Bool { broken == nil && impact == nil && hypothesis == nil }
+    public var isEmpty: Bool { broken == nil && impact == nil && hypothesis == nil && target == nil }
 }
 
 /// A guardrail passed with a written reason: shown as a deviation in the report.
@@ -190,14 +195,33 @@ public struct GitRecord: Codable, Sendable, Equatable {
 
 /// A deploy step: build, push, baseline, set-image, rollout.
 public struct DeployRecord: Codable, Sendable, Equatable {
+    /// How a deploy step ended.
+    public enum Outcome: String, Sendable, Codable {
+        case done, failed
+        /// Ended by hotfix before it finished (`rollout status` once the window had failed, or
+        /// on a rollback); `detail` says why.
+        case stopped
+    }
+
     public var step: String
     public var outcome: String
     public var image: String?
     public var revision: Int?
     public var detail: String?
+    /// The baseline step: the commit deployed (the repository's HEAD) and the fix's commits not
+    /// on main, `sha subject`, newest first (absent in older records).
+    public var commit: String?
+    public var commits: [String]?
 
     public init(step: String, outcome: String, image: String? = nil, revision: Int? = nil, detail: String? = nil) {
         self.step = step; self.outcome = outcome; self.image = image; self.revision = revision; self.detail = detail
+    }
+
+    public init(_ step: DeployPlan.Kind, _ outcome: Outcome, image: String? = nil, revision: Int? = nil, detail: String? = nil,
+                commit: String? = nil, commits: [String]? = nil) {
+        self.init(step: step.rawValue, outcome: outcome.rawValue, image: image, revision: revision, detail: detail)
+        self.commit = commit
+        self.commits = commits
     }
 }
 
@@ -212,6 +236,16 @@ public struct VerdictRecord: Codable, Sendable, Equatable {
     public init(outcome: String, reasons: [String], windowSeconds: Double, numbers: [String: Double] = [:]) {
         self.outcome = outcome; self.reasons = reasons; self.windowSeconds = windowSeconds; self.numbers = numbers
     }
+}
+
+/// `hotfix retry`: DEPLOY went back to FIX for another attempt, on the same branch and clock.
+public struct RetryRecord: Codable, Sendable, Equatable {
+    /// The attempt that begins (2, 3, …).
+    public var attempt: Int
+    /// The verdict of the attempt left behind (`FAIL`, …); nil when it had none.
+    public var after: String?
+
+    public init(attempt: Int, after: String?) { self.attempt = attempt; self.after = after }
 }
 
 /// A rollback of the deployment.

@@ -27,6 +27,7 @@ extension Event: Codable {
         case "artifact": body = .artifact(try p(Artifact.self))
         case "warning": body = .warning(try p(Warning.self))
         case "changes": body = .changes(try p(ChangeSet.self))
+        case "retry": body = .retried(try p(RetryRecord.self))
         default:
             throw DecodingError.dataCorruptedError(forKey: .type, in: c, debugDescription: "unknown event type '\(type)'")
         }
@@ -55,6 +56,7 @@ extension Event: Codable {
         case .artifact(let x): try c.encode(x, forKey: .payload)
         case .warning(let x): try c.encode(x, forKey: .payload)
         case .changes(let x): try c.encode(x, forKey: .payload)
+        case .retried(let x): try c.encode(x, forKey: .payload)
         }
     }
 }

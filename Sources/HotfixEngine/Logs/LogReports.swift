@@ -101,6 +101,8 @@ public struct CompareReport: Codable, Sendable, Equatable {
     public var reasons: [String]
     public var signals: [VerdictSignal]
     public var targetTemplate: String?
+    /// Baseline errors as frequent as the target (the choice was the tie-break's; name one with --target).
+    public var targetTies: [String]
     public var newTemplates: [NewTemplate]
     public var baseline: CountsReport
     public var after: CountsReport
@@ -113,6 +115,7 @@ public struct CompareReport: Codable, Sendable, Equatable {
         reasons = v.reasons.map(Sanitize.inline)
         signals = v.signals.map { var s = $0; s.reason = Sanitize.inline(s.reason); return s }
         targetTemplate = v.targetTemplate.map(Sanitize.inline)
+        targetTies = v.targetTies.map(Sanitize.inline)
         newTemplates = v.newTemplates.map {
             NewTemplate(template: Sanitize.inline($0.template), count: $0.count, pods: $0.pods.map(Sanitize.inline),
                         example: Sanitize.inline($0.example), counts: $0.counts)

@@ -44,7 +44,10 @@ public struct IncidentState: Sendable, Equatable {
     public var backportsChecked = false
     public var tag: (name: String, sha: String?)?
     public var deploySteps: [(at: Date, record: DeployRecord)] = []
+    /// When the latest rollout finished (the fix in production, unless rolled back since).
     public var deployedAt: Date?
+    /// Every deploy and what came of it, in order (see `Attempt`).
+    public var attempts: [Attempt] = []
     public var verdicts: [(at: Date, record: VerdictRecord)] = []
     public var rollbacks: [(at: Date, record: RollbackRecord)] = []
     public var notifications: [(at: Date, record: NotificationRecord)] = []
@@ -86,9 +89,11 @@ public struct IncidentState: Sendable, Equatable {
     /// The latest verdict of a monitoring window, if any.
     public var verdict: VerdictRecord? { verdicts.last?.record }
 
-    /// When the fix was judged stable: the first PASS or MARGINAL verdict.
+    /// When the fix was judged stable: the latest judged attempt's verdict, when it is PASS or
+    /// MARGINAL (an earlier attempt's verdict does not vouch for a later deploy).
     public var verifiedAt: Date? {
-        verdicts.first { ["PASS", "MARGINAL"].contains($0.record.outcome) }?.at
+        guard let judged = attempts.last(where: { $0.verdict != nil })?.verdict else { return nil }
+        return ["PASS", "MARGINAL"].contains(judged.record.outcome) ? judged.at : nil
     }
 
     /// Merged, tagged and pushed: what is left in CLOSE is the report.
@@ -115,6 +120,7 @@ extension IncidentState {
             if let v = a.broken { assessment.broken = v }
             if let v = a.impact { assessment.impact = v }
             if let v = a.hypothesis { assessment.hypothesis = v }
+            if let v = a.target { assessment.target = v.isEmpty ? nil : v }
         case .phaseChanged(let change):
             if let i = visits.indices.last, visits[i].end == nil { visits[i].end = at }
             for o in change.overrides { overrides.append((at, o)) }
@@ -144,11 +150,23 @@ extension IncidentState {
             }
         case .deploy(let d):
             deploySteps.append((at, d))
-            if d.step == "rollout", d.outcome == "done", deployedAt == nil { deployedAt = at }
+            attemptForDeploy(d, at: at)
+            if d.step == DeployPlan.Kind.rollout.rawValue, d.outcome == DeployRecord.Outcome.done.rawValue { deployedAt = at }
         case .verdict(let v):
             verdicts.append((at, v))
+            if attempts.isEmpty { attempts.append(Attempt(number: 1, startedAt: at, checklist: checklist)) }
+            attempts[attempts.count - 1].verdict = (at, v)
         case .rollback(let r):
             rollbacks.append((at, r))
+            if !attempts.isEmpty { attempts[attempts.count - 1].rollbacks.append((at, r)) }
+        case .retried:
+            // Back to FIX on the same branch and clock; the checklist is earned again for the new
+            // code (the attempt keeps what it had), except what a person waived with a reason.
+            if let i = visits.indices.last, visits[i].end == nil { visits[i].end = at }
+            phase = .fix
+            visits.append(PhaseVisit(phase: .fix, start: at))
+            if let last = attempts.last, last.retriedAt == nil { attempts[attempts.count - 1].retriedAt = at }
+            for (item, entry) in checklist where entry.status != .waived { checklist[item] = CheckEntry() }
         case .notification(let n):
             notifications.append((at, n))
         case .artifact(let a):

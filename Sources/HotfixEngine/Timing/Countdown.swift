@@ -58,8 +58,10 @@ public struct Timing: Sendable, Equatable {
             let used: TimeInterval? = visits.isEmpty ? nil : visits.reduce(0) { sum, v in
                 sum + max(0, (v.end ?? end).timeIntervalSince(v.start))
             }
+            // After `hotfix retry` the phases past the active one were visited but are to be done again.
+            let ahead = state.phase.map { phase > $0 } ?? false
             let progress: PhaseProgress = state.phase == phase ? .active
-                : (visits.isEmpty ? .pending : .done)
+                : (visits.isEmpty || ahead ? .pending : .done)
             let budget = state.budgets[phase]
             return PhaseTiming(phase: phase, progress: progress, used: used, budget: budget,
                                pace: used.map { Pace.of(used: $0, budget: budget) } ?? .onTrack)

@@ -27,6 +27,49 @@ public struct StatusReport: Codable, Sendable, Equatable {
         public var next: String
     }
 
+    /// The latest monitoring verdict and the attempt it judged.
+    public struct VerdictRow: Codable, Sendable, Equatable {
+        public var attempt: Int
+        public var outcome: String
+        public var reasons: [String]
+        public var windowSeconds: Double
+        public var at: Date
+        /// The attempt was rolled back afterwards.
+        public var rolledBack: Bool
+    }
+
+    /// One attempt: its deploy, verdict, rollback and the checklist it was deployed with.
+    public struct AttemptRow: Codable, Sendable, Equatable {
+        public struct Step: Codable, Sendable, Equatable {
+            public var step: String
+            public var outcome: String
+            public var at: Date
+            public var detail: String?
+        }
+        public struct Rollback: Codable, Sendable, Equatable {
+            public var revision: Int?
+            public var outcome: String
+            public var automatic: Bool
+            public var at: Date
+        }
+        public var attempt: Int
+        public var startedAt: Date
+        public var image: String?
+        public var commit: String?
+        public var commits: [String]
+        public var baselineRevision: Int?
+        public var rolledOutAt: Date?
+        public var steps: [Step]
+        /// `PASS`, `MARGINAL`, `FAIL`, `INCONCLUSIVE`; null while not judged.
+        public var verdict: String?
+        public var verdictAt: Date?
+        public var reasons: [String]
+        public var rollbacks: [Rollback]
+        /// When `hotfix retry` went back to FIX after it.
+        public var retriedAt: Date?
+        public var checklist: [ChecklistRow]
+    }
+
     public var schema = 1
     public var id: IncidentID
     public var title: String
@@ -52,6 +95,12 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var checklist: [ChecklistRow]
     /// What refuses `hotfix next` right now (empty when the next step is allowed).
     public var blockers: [Blocker]
+    /// The latest monitoring verdict; null before any.
+    public var verdict: VerdictRow?
+    /// The attempt in play (1 until `hotfix retry`).
+    public var attempt: Int
+    /// Every deploy of the fix, in order.
+    public var attempts: [AttemptRow]
     public var overrides: Int
     /// Notifications and GitHub actions waiting for `hotfix sync`.
     public var queued: Int
@@ -84,14 +133,35 @@ public struct StatusReport: Codable, Sendable, Equatable {
             PhaseRow(phase: $0.phase, state: $0.progress, usedSeconds: $0.used, targetSeconds: $0.budget.target,
                      limitSeconds: $0.budget.limit, pace: $0.pace)
         }
-        checklist = ChecklistItem.allCases.map { item in
-            let e = state.checklist[item] ?? CheckEntry()
-            return ChecklistRow(item: item, label: item.label, status: e.status, evidence: e.evidence,
-                                reason: e.reason, source: e.source, at: e.at)
-        }
+        checklist = Self.rows(state.checklist)
         blockers = Guardrails.forAdvance(in: state, fix: fix).map { Blocker(rule: $0.rule, message: $0.message, next: $0.next) }
+        let judged = state.attempts.last { $0.verdict != nil }
+        verdict = judged.flatMap { a in
+            a.verdict.map { VerdictRow(attempt: a.number, outcome: $0.record.outcome, reasons: $0.record.reasons,
+                                       windowSeconds: $0.record.windowSeconds, at: $0.at, rolledBack: a.rollback != nil) }
+        }
+        attempt = state.attemptNumber
+        attempts = state.attempts.map(Self.row)
         overrides = state.overrides.count
         queued = state.outbox.count
         lastSeq = state.lastSeq
+    }
+
+    static func rows(_ checklist: [ChecklistItem: CheckEntry]) -> [ChecklistRow] {
+        ChecklistItem.allCases.map { item in
+            let e = checklist[item] ?? CheckEntry()
+            return ChecklistRow(item: item, label: item.label, status: e.status, evidence: e.evidence,
+                                reason: e.reason, source: e.source, at: e.at)
+        }
+    }
+
+    static func row(_ a: Attempt) -> AttemptRow {
+        AttemptRow(attempt: a.number, startedAt: a.startedAt, image: a.image, commit: a.commit, commits: a.commits,
+                   baselineRevision: a.step(.baseline)?.record.revision, rolledOutAt: a.rolledOutAt,
+                   steps: a.steps.map { AttemptRow.Step(step: $0.record.step, outcome: $0.record.outcome, at: $0.at, detail: $0.record.detail) },
+                   verdict: a.verdict?.record.outcome, verdictAt: a.verdict?.at, reasons: a.verdict?.record.reasons ?? [],
+                   rollbacks: a.rollbacks.map { AttemptRow.Rollback(revision: $0.record.revision, outcome: $0.record.outcome,
+                                                                  automatic: $0.record.automatic, at: $0.at) },
+                   retriedAt: a.retriedAt, checklist: rows(a.checklist))
     }
 }

@@ -24,6 +24,7 @@ public enum Timeline {
             if let v = a.broken { parts.append("broken: \(v)") }
             if let v = a.impact { parts.append("impact: \(v)") }
             if let v = a.hypothesis { parts.append("hypothesis: \(v)") }
+            if let v = a.target { parts.append("targeted error: \(v)") }
             text = "assessed: " + parts.joined(separator: "; ")
         case .phaseChanged(let c):
             let to = c.to.map { "entered \($0.title)" } ?? "incident closed"
@@ -67,6 +68,8 @@ public enum Timeline {
             text = a.kind == .postmortemDone ? "post-mortem marked written" : "\(a.kind) written to \(a.path)"
         case .warning(let w):
             text = "warning (\(w.source)): \(w.message)"
+        case .retried(let r):
+            text = "DEPLOY → FIX for attempt \(r.attempt)\(r.after.map { " (attempt \(r.attempt - 1) was \($0))" } ?? ""): same branch, the clock keeps running"
         case .changes(let c):
             text = "changes recorded: \(c.files.count) file\(c.files.count == 1 ? "" : "s") (\(c.files.map(\.path).joined(separator: ", "))) in \(c.commits.count) commit\(c.commits.count == 1 ? "" : "s")"
         }

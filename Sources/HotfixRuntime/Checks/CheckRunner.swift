@@ -142,7 +142,7 @@ public struct CheckRunner: Sendable {
         guard configured else {
             return CheckOutcome(.rollbackPlan, .unknown, "kubectl is not configured here (deploy.kubeconfig / deploy.context); \(manual)")
         }
-        let kubectl = Kubectl(deploy: d, runner: runner)
+        let kubectl = Kubectl(deploy: d, root: root, runner: runner)
         let info: DeploymentInfo
         do { info = try await kubectl.deployment(d.deployment) } catch {
             return CheckOutcome(.rollbackPlan, .unknown, "\(error.message); \(manual)")
@@ -151,7 +151,7 @@ public struct CheckRunner: Sendable {
             return CheckOutcome(.rollbackPlan, .unknown, "deployment/\(d.deployment) has no revision yet; \(manual)")
         }
         let image = info.images[d.container] ?? info.images.values.first
-        let undo = kubectl.argv(["rollout", "undo", "deployment/\(d.deployment)", "--to-revision=\(info.revision)"]).joined(separator: " ")
+        let undo = kubectl.argv(KubeCall.rolloutUndo(deployment: d.deployment, toRevision: String(info.revision))).joined(separator: " ")
         return CheckOutcome(.rollbackPlan, .passed, "deployment/\(d.deployment) at revision \(info.revision)\(image.map { ", image \($0)" } ?? ""); undo: \(undo)")
     }
 }

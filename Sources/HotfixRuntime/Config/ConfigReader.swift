@@ -157,7 +157,8 @@ struct ConfigReader {
                 }
             case "deploy":
                 let keys = ["image", "build", "push", "deployment", "container", "namespace", "context", "kubeconfig",
-                            "window", "warmup", "interval", "auto_rollback"]
+                            "window", "warmup", "interval", "auto_rollback", "rollout_timeout", "target", "kubectl_cache_dir",
+                            "baseline_entries", "baseline_wait"]
                 for (k, v) in try mapping(node, "deploy", keys: keys) {
                     let p = "deploy.\(k)"
                     switch k {
@@ -172,6 +173,20 @@ struct ConfigReader {
                     case "window": c.deploy.window = try seconds(v, p)
                     case "warmup": c.deploy.warmup = try seconds(v, p)
                     case "interval": c.deploy.interval = try seconds(v, p)
+                    case "rollout_timeout":
+                        let text = try string(v, p).trimmingCharacters(in: .whitespaces)
+                        if text.isEmpty || text == "auto" {
+                            c.deploy.rolloutTimeout = nil
+                        } else {
+                            guard let s = Double(text) ?? Durations.parseSpan(text), s > 0 else {
+                                throw fail(v, p, "expected auto (the deployment's progressDeadlineSeconds + 30s) or a duration like 10m")
+                            }
+                            c.deploy.rolloutTimeout = s
+                        }
+                    case "target": c.deploy.target = try string(v, p)
+                    case "kubectl_cache_dir": c.deploy.kubectlCacheDir = try string(v, p)
+                    case "baseline_entries": c.deploy.baselineEntries = try int(v, p, 1...1_000_000)
+                    case "baseline_wait": c.deploy.baselineWait = try seconds(v, p)
                     default: c.deploy.autoRollback = try bool(v, p)
                     }
                 }

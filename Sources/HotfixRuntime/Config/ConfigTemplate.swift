@@ -62,6 +62,19 @@ public enum ConfigTemplate {
       interval: 30s
       # Roll back by itself on a FAIL verdict (otherwise rollback is one key away).
       auto_rollback: false
+      # How long kubectl rollout status may wait: auto = the deployment's progressDeadlineSeconds
+      # + 30s (a pod problem or the deadline fails the window at once anyway), or a duration.
+      rollout_timeout: auto
+      # The incident's error as the logs show it (a substring or template), when hotfix assess
+      # --target does not name it; "" = the baseline's most frequent error template.
+      target: ""
+      # kubectl --cache-dir for every call; give each cluster its own (the cloud SDK's kubectl
+      # caches the server's /version there for two hours). "" = kubectl's ~/.kube/cache.
+      kubectl_cache_dir: ""
+      # The baseline read (the old pods' recent logs) ends once every old pod gave this many
+      # entries or caught up with its log, or after baseline_wait.
+      baseline_entries: 300
+      baseline_wait: 15s
 
     logs:
       # Lines kept for the log pane, and the longest line shown before it is cut.

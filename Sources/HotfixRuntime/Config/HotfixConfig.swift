@@ -48,6 +48,19 @@ public struct HotfixConfig: Sendable, Equatable {
         public var interval = 30.0
         /// Roll back by itself on a FAIL verdict.
         public var autoRollback = false
+        /// How long `kubectl rollout status` may wait, in seconds; nil (`auto`): the deployment's
+        /// progressDeadlineSeconds plus a margin.
+        public var rolloutTimeout: Double?
+        /// The incident's error in the logs (a substring or template) when `hotfix assess --target`
+        /// does not name it; empty: the baseline's most frequent error template.
+        public var target = ""
+        /// kubectl's `--cache-dir` for every call (discovery and HTTP caches, the cloud SDK
+        /// dispatcher's `/version` answer included); empty: kubectl's own (~/.kube/cache).
+        public var kubectlCacheDir = ""
+        /// The baseline read ends once every old pod gave this many entries (or caught up), or
+        /// after `baselineWait` seconds.
+        public var baselineEntries = 300
+        public var baselineWait = 15.0
     }
 
     public struct Logs: Sendable, Equatable {

@@ -13,42 +13,6 @@ public enum DeployProgress: Sendable {
     case notice(String)
 }
 
-/// Shares the monitor between the log consumer and the window's clock.
-final class MonitorBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var model: MonitorModel
-    private var reported = Set<String>()
-
-    init(_ model: MonitorModel) { self.model = model }
-
-    func with<T>(_ body: (inout MonitorModel) -> T) -> T { lock.withLock { body(&model) } }
-
-    /// The verdict at `now`, after the entries still open are mined.
-    func judge(at now: Double) -> MonitorVerdict {
-        with { m in
-            m.settle()
-            return m.verdict(now: now)
-        }
-    }
-
-    /// Reports a pod problem once per pod and kind.
-    func report(_ problem: PodProblem) {
-        lock.withLock {
-            guard reported.insert("\(problem.kind.rawValue)/\(problem.pod ?? "")").inserted else { return }
-            model.report(problem)
-        }
-    }
-}
-
-/// A result set once by one task and polled by another (`value` is nil until set).
-final class Outcome: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: HotfixError??
-
-    func set(_ error: HotfixError?) { lock.withLock { stored = .some(error) } }
-    var value: HotfixError?? { lock.withLock { stored } }
-}
-
 /// Asks a running deploy, from another task, to end its monitoring window early (the console's
 /// `r`, or a rollback journaled elsewhere). The first request wins.
 public final class WindowStopper: @unchecked Sendable {
@@ -76,6 +40,8 @@ public struct DeployRunner: Sendable {
     /// Ends the monitoring window early when asked; then nothing after the window runs but the
     /// rollback the stop asks for.
     public var stopper: WindowStopper?
+    /// The commit being deployed, recorded with the baseline (the attempt's commits).
+    public var source: DeploySource?
 
     public init(plan: DeployPlan, kubectl: Kubectl, runner: ProcessRunner = ProcessRunner(), root: String, clock: any Clock,
                 baselineLookback: Double? = nil,
@@ -95,22 +61,28 @@ public struct DeployRunner: Sendable {
 
     /// The whole phase; returns the verdict (already journaled). Rolls back by itself on FAIL
     /// only when the plan says so, or when `stopper` asks for it during the rollout and the window.
+    /// A pod problem or a failed rollout ends the window at once: the running `rollout status` is
+    /// stopped and recorded as such, the verdict journaled, and the automatic rollback started.
     public func run() async throws(HotfixError) -> Verdict {
         for kind in [DeployPlan.Kind.build, .push] {
             guard let step = plan.step(kind), let argv = step.commands.first else { continue }
             try await command(kind.rawValue, argv, title: step.title, missing: "deploy.\(kind.rawValue)")
         }
 
-        progress(.step("read the baseline of deployment/\(s.deployment)", command: kubectl.argv(["get", "deployment/\(s.deployment)", "-o", "json"])))
+        progress(.step("read the baseline of deployment/\(s.deployment)", command: kubectl.argv(KubeCall.getDeployment(s.deployment))))
         let baseline = try await kubectl.deployment(s.deployment)
         let oldImage = baseline.images[s.container]
-        try await journal([.deploy(DeployRecord(step: "baseline", outcome: "done", image: oldImage, revision: baseline.revision,
-                                                detail: "selector \(baseline.selector), pod-template-hash \(baseline.templateHash ?? "?")"))])
+        let rolloutTimeout = s.rolloutTimeout(progressDeadline: baseline.progressDeadlineSeconds)
+        try await journal([.deploy(DeployRecord(.baseline, .done, image: oldImage, revision: baseline.revision,
+                                                detail: "selector \(baseline.selector), pod-template-hash \(baseline.templateHash ?? "?"), "
+                                                    + "progressDeadlineSeconds \(baseline.progressDeadlineSeconds)",
+                                                commit: source?.commit, commits: source?.commits))])
 
         var config = MonitorConfig()
         config.bucketSeconds = s.interval
         config.policy.warmupSeconds = s.warmup
         config.policy.windowSeconds = s.window
+        config.target = s.errorTarget
         let box = MonitorBox(MonitorModel(config: config))
         let start = clock.now
         let follower = LogFollower(kubectl: kubectl, selector: baseline.selector, baselineHash: baseline.templateHash,
@@ -120,36 +92,29 @@ public struct DeployRunner: Sendable {
         try await readBaseline(box)
 
         if Task.isCancelled { await follower.stop(); throw Self.stopped(before: "set image: nothing was rolled out") }
-        let setImage = kubectl.argv(["set", "image", "deployment/\(s.deployment)", "\(s.container)=\(s.image)"])
+        let setImage = kubectl.argv(KubeCall.setImage(deployment: s.deployment, container: s.container, image: s.image))
         progress(.step("set \(s.container)=\(s.image) (was \(oldImage ?? "?"))", command: setImage))
         do {
             try await kubectl.setImage(deployment: s.deployment, container: s.container, image: s.image)
         } catch {
             await follower.stop()
-            try? await journal([.deploy(DeployRecord(step: "set-image", outcome: "failed", image: s.image, detail: error.message))])
+            try? await journal([.deploy(DeployRecord(.setImage, .failed, image: s.image, detail: error.message))])
             throw error
         }
         let deployedAt = clock.now.timeIntervalSince1970
         box.with { $0.deployStarted(at: deployedAt) }
-        try await journal([.deploy(DeployRecord(step: "set-image", outcome: "done", image: s.image))])
+        try await journal([.deploy(DeployRecord(.setImage, .done, image: s.image))])
 
-        // The rollout and the window run together: a crash loop fails the window before the rollout gives up.
-        let rolloutDone = Outcome()
-        let rollout = Task { [kubectl, s, progress] in
-            do {
-                let r = try await kubectl.rolloutStatus(deployment: s.deployment, timeout: s.rolloutTimeout) { progress(.output($0)) }
-                rolloutDone.set(r.succeeded ? nil : Kubectl.failure(r, what: "rollout status"))
-            } catch let e as HotfixError {
-                rolloutDone.set(e)
-            } catch {
-                rolloutDone.set(HotfixError.environment("rollout status: \(error)"))
-            }
-        }
+        // The rollout and the window run together: a crash loop fails the window long before the
+        // rollout would give up (a real API server waits progressDeadlineSeconds, 600 s by default).
+        let rollout = RolloutWatch(kubectl: kubectl, deployment: s.deployment, timeout: rolloutTimeout, waitAgain: s.rolloutTimeout == nil,
+                                   progress: progress)
         progress(.step("wait for the rollout and monitor for \(Durations.words(s.window)) after a \(Durations.words(s.warmup)) warm-up",
-                       command: kubectl.argv(["rollout", "status", "deployment/\(s.deployment)"])))
+                       command: kubectl.argv(KubeCall.rolloutStatus(deployment: s.deployment, timeout: rolloutTimeout))))
         var rolloutRecorded = false
         var verdict = box.with { $0.verdict(now: clock.now.timeIntervalSince1970) }
         var stop: WindowStop?
+        var waiting = false
         while true {
             try? await Task.sleep(for: .milliseconds(500))
             if let asked = stopper?.requested {
@@ -157,94 +122,116 @@ public struct DeployRunner: Sendable {
                 break
             }
             if Task.isCancelled {
-                rollout.cancel()
+                await rollout.stop()
                 await follower.stop()
                 let error = Self.stopped(before: "the verdict: \(s.image) stays rolled out and no verdict was recorded")
-                try? await journal([.warning(Warning(source: .deploy, message: error.message))])
+                var bodies: [EventBody] = []
+                if !rolloutRecorded {
+                    bodies.append(.deploy(DeployRecord(.rollout, .stopped, image: s.image, detail: "stopped: the deploy itself was stopped (the console quit)")))
+                }
+                try? await journal(bodies + [.warning(Warning(source: .deploy, message: error.message))])
                 throw error
             }
-            if !rolloutRecorded, let done = rolloutDone.value {
+            if !rolloutRecorded, let done = rollout.outcome {
                 rolloutRecorded = true
                 try await recordRollout(done, box)
             }
             let now = clock.now.timeIntervalSince1970
             verdict = box.judge(at: now)
             progress(.monitor(box.with { $0 }, now: now))
-            if verdict.phase == .final { break }
-            if verdict.verdict.outcome == .fail, box.with({ !$0.problems.isEmpty }) { break }  // a crash fails at once
-        }
-        if stop == nil && !rolloutRecorded {
-            // The window ended before `rollout status` answered (a slow rollout, a loaded machine):
-            // the record needs its outcome, so wait for it (kubectl gives up at the rollout
-            // timeout), then judge again with it.
-            progress(.notice("the window is over; waiting for the rollout to finish (up to \(Durations.words(s.rolloutTimeout)))"))
-            while rolloutDone.value == nil, stopper?.requested == nil, !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(200))
+            let over = verdict.phase == .final
+            // A pod problem or a failed rollout fails at once; a FAIL at the window's end stands
+            // whatever the rollout does next.
+            if verdict.verdict.outcome == .fail && (over || box.hasProblems) { break }
+            if over {
+                if rolloutRecorded { break }
+                if !waiting {
+                    waiting = true
+                    progress(.notice("the window is over but the rollout is still going: waiting for kubectl rollout status, which fails once "
+                                     + "deployment/\(s.deployment) makes no progress for \(Durations.words(Double(baseline.progressDeadlineSeconds))) "
+                                     + "(its progressDeadlineSeconds); a pod problem still fails it at once"))
+                }
             }
-            if let done = rolloutDone.value {
-                rolloutRecorded = true
-                try await recordRollout(done, box)
-                verdict = box.judge(at: clock.now.timeIntervalSince1970)
-            }
-            stop = stopper?.requested
         }
-        rollout.cancel()
-        await follower.stop()
         let elapsed = max(0, clock.now.timeIntervalSince1970 - deployedAt)
         let judgedSeconds = min(s.window, max(0, elapsed - s.warmup))
+        var bodies: [EventBody] = []
+        if !rolloutRecorded {
+            // Still waiting: stop kubectl (it would wait until the progress deadline) and say why.
+            await rollout.stop()
+            let why: String = switch (stop, box.hasProblems) {
+            case (.some(let stop), _): "not finished when \(stop.cause)"
+            case (nil, true): "the window failed at once (\(verdict.verdict.signals.first { $0.name == "pods" }?.reason ?? "a pod problem")); "
+                + "kubectl rollout status would have waited for the progress deadline (\(Durations.words(Double(baseline.progressDeadlineSeconds))))"
+            case (nil, false): "the window ended in FAIL"
+            }
+            let detail = "stopped \(Durations.words(elapsed)) after set image: \(why)"
+            progress(.notice("\(verdict.verdict.outcome == .fail && stop == nil ? "FAIL: " : "")rollout status \(detail)"))
+            bodies.append(.deploy(DeployRecord(.rollout, .stopped, image: s.image, detail: detail)))
+        }
+        // The verdict is journaled first; the log tails are stopped while the rollback (if any) runs.
+        let stopping = Task { await follower.stop() }
+        var result = verdict.verdict
         if let stop {
             // Stopped early: the numbers so far, honestly labelled, then only the rollback.
-            let early = verdict.verdict.endedEarly(stop, after: elapsed, warmup: s.warmup, window: s.window)
-            progress(.notice(early.note ?? stop.cause))
-            var bodies: [EventBody] = []
-            if !rolloutRecorded {
-                let record = switch rolloutDone.value {
-                case .some(.none): DeployRecord(step: "rollout", outcome: "done", image: s.image)
-                case .some(.some(let failure)): DeployRecord(step: "rollout", outcome: "failed", image: s.image, detail: failure.message)
-                case .none: DeployRecord(step: "rollout", outcome: "stopped", image: s.image, detail: "not finished when \(stop.cause)")
-                }
-                bodies.append(.deploy(record))
-            }
-            bodies.append(.verdict(early.record(windowSeconds: judgedSeconds)))
+            result = verdict.verdict.endedEarly(stop, after: elapsed, warmup: s.warmup, window: s.window)
+            progress(.notice(result.note ?? stop.cause))
+        }
+        bodies.append(.verdict(result.record(windowSeconds: judgedSeconds)))
+        do throws(HotfixError) {
             try await journal(bodies)
-            if stop == .rollback { try await rollback(toRevision: baseline.revision, image: oldImage) }
-            return early
+            if stop == .rollback {
+                try await rollback(toRevision: baseline.revision, image: oldImage, timeout: rolloutTimeout)
+            } else if stop == nil, result.outcome == .fail, s.autoRollback {
+                progress(.notice("FAIL and deploy.auto_rollback is on: rolling back to revision \(baseline.revision) now"))
+                try await rollback(toRevision: baseline.revision, image: oldImage, automatic: true, timeout: rolloutTimeout)
+            }
+        } catch {
+            await stopping.value
+            throw error
         }
-        try await journal([.verdict(verdict.verdict.record(windowSeconds: judgedSeconds))])
-
-        if verdict.verdict.outcome == .fail, s.autoRollback {
-            progress(.notice("FAIL and deploy.auto_rollback is on: rolling back to revision \(baseline.revision)"))
-            try await rollback(toRevision: baseline.revision, image: oldImage, automatic: true)
-        }
-        return verdict.verdict
+        await stopping.value
+        return result
     }
 
     /// Journals how `rollout status` ended; a failed rollout is a pod problem for the verdict.
     private func recordRollout(_ done: HotfixError?, _ box: MonitorBox) async throws(HotfixError) {
         if let failure = done {
             box.report(PodProblem(kind: .rolloutDeadline, detail: failure.message))
-            try await journal([.deploy(DeployRecord(step: "rollout", outcome: "failed", image: s.image, detail: failure.message))])
+            try await journal([.deploy(DeployRecord(.rollout, .failed, image: s.image, detail: failure.message))])
         } else {
-            let after = try? await kubectl.deployment(s.deployment)
-            try await journal([.deploy(DeployRecord(step: "rollout", outcome: "done", image: s.image, revision: after?.revision))])
+            let after = try? await kubectl.deployment(s.deployment, templateHash: false)
+            try await journal([.deploy(DeployRecord(.rollout, .done, image: s.image, revision: after?.revision))])
         }
     }
 
-    /// Lets the old pods' recent logs arrive before `set image` replaces those pods: until the
-    /// baseline stops growing (or 15 s pass; 30 s while not one line has come, as kubectl can be
-    /// slow to start on a loaded machine). Without it the verdict has nothing to compare with.
+    /// Lets the old pods' recent logs arrive before `set image` replaces those pods: until every
+    /// old pod gave `baselineEntries` entries or caught up with its log (a line written since the
+    /// read began), or `baselineWait` passes (at least 30 s while not one line has come, as
+    /// kubectl can be slow to start on a loaded machine). Without it the verdict has nothing to compare with.
     func readBaseline(_ box: MonitorBox) async throws(HotfixError) {
-        progress(.step("read the old pods' recent logs (the baseline, \(Durations.words(baselineLookback)))", command: nil))
+        progress(.step("read the old pods' recent logs (the baseline, the last \(Durations.words(baselineLookback))): until each old pod gave "
+                       + "\(s.baselineEntries) entries or caught up, at most \(Durations.words(s.baselineWait))", command: nil))
         let started = Date()
-        var last = -1
-        while Date() < started + (last > 0 ? 15 : 30) {
-            try? await Task.sleep(for: .milliseconds(700))
+        while true {
+            try? await Task.sleep(for: .milliseconds(250))
             if Task.isCancelled { throw Self.stopped(before: "set image: nothing was rolled out") }
-            let entries = box.with { $0.summary(.baseline).total.entries }
-            if entries > 0, entries == last { return }
-            last = entries
+            let (pods, entries, latest) = box.baselineProgress()
+            let total = entries.values.reduce(0, +)
+            let waited = Date().timeIntervalSince(started)
+            let enough = !pods.isEmpty && pods.allSatisfy { pod in
+                entries[pod, default: 0] >= s.baselineEntries || latest[pod, default: 0] >= started.timeIntervalSince1970 - 1
+            }
+            if enough {
+                progress(.notice("baseline: \(total) entries from \(pods.count) old pod\(pods.count == 1 ? "" : "s") in \(String(format: "%.1f", waited)) s"))
+                return
+            }
+            if waited >= (total > 0 ? s.baselineWait : max(30, s.baselineWait)) {
+                progress(.notice(total > 0 ? "baseline: \(total) entries from \(entries.count) old pod\(entries.count == 1 ? "" : "s") after \(Durations.words(s.baselineWait))"
+                                 : "no log line from the old pods yet: the verdict will have no baseline to compare with"))
+                return
+            }
         }
-        if last <= 0 { progress(.notice("no log line from the old pods yet: the verdict will have no baseline to compare with")) }
     }
 
     /// The deploy's task was cancelled (the console quit while it ran).
@@ -252,13 +239,20 @@ public struct DeployRunner: Sendable {
         HotfixError.refused("the deploy was stopped before \(what)", untouched: nil, next: "run hotfix deploy again, or hotfix rollback")
     }
 
-    /// Rolls back to `revision` and waits for that rollout; journaled.
-    public func rollback(toRevision revision: Int, image: String?, automatic: Bool = false) async throws(HotfixError) {
+    /// Rolls back to `revision` and waits for that rollout (up to `timeout`, else the configured
+    /// rollout timeout, else the deployment's progress deadline plus the margin); journaled.
+    public func rollback(toRevision revision: Int, image: String?, automatic: Bool = false, timeout: Double? = nil) async throws(HotfixError) {
         progress(.step("roll back deployment/\(s.deployment) to revision \(revision)",
-                       command: kubectl.argv(["rollout", "undo", "deployment/\(s.deployment)", "--to-revision=\(revision)"])))
+                       command: kubectl.argv(KubeCall.rolloutUndo(deployment: s.deployment, toRevision: String(revision)))))
         do throws(HotfixError) {
+            let wait: Double
+            if let known = timeout ?? s.rolloutTimeout {
+                wait = known
+            } else {
+                wait = s.rolloutTimeout(progressDeadline: try await kubectl.deployment(s.deployment, templateHash: false).progressDeadlineSeconds)
+            }
             try await kubectl.rolloutUndo(deployment: s.deployment, toRevision: revision)
-            let r = try await kubectl.rolloutStatus(deployment: s.deployment, timeout: s.rolloutTimeout) { progress(.output($0)) }
+            let r = try await kubectl.rolloutStatus(deployment: s.deployment, timeout: wait) { progress(.output($0)) }
             guard r.succeeded else { throw Kubectl.failure(r, what: "rollout status after the rollback") }
         } catch {
             try await journal([.rollback(RollbackRecord(revision: revision, image: image, outcome: "failed: \(error.message)", automatic: automatic))])
@@ -292,7 +286,12 @@ public struct DeployRunner: Sendable {
             case .line(let line):
                 let received = Date().timeIntervalSince1970
                 box.with { $0.ingest(line.kubectlLine, side: line.isNew ? .hotfix : .baseline, receivedAt: received) }
-            case .pod(let pod, let isNew) where isNew:
+                if !line.isNew { box.oldLine(line.pod, at: line.timestamp.date.timeIntervalSince1970) }
+            case .pod(let pod, let isNew) where !isNew:
+                box.oldPod(pod.name, running: !pod.deleting && pod.containers.contains(where: \.running))
+            case .podDeleted(let name):
+                box.oldPod(name, running: false)
+            case .pod(let pod, _):
                 for c in pod.containers {
                     if c.restarts > 0 { box.report(PodProblem(kind: .restart, pod: pod.name, detail: "\(c.name) restarted \(c.restarts) time(s)")) }
                     switch c.waitingReason {

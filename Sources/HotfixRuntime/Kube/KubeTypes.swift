@@ -20,6 +20,9 @@ public struct DeploymentInfo: Sendable, Equatable {
     public var templateHash: String?
     /// The Progressing condition's reason: `ProgressDeadlineExceeded` means the rollout is stuck.
     public var progressingReason: String?
+    /// `spec.progressDeadlineSeconds`: how long a rollout may make no progress before the API
+    /// server marks it failed (the API server's default, 600, when absent).
+    public var progressDeadlineSeconds: Int
 
     public var rolloutStuck: Bool { progressingReason == "ProgressDeadlineExceeded" }
 
@@ -39,6 +42,7 @@ public struct DeploymentInfo: Sendable, Equatable {
         for c in containers { if let n = c["name"] as? String { images[n] = c["image"] as? String ?? "" } }
         self.images = images
         replicas = KubeJSON.int(spec["replicas"]) ?? 1
+        progressDeadlineSeconds = KubeJSON.int(spec["progressDeadlineSeconds"]) ?? 600
         generation = KubeJSON.int(meta["generation"]) ?? 0
         observedGeneration = KubeJSON.int(status["observedGeneration"]) ?? 0
         updatedReplicas = KubeJSON.int(status["updatedReplicas"]) ?? 0

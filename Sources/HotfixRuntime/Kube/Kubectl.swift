@@ -19,9 +19,12 @@ public struct Kubectl: Sendable {
                   runner: runner)
     }
 
-    public init(deploy: HotfixConfig.Deploy, executable: String = "kubectl", cacheDir: String = "", runner: ProcessRunner = ProcessRunner()) {
-        self.init(executable: executable, context: deploy.context, namespace: deploy.namespace, kubeconfig: deploy.kubeconfig,
-                  cacheDir: cacheDir, runner: runner)
+    /// kubectl as `.hotfix.yml` points it (`cacheDir` overrides `deploy.kubectl_cache_dir`).
+    public init(deploy: HotfixConfig.Deploy, executable: String = "kubectl", cacheDir: String? = nil, root: String = "",
+                runner: ProcessRunner = ProcessRunner()) {
+        var target = KubeTarget(config: deploy, kubectl: executable, root: root)
+        if let cacheDir { target.cacheDir = cacheDir }
+        self.init(target: target, runner: runner)
     }
 
     /// The full argv: kubectl, the global flags, then `args`.
@@ -37,21 +40,22 @@ public struct Kubectl: Sendable {
 
     // MARK: - Deployment
 
-    /// The deployment's revision, images, selector and replica counts, and the template hash of its current ReplicaSet.
-    public func deployment(_ name: String) async throws(HotfixError) -> DeploymentInfo {
-        let r = try await run(["get", "deployment/\(name)", "-o", "json"], what: "read deployment/\(name)")
+    /// The deployment's revision, images, selector, replica counts and progress deadline, and (unless
+    /// `templateHash` is false) the template hash of its current ReplicaSet.
+    public func deployment(_ name: String, templateHash: Bool = true) async throws(HotfixError) -> DeploymentInfo {
+        let r = try await run(KubeCall.getDeployment(name), what: "read deployment/\(name)")
         guard let o = KubeJSON.object(r.stdout) else {
             throw HotfixError.environment("kubectl returned something that is not a deployment for deployment/\(name)", untouched: "nothing was changed")
         }
         var info = DeploymentInfo(json: o)
-        info.templateHash = try await currentTemplateHash(info)
+        if templateHash { info.templateHash = try await currentTemplateHash(info) }
         return info
     }
 
     /// The `pod-template-hash` of the ReplicaSet that carries the deployment's revision.
     func currentTemplateHash(_ d: DeploymentInfo) async throws(HotfixError) -> String? {
         guard !d.matchLabels.isEmpty else { return nil }
-        let r = try await run(["get", "replicasets", "-l", d.selector, "-o", "json"], what: "list the replicasets of deployment/\(d.name)")
+        let r = try await run(KubeCall.listReplicaSets(selector: d.selector), what: "list the replicasets of deployment/\(d.name)")
         let items = KubeJSON.object(r.stdout)?["items"] as? [[String: Any]] ?? []
         for rs in items {
             let meta = rs["metadata"] as? [String: Any] ?? [:]
@@ -63,27 +67,32 @@ public struct Kubectl: Sendable {
 
     /// `kubectl set image deployment/NAME CONTAINER=IMAGE`.
     public func setImage(deployment: String, container: String, image: String) async throws(HotfixError) {
-        try await run(["set", "image", "deployment/\(deployment)", "\(container)=\(image)"],
+        try await run(KubeCall.setImage(deployment: deployment, container: container, image: image),
                       what: "set the image of deployment/\(deployment)")
     }
 
     /// `kubectl rollout status`, each line to `onLine`; throws when the rollout fails or times out.
     @discardableResult
     public func rolloutStatus(deployment: String, timeout: Double, onLine: @escaping @Sendable (OutputLine) -> Void) async throws(HotfixError) -> ProcessResult {
-        let r = try await runner.stream(argv(["rollout", "status", "deployment/\(deployment)", "--timeout=\(Int(timeout.rounded(.up)))s"]), onLine: onLine)
+        let r = try await runner.stream(argv(KubeCall.rolloutStatus(deployment: deployment, timeout: timeout)), onLine: onLine)
         guard r.succeeded else { throw Self.failure(r, what: "wait for the rollout of deployment/\(deployment)") }
         return r
     }
 
+    /// kubectl's words when `rollout status` reached its `--timeout` (the rollout may still be progressing).
+    public static func timedOut(_ r: ProcessResult) -> Bool {
+        (r.stderr + r.stdout).contains("timed out waiting for the condition")
+    }
+
     /// `kubectl rollout undo --to-revision=N`.
     public func rolloutUndo(deployment: String, toRevision revision: Int) async throws(HotfixError) {
-        try await run(["rollout", "undo", "deployment/\(deployment)", "--to-revision=\(revision)"],
+        try await run(KubeCall.rolloutUndo(deployment: deployment, toRevision: String(revision)),
                       what: "roll deployment/\(deployment) back to revision \(revision)")
     }
 
     /// The pods of a selector, now.
     public func pods(selector: String) async throws(HotfixError) -> [PodState] {
-        let r = try await run(["get", "pods", "-l", selector, "-o", "json"], what: "list the pods of \(selector)")
+        let r = try await run(KubeCall.listPods(selector: selector), what: "list the pods of \(selector)")
         let items = KubeJSON.object(r.stdout)?["items"] as? [[String: Any]] ?? []
         return items.compactMap { PodState(json: $0) }
     }

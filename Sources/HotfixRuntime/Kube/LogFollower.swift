@@ -109,7 +109,7 @@ public final class LogFollower: @unchecked Sendable {
         while !isStopped && !Task.isCancelled {
             let started = Date()
             let decoder = Decoder()
-            let args = ["get", "pods", "-l", selector, "-w", "--output-watch-events", "-o", "json"]
+            let args = KubeCall.watchPods(selector: selector)
             var exitCode: Int32 = -1
             do {
                 let result = try await kubectl.runner.stream(kubectl.argv(args)) { [self] line in
@@ -190,12 +190,9 @@ public final class LogFollower: @unchecked Sendable {
                 tails[k]?.starts += 1
                 return (t?.last, t?.countAtLast ?? 0, (t?.starts ?? 0) > 0)
             }
-            var args = ["logs", "-f", "pod/\(pod)", "-c", container, "--timestamps"]
-            if let resumeFrom {
-                args.append("--since-time=\(resumeFrom)")
-            } else if let since, !fresh {
-                args.append("--since-time=\(KubeTimestamp(since))")
-            }
+            // Resumed from the last line; an old pod from `since` (the baseline); a new pod from its first line.
+            let from = resumeFrom.map { "\($0)" } ?? (fresh ? nil : since.map { "\(KubeTimestamp($0))" })
+            let args = KubeCall.followLog(pod: pod, container: container, since: from)
             emit(.tailStarted(pod: pod, container: container, resumed: resumed))
             let state = TailCursor(last: resumeFrom, skipEqual: skipEqual, countAtLast: skipEqual)
             let result = try? await kubectl.runner.stream(kubectl.argv(args)) { [self] line in

@@ -63,6 +63,8 @@ public enum PromptView: Equatable, Sendable {
     case override(TextInput)
     /// A step's plan is in the log: run it? (y/n, default no)
     case confirm(question: String)
+    /// Back to FIX for the next attempt? (y/n, default no)
+    case retry(question: String)
 }
 
 /// One key (or keys) and what it does, for the help bar.

@@ -18,11 +18,17 @@ enum Bars {
             return
         case .override(let input):
             x += buf.put("override reason: ", x: x, y: rect.y, role: .warning)
-            let width = min(50, rect.right - x - 1)
+            // Narrow: the field gives way to the refusal, which says why (it scrolls as one types).
+            let width = model.status == nil ? min(50, rect.right - x - 1) : max(16, min(50, (rect.right - x) / 3))
             InputField.draw(&buf, input, x: x, y: rect.y, width: width)
             if let status = model.status {
                 buf.put(" " + status.text, x: x + width, y: rect.y, role: status.role, limit: rect.right - x - width)
             }
+            return
+        case .retry(let question):
+            let room = max(0, rect.width - 9)
+            buf.put((DisplayWidth.of(question) > room ? Text.fit(question, room) : question) + " [y/N]", x: x, y: rect.y, role: .warning,
+                    limit: rect.width - 2)
             return
         case .confirm(let question):
             // The answer keys stay in view: a long question is cut, never the [y/N].

@@ -29,10 +29,16 @@ enum PhaseSteps {
             return ["t or enter runs the tests (as hotfix test)"] + (isActive ? [onward + " once the checklist is done"] : [])
         case .deploy:
             let rollback = "r rolls back: shows kubectl rollout undo, then y/n"
-            if s.verdict == nil {
+            // The latest attempt's verdict (none once `hotfix retry` went back to FIX after it).
+            guard let attempt = s.latestAttempt, attempt.retriedAt == nil, let outcome = attempt.outcome else {
                 return ["enter shows the plan (hotfix deploy --dry-run), then y/n:", "  build, push, set image, roll out, monitor", rollback]
             }
-            return [rollback] + (isActive ? [onward] : [])
+            let retry = "b goes back to FIX for attempt \(attempt.number + 1) (hotfix retry)"
+            switch outcome {
+            case .pass: return [rollback] + (isActive ? [onward] : [])
+            case .fail: return (attempt.rollback == nil ? [rollback] : []) + (isActive ? [retry, "n is refused after a FAIL (a reason overrides it)"] : [])
+            default: return [rollback] + (isActive ? [retry, onward + " with a written reason"] : [])
+            }
         case .backport:
             let handled = !s.backports.isEmpty && s.backports.values.allSatisfy(\.isHandled)
             return ["enter runs hotfix backport (local merges, nothing pushed)"] + (handled && isActive ? [onward] : [])
@@ -53,7 +59,8 @@ enum PhaseSteps {
             + [.blank, .heading("Pre-deploy checklist")] + ChecklistView.rows(model, width: width)
             + [.blank, .heading("Minimal change")] + minimalChange(s)
         case .deploy: return MonitorView.rows(model, width: width) + [.heading("Pre-deploy checklist")] + ChecklistView.rows(model, width: width)
-            + [.blank, .heading("Rollout")] + deploy(s, window: model.deployWindow, warmup: model.deployWarmup)
+            + [.blank, .heading(s.attemptNumber > 1 ? "Rollout · attempt \(s.attemptNumber)" : "Rollout")]
+            + deploy(s, window: model.deployWindow, warmup: model.deployWarmup)
         case .backport: return backport(s)
         case .close: return close(s, timing: model.timing, zone: model.timeZone)
         }
@@ -131,20 +138,27 @@ enum PhaseSteps {
 
     static func deploy(_ s: IncidentState, window: Double, warmup: Double) -> [PaneRow] {
         var rows: [PaneRow] = []
+        // The attempt in play (none yet once `hotfix retry` went back to FIX); earlier ones in a line each.
+        let current = s.latestAttempt.flatMap { $0.retriedAt == nil ? $0 : nil }
+        for a in s.attempts where a.number != current?.number {
+            let back = a.rollback.map { " · rolled back to rev \($0.record.revision.map(String.init) ?? "?")" } ?? ""
+            rows.append(.step(a.outcome == .pass ? .done : .failed, "attempt \(a.number): \(a.outcome?.rawValue ?? "no verdict")",
+                              detail: (a.image ?? "") + back))
+        }
         var latest: [String: DeployRecord] = [:]
-        for d in s.deploySteps { latest[d.record.step] = d.record }
+        for d in current?.steps ?? [] { latest[d.record.step] = d.record }
         for step in ["build", "push", "set-image", "rollout"] {
             guard let d = latest[step] else { rows.append(.step(.pending, step)); continue }
             let state: StepState = d.outcome == "failed" ? .failed : (d.outcome == "done" ? .done : .warning)
             rows.append(.step(state, step, detail: [d.outcome, d.image, d.revision.map { "rev \($0)" }].compactMap { $0 }.joined(separator: " · ")))
         }
-        if let v = s.verdict {
+        if let v = current?.verdict?.record {
             let state: StepState = v.outcome == "PASS" ? .done : (v.outcome == "FAIL" ? .failed : .warning)
             rows.append(.step(state, "verdict \(v.outcome)", detail: v.reasons.first ?? ""))
         } else {
             rows.append(.step(.pending, "monitoring window (\(Durations.words(window)) after a \(Durations.words(warmup)) warm-up) and verdict"))
         }
-        for r in s.rollbacks { rows.append(.step(.warning, "rollback\(r.record.automatic ? " (automatic)" : "")", detail: r.record.outcome)) }
+        for r in current?.rollbacks ?? [] { rows.append(.step(.warning, "rollback\(r.record.automatic ? " (automatic)" : "")", detail: r.record.outcome)) }
         return rows
     }
 

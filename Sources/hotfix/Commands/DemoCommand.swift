@@ -38,6 +38,8 @@ struct Demo: AsyncParsableCommand {
             do {
                 sim = try await SimCluster.start(scenario: chosen, speed: speed, deployment: "users-api", container: "api",
                                                  image: "registry.local/users-api:1.4.2")
+                // Whatever the scenario, the second attempt's build works: after a FAIL, b (hotfix retry) leads to a PASS.
+                sim?.behave("registry.local/users-api:hotfix-001-api-500-attempt2", as: .fixWorks)
             } catch {
                 throw HotfixError.environment("cannot start the demo's simulated cluster: \(error.description)",
                                               untouched: "nothing was created", next: "run hotfix demo --no-cluster")

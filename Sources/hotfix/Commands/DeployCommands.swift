@@ -106,6 +106,7 @@ struct Deploy: AsyncParsableCommand {
         }
         let printer = DeployPrinter()
         var runner = session.deployRunner(id) { printer($0) }
+        runner.source = await DeploySource.read(root: session.repository.root, main: session.config.git.main)
         // A `hotfix rollback` from another terminal ends this window early, as it does the console's.
         let stopper = WindowStopper()
         runner.stopper = stopper
@@ -114,12 +115,17 @@ struct Deploy: AsyncParsableCommand {
         let verdict = try await runner.run()
         Output.line("Verdict: \(verdict.outcome.rawValue)")
         for r in verdict.reasons { Output.line("  - \(Sanitize.inline(r))") }
+        let attempt = (try? session.store.load(id).state.attempts.last?.number) ?? 1
+        let retry = "hotfix retry (back to FIX for attempt \(attempt + 1), same branch, the clock keeps running)"
         if stopper.requested == .rolledBackElsewhere {
             Output.line("The deployment was rolled back from another terminal; this window ended early.")
-        } else if verdict.outcome == .fail, !plan.settings.autoRollback {
-            Output.line("Roll back with: hotfix rollback")
+        } else if verdict.outcome == .fail {
+            if !plan.settings.autoRollback { Output.line("Roll back with: hotfix rollback") }
+            Output.line("Next: \(retry); hotfix next is refused after a FAIL (--override REASON passes it)")
         } else if verdict.outcome == .pass {
             Output.line("Next: hotfix next (BACKPORT)")
+        } else {
+            Output.line("Next: hotfix next --override REASON (say why \(verdict.outcome.rawValue) is good enough), or \(retry)")
         }
         if verdict.outcome.exitCode != 0 { throw ExitCode(verdict.outcome.exitCode) }
     }

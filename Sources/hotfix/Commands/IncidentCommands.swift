@@ -110,21 +110,25 @@ struct Assess: AsyncParsableCommand {
           hotfix assess --broken "GET /users/{id} returns 500" \\
                         --impact "all API users, ~30% of requests" \\
                         --hypothesis "null user from the repository"
+          hotfix assess --target "object has no attribute 'id'"
         """)
 
     @OptionGroup var options: IncidentOptions
     @Option(help: "What is broken.") var broken: String?
     @Option(help: "Who is affected and how much.") var impact: String?
     @Option(help: "The quick hypothesis.") var hypothesis: String?
+    @Option(help: ArgumentHelp("The incident's error as the logs show it (a substring or template): what the monitoring window's verdict follows (else deploy.target, else the baseline's most frequent error).",
+                               valueName: "text")) var target: String?
 
     func run() async throws {
         let session = try await Wiring.session()
         let id = try session.select(options.incident)
-        let a = try await IncidentWorkflow(session).assess(id, Assessment(broken: broken, impact: impact, hypothesis: hypothesis)).assessment
+        let a = try await IncidentWorkflow(session).assess(id, Assessment(broken: broken, impact: impact, hypothesis: hypothesis, target: target)).assessment
         print("Assessment of \(id):")
         print("  broken:     \(a.broken.map(Sanitize.inline) ?? "–")")
         print("  impact:     \(a.impact.map(Sanitize.inline) ?? "–")")
         print("  hypothesis: \(a.hypothesis.map(Sanitize.inline) ?? "–")")
+        if let t = a.target { print("  target:     \(Sanitize.inline(t)) (the error the monitoring window follows)") }
     }
 }
 
@@ -135,8 +139,9 @@ struct Next: AsyncParsableCommand {
         discussion: """
         Refused (exit 1) while a guardrail holds: a commit of the fix on the hotfix branch that \
         main does not have before leaving FIX (uncommitted changes are named), the checklist \
-        before DEPLOY, the monitoring window after DEPLOY, unhandled backports before CLOSE, the \
-        tag before closing. hotfix status lists what blocks it.
+        before DEPLOY, a PASS from the latest deploy's monitoring window to leave DEPLOY (after a \
+        FAIL: hotfix retry), unhandled backports before CLOSE, the tag before closing. hotfix \
+        status lists what blocks it.
 
         --override REASON passes it; the reason is journaled and shown as a deviation in the report.
 
@@ -155,6 +160,41 @@ struct Next: AsyncParsableCommand {
             return
         }
         print(PhaseText.moved(move, monitorWindow: session.config.deploy.window, now: session.clock.now))
+    }
+}
+
+struct Retry: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retry",  // named, not derived from the type: deriving costs ~1 ms at every start
+        abstract: "After a deploy that did not pass: back from DEPLOY to FIX for the next attempt, same branch and clock.",
+        discussion: """
+        Refused outside DEPLOY and after a PASS. The attempt left behind keeps its commits, \
+        checklist evidence, deploy, verdict and rollback (hotfix status --json lists every \
+        attempt; the report and the post-mortem too). The checklist is passed again for the new \
+        code (waived items stay waived), and the next deploy is the next attempt, with its own \
+        image tag (hotfix-ID-attempt2).
+
+        Example:
+          hotfix retry
+        """)
+
+    @OptionGroup var options: IncidentOptions
+
+    func run() async throws {
+        let session = try await Wiring.session()
+        let id = try session.select(options.incident)
+        let (state, events) = try await session.perform(.retry, on: id)
+        guard let event = events.first, case .retried(let r) = event.body else { return }
+        let branch = Placeholders.expand(session.config.git.branch, ["id": id.rawValue])
+        let timing = Timing(state, now: session.clock.now)
+        print("DEPLOY → FIX for attempt \(r.attempt) on \(branch); the clock keeps running (\(Durations.longClock(timing.elapsed)) of \(Durations.longClock(timing.total))).")
+        if let left = state.attempts.last, left.rollback == nil, let image = left.image, left.step(.setImage)?.record.outcome == "done" {
+            Output.warn("attempt \(left.number)'s image \(image) is still rolled out: hotfix rollback puts the baseline back")
+        }
+        if let left = state.attempts.last {
+            print("Attempt \(left.number) keeps its record: \(left.outcome?.rawValue ?? "no verdict")\(left.rollback != nil ? ", rolled back" : "").")
+        }
+        print("The checklist is passed again for the new code. Next: fix and commit, hotfix next (TEST), hotfix test, hotfix next, hotfix deploy.")
     }
 }
 

@@ -131,6 +131,8 @@ enum DemoFiles {
           context: \(sim.context)
           # The simulated cluster (hotfix sim) this demo started; it stops with the demo.
           kubeconfig: \(sim.kubeconfig)
+          # kubectl's caches for this cluster alone (its port changes every run).
+          kubectl_cache_dir: \(sim.directory)/kubectl-cache
           window: \(seconds(300))
           warmup: \(seconds(30))
           interval: \(seconds(30))

@@ -66,6 +66,7 @@ struct DeployJob: Sendable {
             try await session.enterDeploy(try session.store.load(id).state, override: nil)
             var runner = session.deployRunner(id, progress: progress)
             runner.stopper = stopper
+            runner.source = await DeploySource.read(root: session.repository.root, main: session.config.git.main)
             let verdict = try await runner.run()
             let reason = verdict.reasons.first.map { " · " + $0 } ?? ""
             switch stopper?.requested {
@@ -82,8 +83,8 @@ struct DeployJob: Sendable {
             }
             switch verdict.outcome {
             case .pass: status("verdict PASS: n moves on to BACKPORT\(reason)", .ok)
-            case .fail: status("verdict FAIL: r rolls back\(reason)", .overdue)
-            default: status("verdict \(verdict.outcome.rawValue): r rolls back, or n with a reason\(reason)", .warning)
+            case .fail: status("verdict FAIL: \(session.deployPlan(id).plan.settings.autoRollback ? "" : "r rolls back, ")b goes back to FIX (hotfix retry)\(reason)", .overdue)
+            default: status("verdict \(verdict.outcome.rawValue): n with a reason, r rolls back, b goes back to FIX\(reason)", .warning)
             }
         } catch {
             post(.failed(error))

@@ -7,10 +7,13 @@ import HotfixWorkflow
 /// the runner journaling through the session (with notifications), the checklist gate and the
 /// rollback target.
 extension Session {
-    /// The deploy plan and kubectl client from `.hotfix.yml`.
+    /// The next deploy's plan and the kubectl client from `.hotfix.yml`; the targeted error is the
+    /// incident's (`hotfix assess --target`) before `deploy.target`; the image tag names the attempt.
     func deployPlan(_ id: IncidentID) -> (plan: DeployPlan, kubectl: Kubectl) {
-        let settings = DeployPlan.Settings(config: config.deploy, id: id.rawValue)
-        return (DeployPlan(settings), Kubectl(deploy: config.deploy))
+        let state = try? store.load(id).state
+        let settings = DeployPlan.Settings(config: config.deploy, id: id.rawValue, attempt: (state?.attempts.count ?? 0) + 1,
+                                           errorTarget: state?.assessment.target, root: repository.root)
+        return (DeployPlan(settings), Kubectl(deploy: config.deploy, root: repository.root))
     }
 
     /// The runner for `id`'s DEPLOY: every step journaled (and notified) as the CLI does.

@@ -16,6 +16,17 @@ enum StatusText {
         }
         line("Overall: \(Durations.longClock(r.elapsedSeconds)) of \(Durations.longClock(r.totalSeconds)), \(r.pace.rawValue)")
         line("Detection to deploy: \(Durations.longClock(r.detectionToDeploySeconds))\(r.deployed ? "" : " and running") (target under 2:00:00)")
+        if let v = r.verdict {
+            let reason = v.reasons.first.map { " — \(Sanitize.inline($0))" } ?? ""
+            line("Verdict: \(v.outcome) (attempt \(v.attempt)\(v.rolledBack ? ", rolled back" : ""))\(reason)")
+        }
+        if r.attempts.count > 1 || r.attempt > 1 {
+            let each = r.attempts.map { a in
+                "\(a.attempt) \(a.verdict ?? "no verdict")" + (a.rollbacks.contains { $0.outcome == "done" } ? " (rolled back)" : "")
+            }
+            let now = r.attempt > (r.attempts.last?.attempt ?? 0) ? "; now attempt \(r.attempt), not deployed yet" : ""
+            line("Attempts: \(each.joined(separator: ", "))\(now)")
+        }
         if let due = r.postmortemDue {
             let left = due.timeIntervalSince(r.now)
             line(left > 0 ? "Post-mortem due in \(Durations.words(left))" : "Post-mortem OVERDUE by \(Durations.words(-left))")
@@ -29,11 +40,12 @@ enum StatusText {
             line("  \(mark) \(row.phase.title.padding(toLength: 9, withPad: " ", startingAt: 0)) \(String(repeating: " ", count: max(0, 8 - used.count)))\(used)/\(budget)\(pace)")
         }
         line()
-        if r.assessment.broken != nil || r.assessment.impact != nil || r.assessment.hypothesis != nil {
+        if !r.assessment.isEmpty {
             line("Assessment:")
             line("  broken:     \(r.assessment.broken.map(Sanitize.inline) ?? "–")")
             line("  impact:     \(r.assessment.impact.map(Sanitize.inline) ?? "–")")
             line("  hypothesis: \(r.assessment.hypothesis.map(Sanitize.inline) ?? "–")")
+            if let target = r.assessment.target { line("  target:     \(Sanitize.inline(target)) (the error the monitoring window follows)") }
             line()
         }
         line("Pre-deploy checklist:")

@@ -27,6 +27,24 @@ struct LineFields {
     }
 }
 
+/// Where a request line's method and status were found, as token indexes (-1: not seen). A bare
+/// duration (`12ms`) is a latency only right after the request's path or its status, never from
+/// prose such as "timeout after 5000ms" or "retry in 300ms".
+struct RequestTokens {
+    var method = -1
+    var status = -1
+
+    var seenMethod: Bool {
+        @inline(__always) get { method >= 0 }
+    }
+
+    /// Whether a duration at `token` sits where a request line puts its latency.
+    @inline(__always)
+    func isLatency(at token: Int) -> Bool {
+        method >= 0 && (token == method &+ 2 || (status >= 0 && token == status &+ 1))
+    }
+}
+
 /// Scans kubectl-prefixed lines: `[pod/NAME/CONTAINER] `, an optional RFC 3339 timestamp,
 /// then plain text, logfmt or JSON.
 struct LineScanner {
@@ -69,8 +87,9 @@ struct LineScanner {
     mutating func scanRequestLine(_ p: UnsafeRawBufferPointer, _ i0: Int, _ n: Int, into f: inout LineFields) -> Bool {
         guard let (t, after) = timestamps.parseCached(p, i0, n), after < n, Words.byte(p, after) == 0x20 else { return false }
         var i = after + 1
-        var token = 0, sawMethod = false
-        requestPrelude(p, &i, n, &f, &token, &sawMethod)
+        var token = 0
+        var request = RequestTokens()
+        requestPrelude(p, &i, n, &f, &token, &request)
         guard token == 5 && i == n else {
             // What the prelude wrote goes back to how it came.
             f.level = .unknown; f.status = 0; f.latencyMicros = -1; f.messageStart = 0
@@ -106,7 +125,8 @@ struct LineScanner {
     }
 
     /// Plain text and logfmt share one tokenizer: `key=value` tokens are fields, other tokens
-    /// may be a level word, an HTTP method, a status after the method, or a duration.
+    /// may be a level word, an HTTP method, a status after the method, or a duration right after
+    /// the request's path or status (a latency; a duration anywhere else is prose).
     @inline(__always)
     private mutating func scanText(_ p: UnsafeRawBufferPointer, _ start: Int, _ n: Int, _ f: inout LineFields) {
         var i = start
@@ -118,9 +138,9 @@ struct LineScanner {
             f.messageStart = i
         }
         var token = 0
-        var sawMethod = false
+        var request = RequestTokens()
         var logfmtMessage = false
-        if prelude { requestPrelude(p, &i, n, &f, &token, &sawMethod) }
+        if prelude { requestPrelude(p, &i, n, &f, &token, &request) }
         while i < n {
             while i < n && (p[i] == 0x20 || p[i] == 0x09) { i += 1 }
             if i >= n { break }
@@ -131,8 +151,11 @@ struct LineScanner {
             if c &- 0x30 <= 9 {
                 if e - s == 3 && p[e - 1] != 0x73 {
                     // Three characters not ending in 's' may be a status ("5ms" is a latency).
-                    if sawMethod && f.status == 0 { f.status = Words.status(p, s, e) }
-                } else if f.latencyMicros < 0 && (p[e - 1] == 0x73) {
+                    if request.seenMethod && f.status == 0 {
+                        f.status = Words.status(p, s, e)
+                        if f.status != 0 { request.status = token }
+                    }
+                } else if f.latencyMicros < 0 && (p[e - 1] == 0x73) && request.isLatency(at: token) {
                     f.latencyMicros = Words.durationMicrosInline(p, s, e, unit: .ms)
                 }
             } else if (c | 0x20) &- 0x61 < 26 || c == 0x5B || c == 0x22 {
@@ -166,7 +189,7 @@ struct LineScanner {
                             f.messageStart = m
                         }
                     }
-                    if !sawMethod && f.status == 0 && Words.isMethod(packed: v) { sawMethod = true }
+                    if !request.seenMethod && f.status == 0 && Words.isMethod(packed: v) { request.method = token }
                 } else {
                     if f.level == .unknown, let level = Words.level(p, s, e, anyCase: token < 3) {
                         f.level = level
@@ -178,7 +201,7 @@ struct LineScanner {
                             f.messageStart = m
                         }
                     }
-                    if !sawMethod && f.status == 0 && e - s <= 8 && Words.isMethod(p, s, e) { sawMethod = true }
+                    if !request.seenMethod && f.status == 0 && e - s <= 8 && Words.isMethod(p, s, e) { request.method = token }
                 }
             }
             token += 1
@@ -192,7 +215,7 @@ struct LineScanner {
     /// GET, PUT, POST, HEAD, PATCH and DELETE, each followed by one space, are taken.
     @inline(__always)
     func requestPrelude(_ p: UnsafeRawBufferPointer, _ i: inout Int, _ n: Int, _ f: inout LineFields,
-                                _ token: inout Int, _ sawMethod: inout Bool) {
+                        _ token: inout Int, _ request: inout RequestTokens) {
         // The level word and one space; the next word starts with a letter.
         guard i + 16 <= p.count && i + 8 <= n else { return }
         let w = p.loadUnaligned(fromByteOffset: i, as: UInt64.self)
@@ -232,7 +255,7 @@ struct LineScanner {
             }
         }
         guard j + len + 1 < n, p[j + len + 1] == 0x2F else { return }
-        sawMethod = true
+        request.method = 1
         i = j + len
         token = 2
         // The path (a word not starting with a letter, digit, '[' or '"' counts for nothing).
@@ -253,6 +276,9 @@ struct LineScanner {
             }
             i = j + 3
             token = 4
+            // Three digits that are no status ("099"): the next word is no latency either.
+            guard f.status != 0 else { return }
+            request.status = 3
             // The latency: up to six digits, "ms", then a space or the end; longer ones below.
             j += 4
             let t = p.loadUnaligned(fromByteOffset: j, as: UInt64.self) &- 0x3030_3030_3030_3030
@@ -271,6 +297,8 @@ struct LineScanner {
             if f.status == 0 { f.status = Words.status(p, j, j + 3) }
             i = j + 3
             token = 4
+            guard f.status != 0 else { return }
+            request.status = 3
             j += 4
         }
         // The latency: whole milliseconds ("178ms"), then a space or the end.

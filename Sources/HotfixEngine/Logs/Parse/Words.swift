@@ -228,7 +228,56 @@ enum Words {
         case 25: if eq("http.response.status_code") { return .status }
         default: break
         }
-        return .other
+        // For speed: most other names (caller, method, path…) are ruled out by their last letter
+        // and length, without a call.
+        switch e > s ? p[e - 1] | 0x20 : 0 {
+        case 0x73: return e - s >= 4 ? latencyKey(p, s, e) : .other  // …_ms, …Ms
+        case 0x79, 0x64: return e - s >= 9 ? latencyKey(p, s, e) : .other  // ….latency, …_elapsed
+        case 0x6E: return e - s >= 10 ? latencyKey(p, s, e) : .other  // …_duration
+        default: return .other
+        }
+    }
+
+    /// Field names not in the table that still name a request's latency: `*_ms` / `*Ms`
+    /// (`request_duration_ms`, `upstreamMs`) and names ending in `latency`, `duration` or
+    /// `elapsed` after a `.` or `_` (`http.duration`). A name that says it is a limit or a wait
+    /// (`timeout_ms`, `retry_after_ms`, `backoff_ms`) is not a latency.
+    @inline(never)  // rarely reached: kept out of `key`, which every JSON and logfmt field goes through
+    static func latencyKey(_ p: UnsafeRawBufferPointer, _ s: Int, _ e: Int) -> Key {
+        let len = e - s
+        guard len >= 4 && len <= 48 else { return .other }
+        // For speed (JSON lines carry several other keys: caller, method, path…): the last letter
+        // and the length rule out most names before any word is compared.
+        var stemEnd = e
+        var unit = Unit.guess
+        switch p[e - 1] | 0x20 {
+        case 0x73:  // …_ms, …Ms
+            guard p[e - 2] | 0x20 == 0x6D, p[e - 3] == 0x5F || p[e - 2] == 0x4D else { return .other }
+            stemEnd = p[e - 3] == 0x5F ? e - 3 : e - 2
+            unit = .ms
+        case 0x79: guard len >= 9, endsWord(p, s, e, "latency") else { return .other }
+        case 0x6E: guard len >= 10, endsWord(p, s, e, "duration") else { return .other }
+        case 0x64: guard len >= 9, endsWord(p, s, e, "elapsed") else { return .other }
+        default: return .other
+        }
+        let stem = lowercased(UnsafeRawBufferPointer(rebasing: p[s..<stemEnd]))
+        for word in ["timeout", "retry", "backoff", "delay", "interval", "wait", "sleep", "ttl", "after", "deadline", "limit"] where stem.contains(word) {
+            return .other
+        }
+        return .latency(unit)
+    }
+
+    /// Whether `p[s..<e]` ends with `.word` or `_word` (letters in any case).
+    private static func endsWord(_ p: UnsafeRawBufferPointer, _ s: Int, _ e: Int, _ word: StaticString) -> Bool {
+        let w = word.utf8Start, n = word.utf8CodeUnitCount
+        guard e - s > n, p[e - n - 1] == 0x2E || p[e - n - 1] == 0x5F else { return false }
+        for k in 0..<n where p[e - n + k] | 0x20 != w[k] { return false }
+        return true
+    }
+
+    /// ASCII letters lowered (field names only; short).
+    private static func lowercased(_ b: UnsafeRawBufferPointer) -> String {
+        String(decoding: b.map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
 
     /// A whole number in 100...599, or 0.

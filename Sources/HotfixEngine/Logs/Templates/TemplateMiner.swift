@@ -68,9 +68,16 @@ public struct TemplateMiner: Sendable {
         return best(in: nodes[leaf].clusterIDs, tokens)
     }
 
-    /// Clusters by count, most first.
+    /// Clusters by count, most first; equal counts by the number of pods they were seen on
+    /// (more first), then by the template's text. The order never depends on which line arrived
+    /// first, so the same logs rank the same every run.
     public var ranked: [Cluster] {
-        clusters.sorted { $0.count != $1.count ? $0.count > $1.count : $0.id < $1.id }
+        clusters.map { ($0, $0.template) }.sorted { a, b in
+            if a.0.count != b.0.count { return a.0.count > b.0.count }
+            if a.0.pods.count != b.0.pods.count { return a.0.pods.count > b.0.pods.count }
+            if a.1 != b.1 { return a.1 < b.1 }
+            return a.0.id < b.0.id
+        }.map(\.0)
     }
 
     /// Adds another miner's clusters (from a parallel part of the same input).

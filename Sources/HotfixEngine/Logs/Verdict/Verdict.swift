@@ -115,6 +115,8 @@ public struct Verdict: Sendable, Codable, Equatable {
     public var newTemplates: [NewTemplate]
     /// The baseline template the fix was meant to remove.
     public var targetTemplate: String?
+    /// Other baseline errors as frequent as the target, when it was chosen by frequency (not named).
+    public var targetTies: [String] = []
     /// Why the window ended before its time (see `endedEarly`); the first reason when set.
     public var note: String?
 

@@ -8,7 +8,11 @@ public enum VerdictJudge {
     public static func judge(baseline: VerdictSide, hotfix: VerdictSide, target: String? = nil,
                              problems: [PodProblem] = [], policy: VerdictPolicy = VerdictPolicy()) -> Verdict {
         let traffic = trafficShortfall(baseline, hotfix, policy)
-        let (targetID, targetSignal) = targeted(baseline, hotfix, target, traffic, policy)
+        let ranked = baseline.templates.ranked
+        let (targetID, signal) = targeted(baseline, hotfix, ranked, target, traffic, policy)
+        var targetSignal = signal
+        let tied = target == nil ? ties(ranked) : []
+        if let top = ranked.first, !tied.isEmpty { targetSignal.reason += tieNote(top, tied) }
         let (newTemplates, newSignal) = newErrors(baseline, hotfix, policy)
         var signals = [targetSignal, errorRate(baseline, hotfix, traffic, policy), newSignal, latency(baseline, hotfix, policy)]
         if !problems.isEmpty {
@@ -27,7 +31,7 @@ public enum VerdictJudge {
             outcome = .pass
         }
         return Verdict(outcome: outcome, signals: signals, newTemplates: newTemplates,
-                       targetTemplate: targetID.map { baseline.templates.clusters[$0].template })
+                       targetTemplate: targetID.map { baseline.templates.clusters[$0].template }, targetTies: tied.map(\.template))
     }
 
     static func percent(_ x: Double) -> String { String(format: "%.2g%%", x * 100) }
@@ -52,18 +56,18 @@ public enum VerdictJudge {
         return nil
     }
 
-    static func targeted(_ b: VerdictSide, _ h: VerdictSide, _ target: String?, _ traffic: String?,
+    static func targeted(_ b: VerdictSide, _ h: VerdictSide, _ ranked: [TemplateMiner.Cluster], _ target: String?, _ traffic: String?,
                          _ policy: VerdictPolicy) -> (Int?, VerdictSignal) {
         let name = "targeted error"
         let id: Int?
         if let target {
             // A whole message matches its template; a fragment ("Database timeout") the most
             // frequent template whose text or example holds it.
-            id = b.templates.match(target) ?? b.templates.ranked.first {
+            id = b.templates.match(target) ?? ranked.first {
                 $0.template.localizedCaseInsensitiveContains(target) || $0.example.localizedCaseInsensitiveContains(target)
             }?.id
         } else {
-            id = b.templates.ranked.first?.id
+            id = ranked.first?.id
         }
         guard let id else {
             let why = target == nil ? "the baseline has no error to target" : "the chosen error does not appear in the baseline"
@@ -97,6 +101,25 @@ public enum VerdictJudge {
                                       reason: "\"\(template)\" dropped, but not clearly by half: \(rates), \(pText(pHalf)) for half", numbers: numbers))
         }
         return (id, VerdictSignal(name: name, status: .fail, reason: "\"\(template)\" did not drop: \(rates), \(pText(pAny)) for any drop", numbers: numbers))
+    }
+
+    /// The baseline errors as frequent as the top one (the same count, or within chance of it:
+    /// 2σ of the difference of two Poisson counts): when the target was not named, the choice
+    /// between them is the tie-break's (count, then pods, then text), and a person should say
+    /// which error the incident is about (`--target`).
+    static func ties(_ ranked: [TemplateMiner.Cluster]) -> [TemplateMiner.Cluster] {
+        guard let top = ranked.first else { return [] }
+        return Array(ranked.dropFirst().prefix(3).filter { c in
+            Double(top.count - c.count) <= 2 * Double(top.count + c.count).squareRoot()
+        })
+    }
+
+    /// The words saying the target was a close call, after the targeted signal's reason.
+    static func tieNote(_ top: TemplateMiner.Cluster, _ ties: [TemplateMiner.Cluster]) -> String {
+        func seen(_ c: TemplateMiner.Cluster) -> String { "\(c.count)× on \(c.pods.count) pod\(c.pods.count == 1 ? "" : "s")" }
+        let names = ties.map { "\"\($0.template)\" (\(seen($0)))" }.joined(separator: ", ")
+        return "; as frequent in the baseline as the target (\(seen(top))): \(names); chosen by count, then pods, then text"
+            + " (name the incident's error with --target TEXT)"
     }
 
     static func errorRate(_ b: VerdictSide, _ h: VerdictSide, _ traffic: String?, _ policy: VerdictPolicy) -> VerdictSignal {
