@@ -8,6 +8,7 @@
 
 import Foundation
 import HotfixEngine
+import HotfixLogs
 import HotfixScreen
 
 /// The console's whole UI state (Bubble Tea style): `update` takes a message and returns effects.

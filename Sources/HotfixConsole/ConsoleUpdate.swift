@@ -1,5 +1,6 @@
 import Foundation
 import HotfixEngine
+import HotfixLogs
 import HotfixScreen
 
 extension ConsoleModel {

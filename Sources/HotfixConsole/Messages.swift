@@ -1,5 +1,6 @@
 import Foundation
 import HotfixEngine
+import HotfixLogs
 import HotfixScreen
 
 /// A line of text being typed at the bottom of the screen or in place.

@@ -6,6 +6,7 @@
 // draws.
 
 import Foundation
+import HotfixLogs
 
 /// Something a person (through the CLI or the console) asks the engine to do.
 public enum Command: Sendable, Equatable {

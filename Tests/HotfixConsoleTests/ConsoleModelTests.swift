@@ -1,5 +1,6 @@
 import Foundation
 import HotfixEngine
+import HotfixLogs
 import Testing
 import HotfixScreen
 @testable import HotfixConsole

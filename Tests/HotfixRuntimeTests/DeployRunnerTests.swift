@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 #endif
 import HotfixEngine
+import HotfixLogs
 @testable import HotfixRuntime
 import HotfixSim
 import HotfixTestSupport

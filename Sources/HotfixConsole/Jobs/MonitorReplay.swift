@@ -1,5 +1,6 @@
 import Foundation
 import HotfixEngine
+import HotfixLogs
 import HotfixScreen
 
 /// A recorded deploy played into the console's monitoring window: the baseline file at once,

@@ -1,4 +1,5 @@
 import Foundation
+import HotfixLogs
 
 /// The workflow's never-do list, as rules the engine checks before acting.
 public enum Guardrail: String, Codable, Sendable, CaseIterable {

@@ -1,4 +1,5 @@
 import Foundation
+import HotfixLogs
 
 /// One try of the fix in production: a deploy and what came of it. An attempt begins with each
 /// deploy (its baseline read); `hotfix retry` sends DEPLOY back to FIX, and the next deploy is the

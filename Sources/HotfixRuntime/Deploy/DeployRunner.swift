@@ -1,5 +1,6 @@
 import Foundation
 import HotfixEngine
+import HotfixLogs
 
 /// What the DEPLOY phase reports while it runs: for the CLI's printout and the console's pane.
 public enum DeployProgress: Sendable {

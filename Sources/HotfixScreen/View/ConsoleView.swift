@@ -1,5 +1,6 @@
 import Foundation
 import HotfixEngine
+import HotfixLogs
 
 /// What the console shows at one moment: everything the widgets draw and nothing they decide.
 /// The controller (HotfixConsole) builds it from its model after each batch of messages;

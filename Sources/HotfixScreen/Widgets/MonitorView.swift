@@ -1,5 +1,6 @@
 import Foundation
 import HotfixEngine
+import HotfixLogs
 
 /// The monitoring window in the DEPLOY pane: error rate against the baseline with a sparkline,
 /// p99 latency, new error templates, pods, the running verdict, then the newest pod lines.

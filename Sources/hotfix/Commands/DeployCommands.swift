@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HotfixEngine
+import HotfixLogs
 import HotfixWorkflow
 import HotfixRuntime
 #if canImport(Glibc)

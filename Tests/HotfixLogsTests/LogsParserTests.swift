@@ -1,5 +1,5 @@
 import Foundation
-import HotfixEngine
+import HotfixLogs
 import Testing
 
 /// Realistic lines in each format, as `kubectl logs --prefix --timestamps` prints them.

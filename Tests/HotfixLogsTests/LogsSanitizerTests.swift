@@ -1,4 +1,4 @@
-import HotfixEngine
+import HotfixLogs
 import Testing
 
 /// Log lines are attacker-controlled text: nothing in them may drive the terminal.
@@ -81,7 +81,7 @@ import Testing
     }
 
     @Test func inlineKeepsItsPromise() {
-        #expect(Sanitize.inline("a\tb\nc\u{1B}[31m!") == "a b c!")
-        #expect(Sanitize.inline("\u{1B}]52;c;AAAA\u{07}x") == "x")
+        #expect(DisplaySanitizer.inline.line("a\tb\nc\u{1B}[31m!") == "a b c!")
+        #expect(DisplaySanitizer.inline.line("\u{1B}]52;c;AAAA\u{07}x") == "x")
     }
 }

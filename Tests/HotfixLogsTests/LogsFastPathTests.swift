@@ -1,5 +1,5 @@
 import Foundation
-@testable import HotfixEngine
+@testable import HotfixLogs
 import Testing
 
 /// The analyzer's shortcuts (the request-line prelude, the prefix cache, the flat counters) must

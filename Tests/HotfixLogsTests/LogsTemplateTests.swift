@@ -1,4 +1,4 @@
-import HotfixEngine
+import HotfixLogs
 import Testing
 
 /// Error templates: variable parts masked, similar messages joined, new ones recognised.

@@ -1,5 +1,5 @@
 import Foundation
-import HotfixEngine
+import HotfixLogs
 import Testing
 
 /// Synthetic kubectl logs: `entries` lines spread over pods, one every `spacing` seconds.

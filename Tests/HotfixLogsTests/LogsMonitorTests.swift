@@ -1,4 +1,4 @@
-import HotfixEngine
+import HotfixLogs
 import Testing
 
 /// The model the live kubectl feed and the replay drive: same lines in, same answers out.

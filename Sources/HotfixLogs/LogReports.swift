@@ -90,7 +90,7 @@ public struct AnalyzeReport: Codable, Sendable, Equatable {
 
 extension TemplateReport {
     init(_ c: TemplateMiner.Cluster) {
-        self.init(template: Sanitize.inline(c.template), count: c.count, pods: c.pods.map(Sanitize.inline), example: Sanitize.inline(c.example))
+        self.init(template: DisplaySanitizer.inline.line(c.template), count: c.count, pods: c.pods.map(DisplaySanitizer.inline.line), example: DisplaySanitizer.inline.line(c.example))
     }
 }
 
@@ -112,13 +112,13 @@ public struct CompareReport: Codable, Sendable, Equatable {
     public init(_ v: Verdict, baseline: LogSummary, after: LogSummary) {
         verdict = v.outcome
         exitCode = v.outcome.exitCode
-        reasons = v.reasons.map(Sanitize.inline)
-        signals = v.signals.map { var s = $0; s.reason = Sanitize.inline(s.reason); return s }
-        targetTemplate = v.targetTemplate.map(Sanitize.inline)
-        targetTies = v.targetTies.map(Sanitize.inline)
+        reasons = v.reasons.map(DisplaySanitizer.inline.line)
+        signals = v.signals.map { var s = $0; s.reason = DisplaySanitizer.inline.line(s.reason); return s }
+        targetTemplate = v.targetTemplate.map(DisplaySanitizer.inline.line)
+        targetTies = v.targetTies.map(DisplaySanitizer.inline.line)
         newTemplates = v.newTemplates.map {
-            NewTemplate(template: Sanitize.inline($0.template), count: $0.count, pods: $0.pods.map(Sanitize.inline),
-                        example: Sanitize.inline($0.example), counts: $0.counts)
+            NewTemplate(template: DisplaySanitizer.inline.line($0.template), count: $0.count, pods: $0.pods.map(DisplaySanitizer.inline.line),
+                        example: DisplaySanitizer.inline.line($0.example), counts: $0.counts)
         }
         self.baseline = CountsReport(baseline.total)
         self.after = CountsReport(after.total)

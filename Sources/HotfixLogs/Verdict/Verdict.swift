@@ -93,21 +93,6 @@ public struct NewTemplate: Sendable, Codable, Equatable {
     public var counts: Bool
 }
 
-/// Why a monitoring window is stopped before its end.
-public enum WindowStop: Sendable, Equatable {
-    /// The operator asked for a rollback: the deploy rolls back in place of its remaining steps.
-    case rollback
-    /// The deployment was rolled back from elsewhere (`hotfix rollback` in another terminal).
-    case rolledBackElsewhere
-
-    public var cause: String {
-        switch self {
-        case .rollback: "the operator rolled back"
-        case .rolledBackElsewhere: "the deployment was rolled back from elsewhere (hotfix rollback)"
-        }
-    }
-}
-
 /// PASS, MARGINAL, FAIL or INCONCLUSIVE, with its signals.
 public struct Verdict: Sendable, Codable, Equatable {
     public var outcome: VerdictOutcome
@@ -117,7 +102,7 @@ public struct Verdict: Sendable, Codable, Equatable {
     public var targetTemplate: String?
     /// Other baseline errors as frequent as the target, when it was chosen by frequency (not named).
     public var targetTies: [String] = []
-    /// Why the window ended before its time (see `endedEarly`); the first reason when set.
+    /// Why the window ended before its time (the engine's `endedEarly`); the first reason when set.
     public var note: String?
 
     /// The reasons in words, failures first (after the note, when the window was cut short).
@@ -126,28 +111,10 @@ public struct Verdict: Sendable, Codable, Equatable {
         return (note.map { [$0] } ?? []) + order.flatMap { status in signals.filter { $0.status == status }.map { "\($0.name): \($0.reason)" } }
     }
 
-    /// How the first reason of a window cut short begins.
-    public static let endedEarlyPrefix = "window ended early"
-
-    /// The verdict of a window stopped `seconds` after the rollout began, before its `warmup` + `window`
-    /// were over. A window cut short proves nothing good: a FAIL so far stays FAIL, anything else is
-    /// INCONCLUSIVE, and the first reason says why it ended and what the verdict was so far.
-    public func endedEarly(_ stop: WindowStop, after seconds: Double, warmup: Double, window: Double) -> Verdict {
-        var v = self
-        v.outcome = outcome == .fail ? .fail : .inconclusive
-        v.note = Self.endedEarlyPrefix + ", \(Durations.words(seconds)) after the rollout began (of \(Durations.words(warmup)) warm-up "
-            + "+ \(Durations.words(window))): \(stop.cause); verdict so far \(outcome.rawValue)"
-        return v
-    }
-
     /// Flattened numbers for the journal's `VerdictRecord`.
     public var numbers: [String: Double] {
         var all: [String: Double] = [:]
         for s in signals { for (k, v) in s.numbers { all["\(s.name.replacingOccurrences(of: " ", with: "_")).\(k)"] = v } }
         return all
-    }
-
-    public func record(windowSeconds: Double) -> VerdictRecord {
-        VerdictRecord(outcome: outcome.rawValue, reasons: reasons, windowSeconds: windowSeconds, numbers: numbers)
     }
 }

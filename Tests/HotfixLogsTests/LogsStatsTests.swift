@@ -1,4 +1,4 @@
-import HotfixEngine
+import HotfixLogs
 import Testing
 
 /// Percentiles from a histogram, counts per bucket and pod, bounded history.
