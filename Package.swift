@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "HotfixWorkflow", dependencies: ["HotfixEngine", "HotfixRuntime"], swiftSettings: strict),
         // A simulated Kubernetes API server and cluster that the real kubectl talks to (tests, demo).
         .target(name: "HotfixSim", dependencies: ["HotfixEngine"], swiftSettings: strict),
-        .target(name: "HotfixScreen", dependencies: ["HotfixEngine", "HotfixLogs"], swiftSettings: strict),
+        .target(name: "HotfixScreen", dependencies: ["HotfixEngine"], swiftSettings: strict),
         // The console's controller: model, update, key map, jobs as messages.
         .target(name: "HotfixConsole", dependencies: ["HotfixEngine", "HotfixLogs", "HotfixScreen", "HotfixWorkflow"], swiftSettings: strict),
         .target(name: "HotfixTerminal", dependencies: ["CNcurses", "HotfixScreen"], swiftSettings: strict),

@@ -39,6 +39,9 @@ public struct ConsoleModel: Sendable {
     public var monitor: MonitorModel?
     /// The monitoring window's "now" for a replay; nil means the wall clock.
     public var monitorNow: Double?
+    /// The monitoring window as the DEPLOY pane shows it, derived from `monitor` once per update
+    /// (see `refreshMonitor`), never while drawing.
+    public internal(set) var monitorPanel: MonitorPanel?
     /// What the hotfix branch holds (read from git while in FIX): `n` leaving FIX is judged on it.
     public var fix: FixProgress?
     public var keyMap = KeyMap.standard

@@ -6,7 +6,18 @@ import HotfixScreen
 extension ConsoleModel {
     /// Applies one message; returns what the runtime should do. Changes to the incident are
     /// never made here: they are decided by `Engine.decide` and come back through the journal.
+    /// What the screen shows of the monitoring window is derived here, once per message that can
+    /// change it.
     public mutating func update(_ message: ConsoleMessage) -> [ConsoleEffect] {
+        let effects = apply(message)
+        switch message {
+        case .tick, .monitor, .monitorModel, .journal: refreshMonitor()
+        default: break
+        }
+        return effects
+    }
+
+    mutating func apply(_ message: ConsoleMessage) -> [ConsoleEffect] {
         switch message {
         case .tick(let date):
             now = date

@@ -294,6 +294,30 @@ struct ConsoleModelTests {
         #expect(Screen.render(model).lines().joined().contains("Monitoring · warm-up"))
     }
 
+    @Test("the monitoring panel is derived as messages arrive; a verdict journaled for the window stands over the running one")
+    func monitorPanelFollowsTheJournaledVerdict() {
+        let deployAt = 2800.0, now = 2950.0
+        var model = IncidentFixture.model(events: 2800, now: now, size: Size(width: 160, height: 48))
+        #expect(model.monitorPanel == nil)
+        _ = model.update(.monitor(IncidentFixture.monitorInputs(from: 2000, deployAt: deployAt, until: now)))
+        #expect(model.monitorPanel?.window == "3:00 left")
+        #expect(model.monitorPanel?.verdict.hasSuffix("so far") == true)
+        _ = model.update(.tick(IncidentFixture.t0 + now + 60))
+        #expect(model.monitorPanel?.window == "2:00 left", "the clock moves it on each tick")
+
+        // The window was cut short by a rollback: the journaled verdict stands, at the time it was judged.
+        let early = VerdictRecord(outcome: "INCONCLUSIVE", reasons: ["window ended early, 40 s after the rollout began: the operator rolled back"],
+                                  windowSeconds: 40)
+        _ = Self.journal(&model, at: deployAt + 40, .verdict(early))
+        #expect(model.monitorPanel?.window == "stopped at 0:40")
+        #expect(model.monitorPanel?.verdict == "verdict: INCONCLUSIVE")
+        #expect(model.monitorPanel?.reason?.hasPrefix("window ended early") == true)
+        let shown = model.monitorPanel
+        _ = model.update(.tick(IncidentFixture.t0 + now + 120))
+        #expect(model.monitorPanel == shown, "time running on changes nothing once the verdict is journaled")
+        #expect(Screen.render(model).lines().joined().contains("Monitoring · stopped at 0:40"))
+    }
+
     @Test("journal events from another terminal move the view along with the active phase")
     func followsJournal() {
         var model = IncidentFixture.model(at: 30, size: Self.size)

@@ -1,6 +1,5 @@
 import Foundation
 import HotfixEngine
-import HotfixLogs
 
 /// What the console shows at one moment: everything the widgets draw and nothing they decide.
 /// The controller (HotfixConsole) builds it from its model after each batch of messages;
@@ -32,20 +31,18 @@ public struct ConsoleView: Sendable {
     public var deployWindow: Double
     public var deployWarmup: Double
     /// The deploy's monitoring window, once log lines arrive.
-    public var monitor: MonitorModel?
-    /// The monitoring window's "now" for a replay; nil means `now`.
-    public var monitorNow: Double?
+    public var monitor: MonitorPanel?
 
     public init(incident: IncidentState, now: Date, size: Size, timeZone: TimeZone, viewed: Phase, selection: Int = 0,
                 logFocused: Bool = false, prompt: PromptView? = nil, showHelp: Bool = false, helpScroll: Int = 0,
                 log: LogPane = LogPane(), status: StatusMessage? = nil, activity: String? = nil, helpBar: [HelpItem] = [],
                 helpSections: [HelpSection] = [], deployWindow: Double = 300, deployWarmup: Double = 30,
-                monitor: MonitorModel? = nil, monitorNow: Double? = nil) {
+                monitor: MonitorPanel? = nil) {
         self.incident = incident; self.now = now; self.size = size; self.timeZone = timeZone; self.viewed = viewed
         self.selection = selection; self.logFocused = logFocused; self.prompt = prompt; self.showHelp = showHelp
         self.helpScroll = helpScroll; self.log = log; self.status = status; self.activity = activity
         self.helpBar = helpBar; self.helpSections = helpSections; self.deployWindow = deployWindow
-        self.deployWarmup = deployWarmup; self.monitor = monitor; self.monitorNow = monitorNow
+        self.deployWarmup = deployWarmup; self.monitor = monitor
     }
 
     /// Below this the console shows only the too-small notice.
