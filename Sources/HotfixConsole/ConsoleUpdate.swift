@@ -93,8 +93,8 @@ extension ConsoleModel {
 
     /// When the latest deploy set the new image (after reading its baseline), if it has.
     var newImageSetAt: Date? {
-        guard let setImage = incident.deploySteps.last(where: { $0.record.step == "set-image" && $0.record.outcome == "done" }),
-              let baseline = incident.deploySteps.last(where: { $0.record.step == "baseline" }), baseline.at <= setImage.at else { return nil }
+        guard let setImage = incident.deploySteps.last(where: { $0.record.step == .setImage && $0.record.outcome == .done }),
+              let baseline = incident.deploySteps.last(where: { $0.record.step == .baseline }), baseline.at <= setImage.at else { return nil }
         return setImage.at
     }
 

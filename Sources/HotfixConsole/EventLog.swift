@@ -20,8 +20,8 @@ public enum EventLog {
         case .checked(let c): c.status == .failed ? .error : (c.status == .waived ? .warn : .info)
         case .commandRan(let r): r.exitCode == 0 ? .info : .error
         case .git(let g): g.outcome.isFailure ? .error : .info
-        case .deploy(let d): d.outcome == DeployRecord.Outcome.failed.rawValue ? .error : (d.outcome == DeployRecord.Outcome.stopped.rawValue ? .warn : .info)
-        case .verdict(let v): v.outcome == "FAIL" ? .error : (v.outcome == "PASS" ? .info : .warn)
+        case .deploy(let d): d.outcome == .failed ? .error : (d.outcome == .stopped ? .warn : .info)
+        case .verdict(let v): v.outcome == .fail ? .error : (v.outcome == .pass ? .info : .warn)
         case .notification(let n): n.status == .failed ? .error : .info
         case .started, .assessed, .noted, .artifact, .changes: .info
         }

@@ -154,7 +154,7 @@ struct ConsoleModelTests {
         #expect(rollback.update(.key(.char("r"))).isEmpty)
         #expect(rollback.status?.text.contains("no baseline revision is recorded") == true)
         let baseline = Event(seq: rollback.incident.lastSeq + 1, at: IncidentFixture.t0 + 2700,
-                             body: .deploy(DeployRecord(step: "baseline", outcome: "done", image: "registry/app:1.4.2", revision: 7)))
+                             body: .deploy(DeployRecord(.baseline, .done, image: "registry/app:1.4.2", revision: 7)))
         _ = rollback.update(.journal([baseline]))
         #expect(rollback.update(.key(.char("r"))) == [.plan(.rollback)])
     }
@@ -188,10 +188,10 @@ struct ConsoleModelTests {
     @Test("r during the deploy's rollout and window shows the rollback and asks; yes ends the window, no leaves it running")
     func rollbackDuringTheWindow() {
         var model = Self.deploying()
-        _ = Self.journal(&model, at: 2720, .deploy(DeployRecord(step: "baseline", outcome: "done", image: "registry/app:1.4.2", revision: 7)))
+        _ = Self.journal(&model, at: 2720, .deploy(DeployRecord(.baseline, .done, image: "registry/app:1.4.2", revision: 7)))
         #expect(model.update(.key(.char("r"))).isEmpty, "nothing is rolled out before set image")
         #expect(model.status?.text.contains("nothing to roll back yet") == true)
-        _ = Self.journal(&model, at: 2740, .deploy(DeployRecord(step: "set-image", outcome: "done", image: "registry/app:hotfix-001-api-500")))
+        _ = Self.journal(&model, at: 2740, .deploy(DeployRecord(.setImage, .done, image: "registry/app:hotfix-001-api-500")))
         _ = model.update(.activity("deploy: wait for the rollout and monitor for 5 min after a 30 s warm-up"))
         #expect(model.deployWindowOpen)
 
@@ -209,9 +209,9 @@ struct ConsoleModelTests {
         _ = model.update(.confirm(.rollback, question: "Roll back?"))
         #expect(model.update(.key(.char("y"))) == [.endWindow(.rollback)])
         #expect(model.activity == "ending the monitoring window early to roll back")
-        let early = VerdictRecord(outcome: "INCONCLUSIVE", reasons: ["window ended early, 40 s after the rollout began (of 30 s warm-up + 5 min): the operator rolled back; verdict so far PASS"], windowSeconds: 10)
+        let early = VerdictRecord(outcome: .inconclusive, reasons: ["window ended early, 40 s after the rollout began (of 30 s warm-up + 5 min): the operator rolled back; verdict so far PASS"], windowSeconds: 10)
         #expect(Self.journal(&model, at: 2780, .verdict(early)).isEmpty)
-        #expect(Self.journal(&model, at: 2790, .rollback(RollbackRecord(revision: 7, image: "registry/app:1.4.2", outcome: "done"))).isEmpty,
+        #expect(Self.journal(&model, at: 2790, .rollback(RollbackRecord(revision: 7, image: "registry/app:1.4.2", outcome: .done))).isEmpty,
                 "its own rollback, after the verdict, is not taken for one made elsewhere")
         #expect(!model.deployWindowOpen)
         #expect(model.update(.key(.char("r"))).isEmpty, "one job at a time once the window is over")
@@ -225,17 +225,17 @@ struct ConsoleModelTests {
     @Test("a rollback journaled elsewhere during the window stops it; a yes given after the window ended starts nothing twice")
     func rollbackElsewhereAndLateYes() {
         var model = Self.deploying()
-        _ = Self.journal(&model, at: 2720, .deploy(DeployRecord(step: "baseline", outcome: "done", revision: 7)))
-        _ = Self.journal(&model, at: 2740, .deploy(DeployRecord(step: "set-image", outcome: "done")))
-        #expect(Self.journal(&model, at: 2760, .rollback(RollbackRecord(revision: 7, image: nil, outcome: "done"))) == [.endWindow(.rolledBackElsewhere)])
+        _ = Self.journal(&model, at: 2720, .deploy(DeployRecord(.baseline, .done, revision: 7)))
+        _ = Self.journal(&model, at: 2740, .deploy(DeployRecord(.setImage, .done)))
+        #expect(Self.journal(&model, at: 2760, .rollback(RollbackRecord(revision: 7, image: nil, outcome: .done))) == [.endWindow(.rolledBackElsewhere)])
 
         var late = Self.deploying()
-        _ = Self.journal(&late, at: 2720, .deploy(DeployRecord(step: "baseline", outcome: "done", revision: 7)))
-        _ = Self.journal(&late, at: 2740, .deploy(DeployRecord(step: "set-image", outcome: "done")))
+        _ = Self.journal(&late, at: 2720, .deploy(DeployRecord(.baseline, .done, revision: 7)))
+        _ = Self.journal(&late, at: 2740, .deploy(DeployRecord(.setImage, .done)))
         #expect(late.update(.key(.char("r"))) == [.plan(.rollback)])
         _ = late.update(.confirm(.rollback, question: "Roll back?"))
         // The window fails and deploy.auto_rollback starts rolling back while the question is up.
-        _ = Self.journal(&late, at: 2770, .verdict(VerdictRecord(outcome: "FAIL", reasons: ["pods: CrashLoopBackOff"], windowSeconds: 0)))
+        _ = Self.journal(&late, at: 2770, .verdict(VerdictRecord(outcome: .fail, reasons: ["pods: CrashLoopBackOff"], windowSeconds: 0)))
         #expect(late.update(.key(.char("y"))).isEmpty)
         #expect(late.status?.text.contains("already running") == true)
     }
@@ -243,16 +243,16 @@ struct ConsoleModelTests {
     @Test("a FAIL shows as soon as it is journaled; n is refused naming it; b asks, then goes back to FIX for attempt 2")
     func retryAfterAFail() throws {
         var model = Self.deploying()
-        _ = Self.journal(&model, at: 2720, .deploy(DeployRecord(step: "baseline", outcome: "done", image: "registry/app:1.4.2", revision: 7)))
-        _ = Self.journal(&model, at: 2740, .deploy(DeployRecord(step: "set-image", outcome: "done", image: "registry/app:hotfix-001-api-500")))
+        _ = Self.journal(&model, at: 2720, .deploy(DeployRecord(.baseline, .done, image: "registry/app:1.4.2", revision: 7)))
+        _ = Self.journal(&model, at: 2740, .deploy(DeployRecord(.setImage, .done, image: "registry/app:hotfix-001-api-500")))
         #expect(model.update(.key(.char("b"))).isEmpty && model.prompt == nil, "no way back while the deploy runs")
-        _ = Self.journal(&model, at: 2746, .deploy(DeployRecord(step: "rollout", outcome: "stopped", image: "registry/app:hotfix-001-api-500",
+        _ = Self.journal(&model, at: 2746, .deploy(DeployRecord(.rollout, .stopped, image: "registry/app:hotfix-001-api-500",
                                                                 detail: "stopped 6 s after set image: the window failed at once")))
-        _ = Self.journal(&model, at: 2746, .verdict(VerdictRecord(outcome: "FAIL", reasons: ["pods: crashLoopBackOff app-x"], windowSeconds: 0)))
+        _ = Self.journal(&model, at: 2746, .verdict(VerdictRecord(outcome: .fail, reasons: ["pods: crashLoopBackOff app-x"], windowSeconds: 0)))
         model.size = Size(width: 160, height: 48)
         var screen = Screen.render(model).lines().joined(separator: "\n")
         #expect(screen.contains("verdict FAIL"), "shown before the deploy job even ends:\n\(screen)")
-        _ = Self.journal(&model, at: 2750, .rollback(RollbackRecord(revision: 7, image: "registry/app:1.4.2", outcome: "done", automatic: true)))
+        _ = Self.journal(&model, at: 2750, .rollback(RollbackRecord(revision: 7, image: "registry/app:1.4.2", outcome: .done, automatic: true)))
         _ = model.update(.activity(nil))
         screen = Screen.render(model).lines().joined(separator: "\n")
         #expect(screen.contains("b retry"), "the help bar offers the way back:\n\(screen)")
@@ -269,8 +269,8 @@ struct ConsoleModelTests {
         #expect(model.update(.key(.char("n"))).isEmpty, "no is the default: nothing recorded")
         #expect(model.status?.text.contains("not confirmed: still in DEPLOY") == true)
         _ = model.update(.key(.char("b")))
-        #expect(model.update(.key(.char("y"))) == [.append([.retried(RetryRecord(attempt: 2, after: "FAIL"))])])
-        _ = Self.journal(&model, at: 2760, .retried(RetryRecord(attempt: 2, after: "FAIL")))
+        #expect(model.update(.key(.char("y"))) == [.append([.retried(RetryRecord(attempt: 2, after: .fail))])])
+        _ = Self.journal(&model, at: 2760, .retried(RetryRecord(attempt: 2, after: .fail)))
         #expect(model.incident.phase == .fix && model.viewed == .fix, "the console follows the incident back to FIX")
     }
 
@@ -306,7 +306,7 @@ struct ConsoleModelTests {
         #expect(model.monitorPanel?.window == "2:00 left", "the clock moves it on each tick")
 
         // The window was cut short by a rollback: the journaled verdict stands, at the time it was judged.
-        let early = VerdictRecord(outcome: "INCONCLUSIVE", reasons: ["window ended early, 40 s after the rollout began: the operator rolled back"],
+        let early = VerdictRecord(outcome: .inconclusive, reasons: ["window ended early, 40 s after the rollout began: the operator rolled back"],
                                   windowSeconds: 40)
         _ = Self.journal(&model, at: deployAt + 40, .verdict(early))
         #expect(model.monitorPanel?.window == "stopped at 0:40")

@@ -73,13 +73,13 @@ struct ScreenGoldenTests {
             return Event(seq: seq, at: IncidentFixture.t0 + at, body: body)
         }
         _ = model.update(.journal([
-            event(2795, .deploy(DeployRecord(step: "baseline", outcome: "done", image: "registry.local/api:1.4.2", revision: 7))),
-            event(deployAt, .deploy(DeployRecord(step: "set-image", outcome: "done", image: "registry.local/api:hotfix-001-api-500"))),
-            event(stoppedAt, .deploy(DeployRecord(step: "rollout", outcome: "done", image: "registry.local/api:hotfix-001-api-500", revision: 8))),
-            event(stoppedAt, .verdict(VerdictRecord(outcome: "INCONCLUSIVE", reasons: [
+            event(2795, .deploy(DeployRecord(.baseline, .done, image: "registry.local/api:1.4.2", revision: 7))),
+            event(deployAt, .deploy(DeployRecord(.setImage, .done, image: "registry.local/api:hotfix-001-api-500"))),
+            event(stoppedAt, .deploy(DeployRecord(.rollout, .done, image: "registry.local/api:hotfix-001-api-500", revision: 8))),
+            event(stoppedAt, .verdict(VerdictRecord(outcome: .inconclusive, reasons: [
                 "window ended early, 1 min after the rollout began (of 30 s warm-up + 5 min): the operator rolled back; verdict so far PASS",
             ], windowSeconds: 40))),
-            event(stoppedAt + 20, .rollback(RollbackRecord(revision: 7, image: "registry.local/api:1.4.2", outcome: "done"))),
+            event(stoppedAt + 20, .rollback(RollbackRecord(revision: 7, image: "registry.local/api:1.4.2", outcome: .done))),
         ]))
         let buf = Screen.render(model)
         try Golden.check(buf, "deploy-stopped-80x24")

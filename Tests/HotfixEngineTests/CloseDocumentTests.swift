@@ -35,9 +35,9 @@ import Testing
         s.passAll(at: at(40))
         try s.perform(.check(Check(item: .typeHints, status: .waived, reason: "only a JSON fixture changed besides users.py")), at: at(41))
         try s.perform(.advance(override: nil), at: at(42))
-        s.record(.deploy(DeployRecord(step: "set-image", outcome: "done", image: "registry/app:hotfix-001-api-500", revision: 5)), at: at(50))
-        s.record(.deploy(DeployRecord(step: "rollout", outcome: "done", image: "registry/app:hotfix-001-api-500", revision: 5)), at: at(52))
-        s.record(.verdict(VerdictRecord(outcome: "PASS", reasons: ["targeted error dropped 100% (6.1% → 0.0%, p < 0.001)", "p99 182 ms (baseline 190 ms)", "no new error templates"],
+        s.record(.deploy(DeployRecord(.setImage, .done, image: "registry/app:hotfix-001-api-500", revision: 5)), at: at(50))
+        s.record(.deploy(DeployRecord(.rollout, .done, image: "registry/app:hotfix-001-api-500", revision: 5)), at: at(52))
+        s.record(.verdict(VerdictRecord(outcome: .pass, reasons: ["targeted error dropped 100% (6.1% → 0.0%, p < 0.001)", "p99 182 ms (baseline 190 ms)", "no new error templates"],
                                         windowSeconds: 300, numbers: ["errorRate": 0, "baselineErrorRate": 0.061])), at: at(57))
         try s.perform(.advance(override: nil), at: at(58))
         s.record(.git(GitRecord(step: .backport, target: "develop", outcome: .merged, sha: "2222222222")), at: at(60))

@@ -13,9 +13,9 @@ import Testing
         .noted(Note(text: "quote \" and newline \n and emoji 🚒")),
         .commandRan(CommandRun(phase: .test, step: .smoke, argv: ["pytest", "-v"], exitCode: 1, seconds: 2.5, passed: 3, failed: 1, outputTail: ["E boom"])),
         .git(GitRecord(step: .backport, target: "feature/a", outcome: .conflict, files: ["a.py"])),
-        .deploy(DeployRecord(step: "set-image", outcome: "done", image: "r/app:hotfix-1", revision: 5)),
-        .verdict(VerdictRecord(outcome: "FAIL", reasons: ["new error"], windowSeconds: 300, numbers: ["errorRate": 0.1])),
-        .rollback(RollbackRecord(revision: 4, image: "r/app:1", outcome: "done", automatic: true)),
+        .deploy(DeployRecord(.setImage, .done, image: "r/app:hotfix-1", revision: 5)),
+        .verdict(VerdictRecord(outcome: .fail, reasons: ["new error"], windowSeconds: 300, numbers: ["errorRate": 0.1])),
+        .rollback(RollbackRecord(revision: 4, image: "r/app:1", outcome: .done, automatic: true)),
         .notification(NotificationRecord(channel: .telegram, kind: .deployed, status: .failed, attempt: 2, detail: "HTTP 502")),
         .artifact(Artifact(kind: .report, path: "docs/hotfix/001/report.md")),
         .warning(Warning(source: .unrecognized("fix"), message: "2 files changed")),
@@ -24,7 +24,7 @@ import Testing
         .assessed(Assessment(target: "AttributeError: 'NoneType' object has no attribute 'id'")),
         .deploy(DeployRecord(.baseline, .done, image: "r/app:1", revision: 4, detail: "selector app=api", commit: "abc123", commits: ["abc123 Fix: null"])),
         .deploy(DeployRecord(.rollout, .stopped, image: "r/app:hotfix-1", detail: "stopped 6 s after set image: the window failed at once")),
-        .retried(RetryRecord(attempt: 2, after: "FAIL")),
+        .retried(RetryRecord(attempt: 2, after: .fail)),
         .retried(RetryRecord(attempt: 1, after: nil)),
     ]
 

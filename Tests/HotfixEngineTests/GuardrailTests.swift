@@ -124,7 +124,7 @@ import Testing
         do { try s.perform(.advance(override: nil), at: t0 + 420); Issue.record("allowed without monitoring") } catch {
             #expect(error.message.contains("monitoring"))
         }
-        s.record(.verdict(VerdictRecord(outcome: "PASS", reasons: ["errors down 95%"], windowSeconds: 300)), at: t0 + 800)
+        s.record(.verdict(VerdictRecord(outcome: .pass, reasons: ["errors down 95%"], windowSeconds: 300)), at: t0 + 800)
         try s.perform(.advance(override: nil), at: t0 + 810)
         #expect(s.state.phase == .backport)
     }
@@ -133,7 +133,7 @@ import Testing
         var s = try inTest()
         s.passAll(at: t0 + 400)
         try s.perform(.advance(override: nil), at: t0 + 410)
-        s.record(.verdict(VerdictRecord(outcome: "PASS", reasons: [], windowSeconds: 300)), at: t0 + 800)
+        s.record(.verdict(VerdictRecord(outcome: .pass, reasons: [], windowSeconds: 300)), at: t0 + 800)
         try s.perform(.advance(override: nil), at: t0 + 810)
         do { try s.perform(.advance(override: nil), at: t0 + 820) } catch { #expect(error.message.contains("nothing has been backported")) }
         s.record(.git(GitRecord(step: .backport, target: "develop", outcome: .merged, sha: "abc")), at: t0 + 830)

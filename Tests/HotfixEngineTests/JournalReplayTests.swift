@@ -67,11 +67,11 @@ struct JournalReplayTests {
         #expect(s.gitSteps.contains { $0.record.step == .deleteBranch && $0.record.outcome == .done })
 
         // DEPLOY: the baseline, the rollout, the verdict, the rollback.
-        #expect(s.deploySteps.map(\.record.step) == ["baseline", "set-image", "rollout"])
+        #expect(s.deploySteps.map(\.record.step) == [.baseline, .setImage, .rollout])
         #expect(s.deploySteps.first?.record.revision == 1)
         #expect(s.deployedAt != nil)
-        #expect(s.verdict?.outcome == "PASS" && s.verifiedAt != nil)
-        #expect(s.rollbacks.map(\.record.outcome) == ["done"] && s.rollbacks.first?.record.revision == 1)
+        #expect(s.verdict?.outcome == .pass && s.verifiedAt != nil)
+        #expect(s.rollbacks.map(\.record.outcome) == [.done] && s.rollbacks.first?.record.revision == 1)
 
         // Notifications: Telegram through the script, GitHub through gh (one queued, then sent by sync).
         let sent = Set(s.notifications.filter { $0.record.status == .sent }.map { $0.record.key })
@@ -108,5 +108,19 @@ struct JournalReplayTests {
         s.apply(n)
         #expect(s.outbox.map(\.key) == ["slack/paged"], "kept in the outbox for a hotfix that knows it")
         #expect(NotificationKind(name: "comment-deploy") == .comment(.deploy) && NotificationKind(name: "action-07") == .unrecognized("action-07"))
+
+        // A verdict this build cannot judge by is kept, and does not count as a PASS.
+        for (line, check) in [
+            (#"{"at":"2026-12-03T11:10:02.000Z","mono":1,"payload":{"numbers":{},"outcome":"GOOD ENOUGH","reasons":[],"windowSeconds":300},"seq":94,"type":"verdict","v":1}"#,
+             { (b: EventBody) in if case .verdict(let v) = b { v.outcome == .unrecognized("GOOD ENOUGH") && v.outcome.verdict == nil && !v.outcome.isStable } else { false } }),
+            (#"{"at":"2026-12-03T11:10:03.000Z","mono":1,"payload":{"automatic":false,"image":"r/app:1","outcome":"failed: timed out","revision":1},"seq":95,"type":"rollback","v":1}"#,
+             { (b: EventBody) in if case .rollback(let r) = b { r.outcome == .failed("timed out") } else { false } }),
+            (#"{"at":"2026-12-03T11:10:04.000Z","mono":1,"payload":{"image":"r/app:2","outcome":"paused","step":"canary"},"seq":96,"type":"deploy","v":1}"#,
+             { (b: EventBody) in if case .deploy(let d) = b { d.step == .unrecognized("canary") && d.outcome == .unrecognized("paused") } else { false } }),
+        ] {
+            guard case .event(let e) = EventCodec.decode(line: Array(line.utf8)) else { Issue.record("does not decode: \(line)"); continue }
+            #expect(check(e.body), "\(e.body)")
+            #expect(String(decoding: try EventCodec.line(e).dropLast(), as: UTF8.self) == line, "written back as read")
+        }
     }
 }

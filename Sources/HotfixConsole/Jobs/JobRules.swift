@@ -63,7 +63,7 @@ extension ConsoleModel {
         if job == .deploy, active != .deploy, let refusal = Guardrails.check(.enter(.deploy), in: incident).first {
             return "cannot deploy: \(refusal.message) — \(refusal.next)"
         }
-        if job == .rollback, !incident.deploySteps.contains(where: { $0.record.step == "baseline" }) {
+        if job == .rollback, !incident.deploySteps.contains(where: { $0.record.step == .baseline }) {
             return "nothing to roll back: no baseline revision is recorded (hotfix rollback --to-revision N in a shell)"
         }
         return nil

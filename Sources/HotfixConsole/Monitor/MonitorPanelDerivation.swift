@@ -24,7 +24,7 @@ extension MonitorPanel {
         let rates = m.errorRates(.hotfix, now: at, buckets: 10)
         let spark = sparkline(rates, ceiling: max(base.total.errorRate, rates.compactMap { $0 }.max() ?? 0))
         let fresh = judged.verdict.newTemplates.filter(\.counts)
-        var outcome = judged.verdict.outcome.rawValue
+        var outcome = VerdictRecord.Outcome(judged.verdict.outcome)
         var reason = judged.verdict.reasons.first
         var window = Self.window(judged.phase)
         var final = judged.phase == .final
@@ -41,7 +41,7 @@ extension MonitorPanel {
                         time: Date(timeIntervalSince1970: line.time), text: line.text, role: role)
         }
         return MonitorPanel(
-            window: window, verdict: "verdict: \(final ? outcome : "\(outcome) so far")", verdictRole: role(outcome),
+            window: window, verdict: "verdict: \(final ? outcome.name : "\(outcome.name) so far")", verdictRole: role(outcome),
             errors: "errors \(percent(fix.total.errorRate)) (baseline \(percent(base.total.errorRate))) \(spark)",
             p99: "p99 \(ms(fix.total.latency.quantileMs(0.99))) (baseline \(ms(base.total.latency.quantileMs(0.99))))",
             templates: "new error templates: \(fresh.isEmpty ? "none" : String(fresh.count))   pods \(fix.pods.count) new, \(base.pods.count) old",
@@ -57,10 +57,10 @@ extension MonitorPanel {
         }
     }
 
-    static func role(_ outcome: String) -> Role {
+    static func role(_ outcome: VerdictRecord.Outcome) -> Role {
         switch outcome {
-        case "PASS": .ok
-        case "FAIL": .overdue
+        case .pass: .ok
+        case .fail: .overdue
         default: .warning
         }
     }

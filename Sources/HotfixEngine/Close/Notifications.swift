@@ -51,7 +51,7 @@ public enum Notifications {
                 "id": state.id.rawValue, "ID": state.id.rawValue.uppercased(), "title": state.title,
                 "severity": state.severity.rawValue, "tag": tag,
                 "elapsed": Durations.words((state.closedAt ?? state.lastEventAt).timeIntervalSince(state.startedAt)),
-                "verdict": state.verdict?.outcome ?? "", "reasons": state.verdict?.reasons.joined(separator: "; ") ?? "",
+                "verdict": state.verdict?.outcome.name ?? "", "reasons": state.verdict?.reasons.joined(separator: "; ") ?? "",
                 "image": state.deploySteps.last { $0.record.image != nil }?.record.image ?? "",
                 "phase": "", "detail": "",
             ]
@@ -68,7 +68,7 @@ public enum Notifications {
             switch event.body {
             case .started:
                 telegram(.started)
-            case .deploy(let d) where d.step == "rollout" && d.outcome == "done":
+            case .deploy(let d) where d.step == .rollout && d.outcome == .done:
                 telegram(.deployed)
             case .verdict:
                 telegram(.verdict)

@@ -80,11 +80,11 @@ public enum Report {
         }
         if let (at, v) = s.verdicts.last {
             _ = at
-            let mark = v.outcome == "PASS" ? "✅" : v.outcome == "MARGINAL" ? "⚠️" : "❌"
+            let mark = v.outcome == .pass ? "✅" : v.outcome == .marginal ? "⚠️" : "❌"
             let of = s.attempts.count > 1 ? " (attempt \(s.attempts.count) of \(s.attempts.count))" : ""
             out.append("- \(mark) Production monitored \(Durations.words(v.windowSeconds)): verdict \(v.outcome)\(of)")
             for r in v.reasons { out.append("  - \(MD.cell(r))") }
-            out.append(v.outcome == "PASS" ? "- ✅ Error rate normalized" : "- ❌ Error rate not shown normalized")
+            out.append(v.outcome == .pass ? "- ✅ Error rate normalized" : "- ❌ Error rate not shown normalized")
         } else if let o = s.overrides.first(where: { $0.override.rule == .monitoring }) {
             out.append("- ⚠️ Production not monitored by hotfix (override: \(MD.cell(o.override.reason)))")
         } else {

@@ -35,6 +35,6 @@ extension Verdict {
 
     /// What the journal keeps of the verdict.
     public func record(windowSeconds: Double) -> VerdictRecord {
-        VerdictRecord(outcome: outcome.rawValue, reasons: reasons, windowSeconds: windowSeconds, numbers: numbers)
+        VerdictRecord(outcome: VerdictRecord.Outcome(outcome), reasons: reasons, windowSeconds: windowSeconds, numbers: numbers)
     }
 }

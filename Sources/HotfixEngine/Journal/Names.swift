@@ -1,3 +1,5 @@
+import HotfixLogs
+
 /// What a journaled command ran for (`CommandRun.step`): a test step, a git step, a deploy step.
 public enum CommandStep: JournalName {
     /// TEST's commands.
@@ -29,6 +31,9 @@ public enum CommandStep: JournalName {
 
     /// The git step's command: the same name.
     public init(_ git: GitStepName) { self.init(name: git.name) }
+
+    /// The deploy step's command (its build or push): the same name.
+    public init(_ deploy: DeployPlan.Kind) { self.init(name: deploy.name) }
 
     /// One of TEST's commands: it counts for TEST whichever phase it ran in.
     public var isTest: Bool { self == .smoke || self == .critical || self == .manual }
@@ -150,6 +155,83 @@ public enum WarningSource: JournalName {
         case .diff: "diff"
         case .deploy: "deploy"
         case .unrecognized(let name): name
+        }
+    }
+}
+
+extension DeployRecord {
+    /// How a deploy step ended (`DeployRecord.outcome`).
+    public enum Outcome: JournalName {
+        case done, failed
+        /// Ended by hotfix before it finished (`rollout status` once the window had failed, or
+        /// on a rollback); `detail` says why.
+        case stopped
+        case unrecognized(String)
+
+        public static let known: [Outcome] = [.done, .failed, .stopped]
+
+        public var name: String {
+            switch self {
+            case .done: "done"
+            case .failed: "failed"
+            case .stopped: "stopped"
+            case .unrecognized(let name): name
+            }
+        }
+    }
+}
+
+extension VerdictRecord {
+    /// The monitoring window's verdict as journaled (`VerdictRecord.outcome`, `RetryRecord.after`).
+    public enum Outcome: JournalName {
+        case pass, marginal, fail, inconclusive
+        case unrecognized(String)
+
+        public static let known: [Outcome] = [.pass, .marginal, .fail, .inconclusive]
+
+        public init(_ verdict: VerdictOutcome) { self.init(name: verdict.rawValue) }
+
+        public var name: String {
+            switch self {
+            case .pass: "PASS"
+            case .marginal: "MARGINAL"
+            case .fail: "FAIL"
+            case .inconclusive: "INCONCLUSIVE"
+            case .unrecognized(let name): name
+            }
+        }
+
+        /// The verdict this build judges with; nil for a newer writer's outcome.
+        public var verdict: VerdictOutcome? { VerdictOutcome(rawValue: name) }
+
+        /// The fix counts as verified stable.
+        public var isStable: Bool { self == .pass || self == .marginal }
+    }
+}
+
+extension RollbackRecord {
+    /// How a rollback ended (`RollbackRecord.outcome`): `done`, or `failed: <why>`.
+    public enum Outcome: JournalName {
+        case done
+        case failed(String)
+        case unrecognized(String)
+
+        public static let known: [Outcome] = [.done]
+
+        public init(name: String) {
+            if name.hasPrefix("failed: ") {
+                self = .failed(String(name.dropFirst("failed: ".count)))
+            } else {
+                self = name == "done" ? .done : .unrecognized(name)
+            }
+        }
+
+        public var name: String {
+            switch self {
+            case .done: "done"
+            case .failed(let why): "failed: \(why)"
+            case .unrecognized(let name): name
+            }
         }
     }
 }

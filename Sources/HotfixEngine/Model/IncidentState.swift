@@ -93,7 +93,7 @@ public struct IncidentState: Sendable, Equatable {
     /// MARGINAL (an earlier attempt's verdict does not vouch for a later deploy).
     public var verifiedAt: Date? {
         guard let judged = attempts.last(where: { $0.verdict != nil })?.verdict else { return nil }
-        return ["PASS", "MARGINAL"].contains(judged.record.outcome) ? judged.at : nil
+        return judged.record.outcome.isStable ? judged.at : nil
     }
 
     /// Merged, tagged and pushed: what is left in CLOSE is the report.
@@ -151,7 +151,7 @@ extension IncidentState {
         case .deploy(let d):
             deploySteps.append((at, d))
             attemptForDeploy(d, at: at)
-            if d.step == DeployPlan.Kind.rollout.rawValue, d.outcome == DeployRecord.Outcome.done.rawValue { deployedAt = at }
+            if d.step == .rollout, d.outcome == .done { deployedAt = at }
         case .verdict(let v):
             verdicts.append((at, v))
             if attempts.isEmpty { attempts.append(Attempt(number: 1, startedAt: at, checklist: checklist)) }

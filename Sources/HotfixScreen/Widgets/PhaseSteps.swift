@@ -145,20 +145,20 @@ enum PhaseSteps {
             rows.append(.step(a.outcome == .pass ? .done : .failed, "attempt \(a.number): \(a.outcome?.rawValue ?? "no verdict")",
                               detail: (a.image ?? "") + back))
         }
-        var latest: [String: DeployRecord] = [:]
+        var latest: [DeployPlan.Kind: DeployRecord] = [:]
         for d in current?.steps ?? [] { latest[d.record.step] = d.record }
-        for step in ["build", "push", "set-image", "rollout"] {
-            guard let d = latest[step] else { rows.append(.step(.pending, step)); continue }
-            let state: StepState = d.outcome == "failed" ? .failed : (d.outcome == "done" ? .done : .warning)
-            rows.append(.step(state, step, detail: [d.outcome, d.image, d.revision.map { "rev \($0)" }].compactMap { $0 }.joined(separator: " · ")))
+        for step in [DeployPlan.Kind.build, .push, .setImage, .rollout] {
+            guard let d = latest[step] else { rows.append(.step(.pending, step.name)); continue }
+            let state: StepState = d.outcome == .failed ? .failed : (d.outcome == .done ? .done : .warning)
+            rows.append(.step(state, step.name, detail: [d.outcome.name, d.image, d.revision.map { "rev \($0)" }].compactMap { $0 }.joined(separator: " · ")))
         }
         if let v = current?.verdict?.record {
-            let state: StepState = v.outcome == "PASS" ? .done : (v.outcome == "FAIL" ? .failed : .warning)
+            let state: StepState = v.outcome == .pass ? .done : (v.outcome == .fail ? .failed : .warning)
             rows.append(.step(state, "verdict \(v.outcome)", detail: v.reasons.first ?? ""))
         } else {
             rows.append(.step(.pending, "monitoring window (\(Durations.words(window)) after a \(Durations.words(warmup)) warm-up) and verdict"))
         }
-        for r in current?.rollbacks ?? [] { rows.append(.step(.warning, "rollback\(r.record.automatic ? " (automatic)" : "")", detail: r.record.outcome)) }
+        for r in current?.rollbacks ?? [] { rows.append(.step(.warning, "rollback\(r.record.automatic ? " (automatic)" : "")", detail: r.record.outcome.name)) }
         return rows
     }
 

@@ -188,7 +188,7 @@ struct Retry: AsyncParsableCommand {
         let branch = Placeholders.expand(session.config.git.branch, ["id": id.rawValue])
         let timing = Timing(state, now: session.clock.now)
         print("DEPLOY → FIX for attempt \(r.attempt) on \(branch); the clock keeps running (\(Durations.longClock(timing.elapsed)) of \(Durations.longClock(timing.total))).")
-        if let left = state.attempts.last, left.rollback == nil, let image = left.image, left.step(.setImage)?.record.outcome == "done" {
+        if let left = state.attempts.last, left.rollback == nil, let image = left.image, left.step(.setImage)?.record.outcome == .done {
             Output.warn("attempt \(left.number)'s image \(image) is still rolled out: hotfix rollback puts the baseline back")
         }
         if let left = state.attempts.last {

@@ -53,8 +53,8 @@ enum AutoCheckOutput {
             return Row(item: o.item, result: o.result.rawValue, evidence: o.evidence, commit: o.commit, status: entry.status, source: entry.source)
         }
         if json { try Output.json(rows); return }
-        for r in rows {
-            let mark = r.result == "passed" ? "✔" : r.result == "failed" ? "✘" : "?"
+        for (o, r) in zip(outcomes, rows) {
+            let mark = o.result == .passed ? "✔" : o.result == .failed ? "✘" : "?"
             var line = "\(mark) \(r.item.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0)) \(r.result)"
             if r.status == .waived { line += " (waived by a person: kept)" }
             Swift.print(line)

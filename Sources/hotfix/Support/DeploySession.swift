@@ -57,7 +57,7 @@ extension Session {
     /// Where a rollback goes: `revision`, else the baseline recorded before the deploy; the exact
     /// `kubectl rollout undo` command and the question to ask.
     func rollbackTarget(_ state: IncidentState, revision: Int?) throws(HotfixError) -> (revision: Int, image: String?, undo: [String], question: String) {
-        let baseline = state.deploySteps.last { $0.record.step == "baseline" }?.record
+        let baseline = state.deploySteps.last { $0.record.step == .baseline }?.record
         guard let target = revision ?? baseline?.revision else {
             throw HotfixError.refused("no baseline revision is recorded for \(state.id)", untouched: "nothing was rolled back",
                                       next: "pass --to-revision N (kubectl rollout history deployment/NAME lists them)")
