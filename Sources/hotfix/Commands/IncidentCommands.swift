@@ -183,14 +183,9 @@ struct Retry: AsyncParsableCommand {
     func run() async throws {
         let session = try await Wiring.session()
         let id = try session.select(options.incident)
-        let (state, events) = try await session.perform(.retry, on: id)
-        guard let event = events.first, case .retried(let r) = event.body else { return }
-        let branch = Placeholders.expand(session.config.git.branch, ["id": id.rawValue])
+        guard let (r, state) = try await DeployWorkflow(session).retry(id) else { return }
         let timing = Timing(state, now: session.clock.now)
-        print("DEPLOY → FIX for attempt \(r.attempt) on \(branch); the clock keeps running (\(Durations.longClock(timing.elapsed)) of \(Durations.longClock(timing.total))).")
-        if let left = state.attempts.last, left.rollback == nil, let image = left.image, left.step(.setImage)?.record.outcome == .done {
-            Output.warn("attempt \(left.number)'s image \(image) is still rolled out: hotfix rollback puts the baseline back")
-        }
+        print("DEPLOY → FIX for attempt \(r.attempt) on \(session.gitSettings.branchName(id)); the clock keeps running (\(Durations.longClock(timing.elapsed)) of \(Durations.longClock(timing.total))).")
         if let left = state.attempts.last {
             print("Attempt \(left.number) keeps its record: \(left.outcome?.rawValue ?? "no verdict")\(left.rollback != nil ? ", rolled back" : "").")
         }

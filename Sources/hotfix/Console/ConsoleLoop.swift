@@ -34,7 +34,7 @@ final class ConsoleLoop: @unchecked Sendable {
     /// The background job (tests, a git step, a deploy), if one is going.
     var job: (task: Task<Void, Never>, done: DispatchSemaphore)?
     /// Ends the running deploy's monitoring window early (`r`, or a rollback made elsewhere).
-    var windowStopper: WindowStopper?
+    var windowControl: WindowControl?
 
     init(session: Session, id: IncidentID, theme: Theme, noColor: Bool) throws(HotfixError) {
         let mailbox = try Mailbox()
@@ -122,8 +122,8 @@ final class ConsoleLoop: @unchecked Sendable {
                     case .quit:
                         return
                     case .start(let job) where job == .deploy || job == .rollback:
-                        let deploy = DeployJob(steps: steps, stopper: job == .deploy ? WindowStopper() : nil)
-                        windowStopper = deploy.stopper
+                        let deploy = DeployJob(steps: steps, window: job == .deploy ? WindowControl() : nil)
+                        windowControl = deploy.window
                         startJob { await deploy.run(job) }
                     case .start(let job):
                         let steps = steps
@@ -136,7 +136,7 @@ final class ConsoleLoop: @unchecked Sendable {
                         let steps = steps
                         startJob { await steps.plan(job) }
                     case .endWindow(let why):
-                        windowStopper?.stop(why)
+                        windowControl?.stop(why)
                     case .editPostmortem:
                         var failure: HotfixError?
                         terminal.suspend { failure = EditJob.editPostmortem(steps) }

@@ -1,26 +1,26 @@
 import Foundation
 import HotfixEngine
-import HotfixRuntime
-import HotfixConsole
 import HotfixScreen
 import HotfixWorkflow
 
-/// DEPLOY and the rollback run from the console, in this process with `DeployRunner`, so the
-/// monitoring window is live: steps and output into the log, the window into the DEPLOY pane,
-/// every result into the journal (as `hotfix deploy` and `hotfix rollback` write them).
-struct DeployJob: Sendable {
+/// DEPLOY and the rollback run from the console through the same workflow as `hotfix deploy` and
+/// `hotfix rollback`, in this process so the monitoring window is live: steps and output into
+/// the log, the window's model into the DEPLOY pane, every result into the journal.
+public struct DeployJob: Sendable {
     let session: Session
     let id: IncidentID
     let post: @Sendable (ConsoleMessage) -> Void
     /// For DEPLOY: ends its monitoring window early when the console asks.
-    var stopper: WindowStopper?
+    public let window: WindowControl?
 
-    init(steps: StepJob, stopper: WindowStopper? = nil) {
+    public init(steps: StepJob, window: WindowControl? = nil) {
         session = steps.session
         id = steps.id
         post = steps.post
-        self.stopper = stopper
+        self.window = window
     }
+
+    var deploy: DeployWorkflow { DeployWorkflow(session) }
 
     func log(_ text: String, _ level: LineTone = .muted, at: Date? = nil) {
         post(.output([LogLine(at: at, text: text, level: level)]))
@@ -29,49 +29,46 @@ struct DeployJob: Sendable {
     func status(_ text: String, _ role: Role) { post(.status(StatusMessage(text, role: role))) }
 
     /// Shows the deploy's plan (as `hotfix deploy --dry-run` prints it) in the log, then asks.
-    func planDeploy() {
+    public func planDeploy() {
         defer { post(.activity(nil)) }
         log("▶ the deploy's plan (as hotfix deploy --dry-run prints it; nothing is changed yet)", .info, at: session.clock.now)
-        for line in session.deployPlanText(id).dropFirst() { log("  " + line) }
-        post(.confirm(.deploy, question: session.deployQuestion(id)))
+        for line in deploy.planText(id).dropFirst() { log("  " + line) }
+        post(.confirm(.deploy, question: deploy.question(id)))
     }
 
     /// Shows the rollback line in the log and asks; at once, so it can run beside a deploy.
-    func planRollback() {
-        do {
-            let target = try session.rollbackTarget(try session.store.load(id).state, revision: nil)
+    public func planRollback() {
+        do throws(HotfixError) {
+            let planned = try deploy.rollbackPlan(id)
             log("▶ the rollback (nothing is changed yet), then kubectl rollout status:", .info, at: session.clock.now)
-            log("  $ " + GitText.shellWords(target.undo))
-            post(.confirm(.rollback, question: target.question))
+            log("  $ " + GitText.shellWords(planned.undo))
+            post(.confirm(.rollback, question: planned.question))
         } catch {
             post(.failed(error))
         }
     }
 
     /// Runs the deploy or the rollback (confirmed already).
-    func run(_ job: ConsoleJob) async {
+    public func run(_ job: ConsoleJob) async {
         switch job {
-        case .deploy: await deploy()
+        case .deploy: await runDeploy()
         case .rollback: await rollback()
         default: break
         }
         post(.activity(nil))
     }
 
-    /// DEPLOY through the checklist gate, then the runner: steps and output into the log, the
-    /// monitoring window into the DEPLOY pane, every result into the journal (as `hotfix deploy`).
-    func deploy() async {
-        do {
+    /// DEPLOY through the checklist gate, then the deploy itself; the status row says what comes next.
+    func runDeploy() async {
+        do throws(HotfixError) {
             post(.activity("deploy: the checklist gate"))
-            try await session.enterDeploy(try session.store.load(id).state, override: nil)
-            var runner = session.deployRunner(id, progress: progress)
-            runner.stopper = stopper
-            runner.source = await DeploySource.read(root: session.repository.root, main: session.config.git.main)
-            let verdict = try await runner.run()
+            try await deploy.enter(id, override: nil)
+            let outcome = try await deploy.deploy(id, window: window, progress: progress)
+            let verdict = outcome.verdict
             let reason = verdict.reasons.first.map { " · " + $0 } ?? ""
-            switch stopper?.requested {
+            switch outcome.stopped {
             case .rollback:
-                let back = (try? session.store.load(id).state)?.rollbacks.last?.record
+                let back = outcome.rollback
                 let to = back.map { "revision \($0.revision.map(String.init) ?? "?")\($0.image.map { " (\($0))" } ?? "")" } ?? "the baseline"
                 status("rolled back to \(to); window ended early, \(verdict.outcome.rawValue)", .warning)
                 return
@@ -83,7 +80,7 @@ struct DeployJob: Sendable {
             }
             switch verdict.outcome {
             case .pass: status("verdict PASS: n moves on to BACKPORT\(reason)", .ok)
-            case .fail: status("verdict FAIL: \(session.deployPlan(id).plan.settings.autoRollback ? "" : "r rolls back, ")b goes back to FIX (hotfix retry)\(reason)", .overdue)
+            case .fail: status("verdict FAIL: \(outcome.autoRollback ? "" : "r rolls back, ")b goes back to FIX (hotfix retry)\(reason)", .overdue)
             default: status("verdict \(verdict.outcome.rawValue): n with a reason, r rolls back, b goes back to FIX\(reason)", .warning)
             }
         } catch {
@@ -92,17 +89,17 @@ struct DeployJob: Sendable {
     }
 
     func rollback() async {
-        do {
-            let target = try session.rollbackTarget(try session.store.load(id).state, revision: nil)
-            try await session.deployRunner(id, progress: progress).rollback(toRevision: target.revision, image: target.image)
-            status("rolled back to revision \(target.revision)", .ok)
+        do throws(HotfixError) {
+            let planned = try deploy.rollbackPlan(id)
+            _ = try await deploy.rollback(id, planned, progress: progress)
+            status("rolled back to revision \(planned.revision)", .ok)
         } catch {
             post(.failed(error))
         }
     }
 
     /// Deploy progress as console messages.
-    var progress: @Sendable (DeployProgress) -> Void {
+    var progress: @Sendable (DeployEvent) -> Void {
         let (post, clock) = (post, session.clock)
         return { p in
             switch p {
@@ -112,7 +109,7 @@ struct DeployJob: Sendable {
                 if let command { lines.append(LogLine(at: nil, text: "  $ " + GitText.shellWords(command), level: .muted)) }
                 post(.output(lines))
             case .output(let line):
-                post(.output([LogLine(at: nil, text: "  │ " + line.text, level: line.stream == .stderr ? .warn : .muted)]))
+                post(.output([LogLine(at: nil, text: "  │ " + line.text, level: line.isError ? .warn : .muted)]))
             case .notice(let text):
                 post(.output([LogLine(at: nil, text: "  ! " + text, level: .warn)]))
             case .monitor(let model, _):
