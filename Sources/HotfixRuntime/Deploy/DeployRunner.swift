@@ -76,6 +76,16 @@ public struct DeployRunner: Sendable {
     /// Ends the monitoring window early when asked; then nothing after the window runs but the
     /// rollback the stop asks for.
     public var stopper: WindowStopper?
+    /// Where `kubectl proxy`'s private socket directory goes (the incident's directory); nil: a
+    /// private temporary one.
+    public var proxyDirectory: String?
+    /// Follow through one `kubectl proxy` (false: one kubectl per container, as before).
+    public var followThroughProxy = true
+    /// A line longer than this is cut with a marker (`logs.line_cap`).
+    public var lineCap = 16_384
+    /// Every followed line goes to these readers too (the monitor always reads them): a live log
+    /// view reads the same streams without following the pods twice.
+    public var lineReaders = LogFanout()
 
     public init(plan: DeployPlan, kubectl: Kubectl, runner: ProcessRunner = ProcessRunner(), root: String, clock: any Clock,
                 baselineLookback: Double? = nil,
@@ -113,9 +123,9 @@ public struct DeployRunner: Sendable {
         config.policy.windowSeconds = s.window
         let box = MonitorBox(MonitorModel(config: config))
         let start = clock.now
-        let follower = LogFollower(kubectl: kubectl, selector: baseline.selector, baselineHash: baseline.templateHash,
-                                   since: start - baselineLookback)
-        let consumer = Task { await Self.consume(follower.start(), box: box, progress: progress) }
+        let follower = await follow(baseline, since: start - baselineLookback)
+        let readers = LogFanout([MonitorSink(box: box), lineReaders])
+        let consumer = Task { await Self.consume(follower.start(sink: readers), box: box, progress: progress) }
         defer { consumer.cancel() }
         try await readBaseline(box)
 
@@ -230,6 +240,22 @@ public struct DeployRunner: Sendable {
         }
     }
 
+    /// The follower for the window: one `kubectl proxy` for every stream; when it cannot start,
+    /// one kubectl per container (and a notice saying so).
+    func follow(_ baseline: DeploymentInfo, since: Date) async -> any PodLogFollowing {
+        if followThroughProxy {
+            do {
+                let proxy = try KubeProxy(kubectl: kubectl, parent: proxyDirectory)
+                progress(.step("follow every pod's logs through one kubectl proxy (private socket \(proxy.socketPath))", command: proxy.argv))
+                return try await ProxyFollower.start(proxy: proxy, namespace: baseline.namespace, selector: baseline.selector,
+                                                     baselineHash: baseline.templateHash, since: since, lineCap: lineCap)
+            } catch {
+                progress(.notice("kubectl proxy cannot start (\(error.message)); following with one kubectl per container instead"))
+            }
+        }
+        return LogFollower(kubectl: kubectl, selector: baseline.selector, baselineHash: baseline.templateHash, since: since, lineCap: lineCap)
+    }
+
     /// Lets the old pods' recent logs arrive before `set image` replaces those pods: until the
     /// baseline stops growing (or 15 s pass; 30 s while not one line has come, as kubectl can be
     /// slow to start on a loaded machine). Without it the verdict has nothing to compare with.
@@ -289,9 +315,6 @@ public struct DeployRunner: Sendable {
     static func consume(_ events: AsyncStream<FollowEvent>, box: MonitorBox, progress: @Sendable (DeployProgress) -> Void) async {
         for await event in events {
             switch event {
-            case .line(let line):
-                let received = Date().timeIntervalSince1970
-                box.with { $0.ingest(line.kubectlLine, side: line.isNew ? .hotfix : .baseline, receivedAt: received) }
             case .pod(let pod, let isNew) where isNew:
                 for c in pod.containers {
                     if c.restarts > 0 { box.report(PodProblem(kind: .restart, pod: pod.name, detail: "\(c.name) restarted \(c.restarts) time(s)")) }
@@ -306,9 +329,26 @@ public struct DeployRunner: Sendable {
                 progress(.notice("log stream of \(pod) dropped; resuming from its last line"))
             case .watchFailed(let error):
                 progress(.notice("pod watch failed: \(error.message); retrying"))
+            case .watchExpired:
+                progress(.notice("the pod watch expired (410 Gone): listing the pods again"))
+            case .proxyRestarted(let why):
+                progress(.notice("kubectl proxy exited (\(why)); restarted, every stream resumes from its last line"))
             default:
                 break
             }
+        }
+    }
+}
+
+/// The monitor as a reader of the followed lines: each batch in one go, straight from its bytes.
+struct MonitorSink: LogSink {
+    let box: MonitorBox
+
+    func receive(_ batch: LogBatch) {
+        let side: MonitorSide = batch.source.isNew ? .hotfix : .baseline
+        let (pod, container) = (batch.source.pod, batch.source.container)
+        box.with { m in
+            batch.forEach { text, ts in m.ingest(body: text, pod: pod, container: container, side: side, time: ts.time) }
         }
     }
 }
