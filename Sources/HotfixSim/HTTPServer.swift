@@ -143,7 +143,7 @@ final class HTTPServer: @unchecked Sendable {
 
     func start() {
         let (server, handler) = (server, handler)
-        let task = Task<Void, Never> {
+        let task = Task<Void, Never>(executorPreference: SimExecutor.shared) {
             _ = try? await server.executeThenClose { connections in
                 try await withThrowingDiscardingTaskGroup { group in
                     for try await connection in connections {
@@ -193,4 +193,17 @@ final class HTTPServer: @unchecked Sendable {
 public struct SimError: Error, Sendable, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
+}
+
+/// Runs the simulated server's tasks on Dispatch's threads rather than Swift's cooperative pool:
+/// a test that blocks the pool (waiting for a child process it started, which talks to this very
+/// server) must not stall the cluster it waits on. Dispatch adds threads when some block.
+final class SimExecutor: TaskExecutor, @unchecked Sendable {
+    static let shared = SimExecutor()
+    private let queue = DispatchQueue(label: "hotfix-sim", attributes: .concurrent)
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        queue.async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+    }
 }
