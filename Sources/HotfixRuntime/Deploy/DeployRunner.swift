@@ -40,6 +40,19 @@ final class MonitorBox: @unchecked Sendable {
     }
 }
 
+/// The window's follower, kept so `run()` can stop it on every way out.
+final class Following: @unchecked Sendable {
+    private let lock = NSLock()
+    private var follower: (any PodLogFollowing)?
+
+    func set(_ f: any PodLogFollowing) { lock.withLock { follower = f } }
+
+    func stop() async {
+        let f = lock.withLock { follower }
+        await f?.stop()
+    }
+}
+
 /// A result set once by one task and polled by another (`value` is nil until set).
 final class Outcome: @unchecked Sendable {
     private let lock = NSLock()
@@ -106,6 +119,20 @@ public struct DeployRunner: Sendable {
     /// The whole phase; returns the verdict (already journaled). Rolls back by itself on FAIL
     /// only when the plan says so, or when `stopper` asks for it during the rollout and the window.
     public func run() async throws(HotfixError) -> Verdict {
+        // Whatever way the steps end (a verdict, an error, a cancel), the follower and its
+        // kubectl proxy are stopped before this returns: nothing is left running.
+        let following = Following()
+        do {
+            let verdict = try await steps(following)
+            await following.stop()
+            return verdict
+        } catch {
+            await following.stop()
+            throw error
+        }
+    }
+
+    private func steps(_ following: Following) async throws(HotfixError) -> Verdict {
         for kind in [DeployPlan.Kind.build, .push] {
             guard let step = plan.step(kind), let argv = step.commands.first else { continue }
             try await command(kind.rawValue, argv, title: step.title, missing: "deploy.\(kind.rawValue)")
@@ -124,6 +151,7 @@ public struct DeployRunner: Sendable {
         let box = MonitorBox(MonitorModel(config: config))
         let start = clock.now
         let follower = await follow(baseline, since: start - baselineLookback)
+        following.set(follower)
         let readers = LogFanout([MonitorSink(box: box), lineReaders])
         let consumer = Task { await Self.consume(follower.start(sink: readers), box: box, progress: progress) }
         defer { consumer.cancel() }
