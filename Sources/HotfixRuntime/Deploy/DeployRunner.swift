@@ -341,6 +341,9 @@ public struct DeployRunner: Sendable {
 
     /// Feeds the follower's events into the monitor: lines by side, pod troubles as problems.
     static func consume(_ events: AsyncStream<FollowEvent>, box: MonitorBox, progress: @Sendable (DeployProgress) -> Void) async {
+        // Drops are told once, then counted: 200 streams cut every few seconds must not flood the log.
+        var drops = 0
+        var toldDropsAt = Date.distantPast
         for await event in events {
             switch event {
             case .pod(let pod, let isNew) where isNew:
@@ -353,8 +356,14 @@ public struct DeployRunner: Sendable {
                     }
                     if c.lastTerminationReason == "OOMKilled" { box.report(PodProblem(kind: .oomKilled, pod: pod.name, detail: c.name)) }
                 }
-            case .tailEnded(let pod, _, _, let dropped) where dropped:
-                progress(.notice("log stream of \(pod) dropped; resuming from its last line"))
+            case .tailEnded(let pod, let container, _, let dropped) where dropped:
+                drops += 1
+                if Date().timeIntervalSince(toldDropsAt) >= 10 {
+                    let others = drops > 1 ? " (\(drops) drops since the last notice)" : ""
+                    progress(.notice("log stream of \(pod)/\(container) dropped; resuming from its last line\(others)"))
+                    toldDropsAt = Date()
+                    drops = 0
+                }
             case .watchFailed(let error):
                 progress(.notice("pod watch failed: \(error.message); retrying"))
             case .watchExpired:
