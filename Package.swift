@@ -51,6 +51,8 @@ let package = Package(
             dependencies: [
                 "HotfixEngine", "HotfixRuntime", "HotfixScreen", "HotfixTerminal", "HotfixSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // Theme files are read with Yams here; HotfixScreen gets a parsed Theme.
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict
         ),

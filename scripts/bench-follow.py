@@ -6,7 +6,7 @@ from /proc), CPU seconds, lines per second through the monitor model, new pods' 
 latency (median, max) and lines lost or doubled against what the pods wrote.
 
 Usage: scripts/bench-follow.py HOTFIX_BINARY [--sizes 3,40,100] [--containers 2] [--rate 200]
-       [--window 60] [--modes proxy,kubectl] [--drops-size 100]
+       [--window 60] [--modes proxy,kubectl] [--fallback-sizes 3,40] [--drops-size 100]
 """
 import argparse, json, os, re, resource, signal, statistics, subprocess, sys, tempfile, threading, time, urllib.request
 from collections import Counter
@@ -152,10 +152,13 @@ def main():
     p.add_argument('--window', type=float, default=60)
     p.add_argument('--speed', type=float, default=5)
     p.add_argument('--modes', default='proxy,kubectl')
+    p.add_argument('--fallback-sizes', default='3,40',
+                   help='sizes also run with one kubectl per container (100x2 would start 200+ kubectl, about 10 GiB)')
     p.add_argument('--drops-size', type=int, default=100, help='also run stream-drops at this size through the proxy (0: skip)')
     a = p.parse_args()
     rows = []
-    runs = [(int(s), m, 'fix-works') for s in a.sizes.split(',') for m in a.modes.split(',')]
+    fallback = set(a.fallback_sizes.split(','))
+    runs = [(int(s), m, 'fix-works') for s in a.sizes.split(',') for m in a.modes.split(',') if m != 'kubectl' or s in fallback]
     if a.drops_size: runs.append((a.drops_size, 'proxy', 'stream-drops'))
     print(f'{len(runs)} runs: real kubectl ({subprocess.run(["kubectl", "version", "--client", "-o", "json"], capture_output=True, text=True).stdout and "1.32" or "?"}) '
           f'against hotfix sim, {a.containers} containers per pod, about {a.rate:g} lines/s per pod, rollout then {a.window:g} s window', flush=True)

@@ -4,7 +4,8 @@ import Foundation
 public enum Command: Sendable, Equatable {
     case assess(Assessment)
     /// Move to the next phase (or close after CLOSE); `override` passes refusing guardrails.
-    case advance(override: String?)
+    /// `fix` is what the hotfix branch holds (read from git by the caller): leaving FIX is judged on it.
+    case advance(override: String?, fix: FixProgress? = nil)
     case check(Check)
     case note(String)
     /// A result the runtime observed (a command's exit, a git step, a verdict): always recorded.
@@ -61,9 +62,9 @@ public enum Engine {
             }
             return [.assessed(cleaned)]
 
-        case .advance(let override):
+        case .advance(let override, let fix):
             guard let phase = state.phase else { return [] }
-            let refusals = Guardrails.forAdvance(in: state)
+            let refusals = Guardrails.forAdvance(in: state, fix: fix)
             let target = phase.next.map(\.title) ?? "closed"
             let action = "next \(phase.title) → \(target)"
             if refusals.isEmpty {

@@ -9,10 +9,10 @@ struct Hotfix: AsyncParsableCommand {
         commandName: "hotfix",
         abstract: "Walk an emergency production fix through seven timed phases, with the record kept.",
         discussion: """
-        Phases: assess → branch → fix → test → deploy → backport → close (2 hours in all).
+        Phases: assess → branch → fix → test → deploy → backport → close (2 hours in all). \
         Every change is journaled under the repository's git directory, never in the work tree.
 
-        Exit codes: 0 done; 1 refused (a guardrail or a failed step); 2 bad input or usage;
+        Exit codes: 0 done; 1 refused (a guardrail or a failed step); 2 bad input or usage; \
         3 environment (not a git repository, journal locked, tool missing).
         """,
         version: "0.1.0",

@@ -75,12 +75,12 @@ import Testing
         HotfixBinary.run(args, in: repo.work, env: env)
     }
 
-    /// start, go to TEST, cut the branch by hand and commit `files` on it.
+    /// start, go to FIX, cut the branch by hand and commit `files` on it, then go to TEST.
     func fixOnBranch(_ repo: GitSandbox, _ files: [String: String], message: String = "Fix: handle None from repo") {
         #expect(hotfix("start", "API returns 500 on /users endpoint", in: repo).status == 0)
-        for _ in 1...3 { #expect(hotfix("next", in: repo).status == 0) }
-        repo.git("checkout", "-q", "-b", "hotfix/001-api-500")
-        repo.commit(files, message: message)
+        for _ in 1...2 { #expect(hotfix("next", in: repo).status == 0) }
+        repo.commitFix(files, message: message)
+        #expect(hotfix("next", in: repo).status == 0)
     }
 
     func auto(_ repo: GitSandbox, env: [String: String] = [:]) throws -> [String: [String: Any]] {
@@ -102,7 +102,7 @@ import Testing
         #expect(checks["tests-pass"]?["result"] as? String == "passed")
         #expect((checks["tests-pass"]?["evidence"] as? String)?.contains("critical: `pytest tests/unit -v` exit 0, 2 passed") == true)
         #expect(checks["type-hints"]?["result"] as? String == "passed")
-        #expect((checks["type-hints"]?["evidence"] as? String)?.contains("mypy passed on app/users.py") == true)
+        #expect((checks["type-hints"]?["evidence"] as? String)?.hasPrefix("mypy passed on the 1 changed function, fully annotated: get_user (app/users.py:10)") == true)
         #expect(checks["no-new-deps"]?["evidence"] as? String == "no manifest changed")
         #expect(checks["logging-added"]?["result"] as? String == "passed")
         #expect((checks["logging-added"]?["evidence"] as? String)?.hasPrefix("app/users.py:13: logger.warning(") == true)

@@ -12,7 +12,9 @@ import Testing
 
     /// start → … → CLOSE → closed, passing each guardrail with an override.
     func walk(_ repo: GitSandbox, env: [String: String]) {
-        for _ in 1...3 { #expect(hotfix("next", in: repo, env: env).status == 0) }
+        for _ in 1...2 { #expect(hotfix("next", in: repo, env: env).status == 0) }
+        repo.commitFix(branch: "hotfix/001-api-down")  // every incident here is "API down"
+        #expect(hotfix("next", in: repo, env: env).status == 0)
         #expect(hotfix("next", "--override", "checklist verified by the team lead", in: repo, env: env).status == 0)
         #expect(hotfix("next", "--override", "deployed by CI/CD", in: repo, env: env).status == 0)
         let refused = hotfix("next", in: repo, env: env)

@@ -12,20 +12,40 @@ import Glibc
         var output: String
     }
 
-    /// A tmux server of our own, with one window running a plain shell.
+    /// A tmux server of our own, with one window running a plain shell. Released (the test
+    /// returned, failed or threw), it kills its server by the socket, and SIGKILLs the server's
+    /// pid if that did not end it; the lifeline kills it if the test process dies first.
     final class Tmux {
         let socket = "hotfix-test-\(UUID().uuidString.prefix(8))"
         let dir: TempDir
+        private var serverPID: pid_t?
 
         init(width: Int, height: Int, env: [String: String]) throws {
             dir = TempDir("hotfix-tmux")
             let exports = env.map { "\($0.key)='\($0.value)'" }.sorted().joined(separator: " ")
+            Lifeline.shared.registerTmux(socket)
             let r = tmux("new-session", "-d", "-x", "\(width)", "-y", "\(height)", "-s", "t",
-                         "env -i PATH='\(ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")' TERM=xterm-256color PS1='$ ' \(exports) /bin/sh")
+                         "env -i PATH='\(ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")' TERM=xterm-256color PS1='$ ' \(TestProcesses.runMarkerAssignment) \(exports) /bin/sh")
+            serverPID = Int32(value("#{pid}"))
+            if r.status != 0 { stop() }
             try #require(r.status == 0, "tmux could not start (is tmux installed?): \(r.output)")
         }
 
-        deinit { _ = tmux("kill-server") }
+        deinit { stop() }
+
+        /// Ends the server, the shell in it and whatever the shell started (a console hangs up
+        /// with its terminal; anything still there three seconds later is killed).
+        func stop() {
+            guard let server = serverPID else { Lifeline.shared.releaseTmux(socket); return }
+            serverPID = nil
+            let inside = TestProcesses.descendants(of: server)
+            tmux("kill-server")
+            for pid in [server] + inside where !TestProcesses.waitGone(pid, seconds: 3) {
+                kill(pid, SIGKILL)
+                TestProcesses.waitGone(pid, seconds: 1)
+            }
+            Lifeline.shared.releaseTmux(socket)
+        }
 
         @discardableResult
         func tmux(_ args: String...) -> Spawned { tmux(args) }
@@ -34,7 +54,8 @@ import Glibc
         func tmux(_ args: [String]) -> Spawned { Self.spawn(["tmux", "-L", socket] + args, output: dir.file("tmux.out")) }
 
         /// posix_spawn and waitpid: Foundation's Process can miss the exit of a tmux client whose
-        /// server daemonizes, and a shared pipe could be held open by that server.
+        /// server daemonizes, and a shared pipe could be held open by that server. The server
+        /// inherits the client's signal state: it must be clean (see TestProcesses).
         static func spawn(_ argv: [String], output: String) -> Spawned {
             var actions = posix_spawn_file_actions_t()
             posix_spawn_file_actions_init(&actions)
@@ -45,9 +66,10 @@ import Glibc
             var cargs = argv.map { strdup($0) } + [nil]
             defer { for p in cargs { free(p) } }
             var pid: pid_t = 0
-            guard posix_spawnp(&pid, argv[0], &actions, nil, &cargs, environ) == 0 else {
-                return Spawned(status: 127, output: "cannot run \(argv[0])")
+            let rc = TestProcesses.withAttributes(ownGroup: false) { attributes in
+                posix_spawnp(&pid, argv[0], &actions, attributes, &cargs, environ)
             }
+            guard rc == 0 else { return Spawned(status: 127, output: "cannot run \(argv[0])") }
             var status: Int32 = 0
             while waitpid(pid, &status, 0) < 0, errno == EINTR {}
             let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
@@ -58,6 +80,8 @@ import Glibc
         func type(_ text: String) { tmux("send-keys", "-t", "t", "-l", text) }
         func press(_ keys: String...) { tmux(["send-keys", "-t", "t"] + keys) }
         func screen() -> String { tmux("capture-pane", "-p", "-t", "t").output }
+        /// The pane with its scrollback, wrapped lines joined.
+        func history() -> String { tmux("capture-pane", "-p", "-J", "-S", "-500", "-t", "t").output }
         func value(_ format: String) -> String {
             tmux("display-message", "-p", "-t", "t", format).output.trimmingCharacters(in: .whitespacesAndNewlines)
         }
@@ -149,6 +173,14 @@ import Glibc
         for flag in ["icrnl", "opost", "isig", "icanon", "echo"] {
             #expect(flags.contains(Substring(flag)), "stty shows \(flag) off after quitting")
         }
+
+        // The command printed to try the CLI runs as printed in this shell, where no `hotfix` is on PATH.
+        let prefix = "Try the CLI there: "
+        let hint = try #require(t.history().split(separator: "\n").first { $0.hasPrefix(prefix) }?.dropFirst(prefix.count))
+        t.type(String(hint) + "; echo HINT-EXIT-$?")
+        t.press("Enter")
+        t.waitFor("the printed command's output", seconds: 20) { _ in t.history().contains("HINT-EXIT-0") }
+        #expect(t.history().contains("HOTFIX 001-api-500  P0  API returns 500 on /users endpoint"), "\(t.history().suffix(1500))")
 
         // What the console did is in the journal, for the CLI to read.
         // The sandbox the demo printed on exit (the screen also shows the binary's own path, which can
@@ -252,7 +284,8 @@ import Glibc
         t.waitFor("▶ ASSESS", seconds: 30, sourceLocation: sourceLocation)
         let sandbox = try #require((try? FileManager.default.contentsOfDirectory(atPath: tmp.path))?.first { $0.hasPrefix("hotfix-demo-") })
         let work = tmp.file(sandbox + "/work")
-        for args in [["next"], ["next"], ["next"]] + ["tests-pass", "type-hints", "no-new-deps", "logging-added", "rollback-plan"].map({ ["check", $0, "--pass"] }) + [["next"]] {
+        for (i, args) in ([["next"], ["next"], ["next"]] + ["tests-pass", "type-hints", "no-new-deps", "logging-added", "rollback-plan"].map({ ["check", $0, "--pass"] }) + [["next"]]).enumerated() {
+            if i == 2 { GitSandbox.commitFix(in: work) }  // no empty fix: FIX ends with a commit on the hotfix branch
             let r = HotfixBinary.run(args, in: work, env: ["PATH": tmp.file(sandbox + "/bin") + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "")])
             #expect(r.status == 0, "hotfix \(args.joined(separator: " ")): \(r.stderr)", sourceLocation: sourceLocation)
         }

@@ -24,10 +24,15 @@ import Testing
 
     func hotfix(_ args: String..., in repo: GitSandbox) -> Run { HotfixBinary.run(args, in: repo.work) }
 
+    /// A one-line fix that logs (so the automatic checks pass it as a person would).
+    static let fix = ["app/users.py": "import logging\n\nlogger = logging.getLogger(__name__)\nlogger.warning(\"users: a missing user is a 404\")\n"]
+
     /// An incident in DEPLOY's reach with its checklist passed.
     func readyToDeploy(_ repo: GitSandbox) {
         #expect(hotfix("start", "API returns 500 on /users endpoint", in: repo).status == 0)
-        for _ in 1...3 { #expect(hotfix("next", in: repo).status == 0) }
+        for _ in 1...2 { #expect(hotfix("next", in: repo).status == 0) }
+        repo.commitFix(Self.fix)
+        #expect(hotfix("next", in: repo).status == 0)
         for item in ["tests-pass", "type-hints", "no-new-deps", "logging-added", "rollback-plan"] {
             #expect(hotfix("check", item, "--pass", in: repo).status == 0)
         }
@@ -85,7 +90,9 @@ import Testing
         defer { sim.stop() }
         let repo = repo(sim)
         #expect(hotfix("start", "API returns 500 on /users endpoint", in: repo).status == 0)
-        for _ in 1...3 { #expect(hotfix("next", in: repo).status == 0) }
+        for _ in 1...2 { #expect(hotfix("next", in: repo).status == 0) }
+        repo.commitFix(Self.fix)
+        #expect(hotfix("next", in: repo).status == 0)
 
         let gated = hotfix("deploy", "--yes", in: repo)
         #expect(gated.status == 1)

@@ -29,6 +29,7 @@ import Testing
 
         #expect(hotfix("assess", "--broken", "GET /users/{id} returns 500", "--hypothesis", "null user", in: repo).status == 0)
         for expected in ["BRANCH", "FIX", "TEST"] {
+            if expected == "TEST" { repo.commitFix() }  // no empty fix: FIX ends with a commit on the branch
             let next = hotfix("next", in: repo)
             #expect(next.status == 0)
             #expect(next.stdout.contains("Now \(expected)"))
@@ -137,6 +138,52 @@ import Testing
         #expect(hotfix("status", "--incident", "002-checkout-broken", in: repo).status == 0)
         let list = try #require(JSONSerialization.jsonObject(with: Data(hotfix("list", "--json", in: repo).stdout.utf8)) as? [[String: Any]])
         #expect(list.count == 2)
+    }
+
+    /// Many closed incidents (copies of one the CLI closed), one open: the open one is picked, the
+    /// table of `list` (from the index) agrees with `list --json` (every journal replayed), and a
+    /// journal closed by hand behind the index's back is seen at once.
+    @Test func theOpenIncidentIsPickedAmongManyClosedOnesAndListAgreesWithItsJSON() throws {
+        let repo = GitSandbox()
+        #expect(hotfix("start", "Template", "--id", "tmpl-0", in: repo).status == 0)
+        for _ in 1...7 { #expect(hotfix("next", "--override", "closing the template", in: repo).status == 0) }
+        let base = repo.dir.path + "/work/.git/hotfix"
+        let template = try String(contentsOfFile: base + "/tmpl-0/journal.jsonl", encoding: .utf8)
+        for i in 1...40 {
+            let id = "c-\(i)"
+            try FileManager.default.createDirectory(atPath: base + "/" + id, withIntermediateDirectories: true)
+            try template.replacingOccurrences(of: "tmpl-0", with: id).write(toFile: base + "/\(id)/journal.jsonl", atomically: true, encoding: .utf8)
+        }
+        #expect(hotfix("start", "Search is empty", "--id", "open-1", in: repo).status == 0)
+        #expect(try json(hotfix("status", "--json", in: repo))["id"] as? String == "open-1")
+
+        let table = hotfix("list", in: repo).stdout.split(separator: "\n")
+        let full = try #require(JSONSerialization.jsonObject(with: Data(hotfix("list", "--json", in: repo).stdout.utf8)) as? [[String: Any]])
+        #expect(table.count == 42 && full.count == 42)
+        for (row, report) in zip(table, full) {
+            let fields = row.split(separator: " ", omittingEmptySubsequences: true)
+            #expect(String(fields[0]) == report["id"] as? String)
+            #expect(String(fields[2]) == ((report["phase"] as? String)?.uppercased() ?? "closed"), "\(row)")
+        }
+        let openRow = try #require(table.first { $0.hasPrefix("open-1 ") })
+        #expect(openRow.contains("ASSESS") && openRow.hasSuffix("Search is empty"), "\(openRow)")
+
+        // Closed by another process that knows nothing of the index: the latest closed one is picked.
+        let open = base + "/open-1/journal.jsonl"
+        let lines = try String(contentsOfFile: open, encoding: .utf8).split(separator: "\n")
+        let closes = template.split(separator: "\n").suffix(7).enumerated().map { i, line in
+            line.replacingOccurrences(of: "tmpl-0", with: "open-1")
+                .replacingOccurrences(of: #""seq":\d+"#, with: "\"seq\":\(lines.count + 1 + i)", options: .regularExpression)
+                .replacingOccurrences(of: #""at":"[^"]+""#, with: #""at":"2099-01-01T00:00:00.000Z""#, options: .regularExpression)
+        }
+        let handle = try #require(FileHandle(forWritingAtPath: open))
+        handle.seekToEndOfFile()
+        handle.write(Data((closes.joined(separator: "\n") + "\n").utf8))
+        try handle.close()
+        let status = hotfix("status", "--json", in: repo)
+        #expect(try json(status)["id"] as? String == "open-1", "the most recently closed incident")
+        #expect(try json(status)["closed"] as? Bool == true, "\(status.stdout)")
+        #expect(hotfix("list", in: repo).stdout.split(separator: "\n").first { $0.hasPrefix("open-1 ") }?.contains("closed") == true)
     }
 
     @Test func initWritesADefaultsFileThatLoadsBack() {

@@ -29,7 +29,7 @@ import Testing
         s.record(.git(GitRecord(step: "branch", target: "hotfix/001-api-500", outcome: "done", sha: "1111111111aaaa")), at: at(5))
         try s.perform(.advance(override: nil), at: at(5.5))
         s.record(.warning(Warning(source: "fix", message: "2 files changed (rule: ONE file if possible)")), at: at(20))
-        try s.perform(.advance(override: nil), at: at(31))
+        try s.perform(.advance(override: nil, fix: committedFix), at: at(31))
         s.record(.commandRan(CommandRun(phase: .test, step: "smoke", argv: ["pytest", "tests/integration", "-m", "smoke", "-v"],
                                         exitCode: 0, seconds: 3.4, passed: 12, failed: 0)), at: at(35))
         s.passAll(at: at(40))
@@ -96,7 +96,7 @@ import Testing
 
     @Test func anOverrideShowsAsADeviationWithItsReason() throws {
         var s = Scripted()
-        for i in 1...4 { try s.perform(.advance(override: i == 4 ? "deploying through CI/CD" : nil), at: t0 + Double(i) * 60) }
+        for i in 1...4 { try s.perform(.advance(override: i == 4 ? "deploying through CI/CD" : nil, fix: i == 3 ? committedFix : nil), at: t0 + Double(i) * 60) }
         let report = Report.markdown(CloseFacts(state: s.state, now: t0 + 600))
         #expect(report.contains("### Deviations"))
         #expect(report.contains("Guardrail 'checklist' overridden (next TEST → DEPLOY): deploying through CI/CD"))

@@ -35,3 +35,7 @@ struct Scripted {
         }
     }
 }
+
+/// The hotfix branch with one commit of the fix: leaving FIX is allowed on it.
+let committedFix = FixProgress(branch: "hotfix/001-api-500", main: "main", commits: ["3f2c9a1 Fix: handle None from repo"],
+                               checkedOut: "hotfix/001-api-500")

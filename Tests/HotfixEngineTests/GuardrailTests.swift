@@ -5,14 +5,77 @@ import Testing
 @Suite struct GuardrailTests {
     func inTest() throws -> Scripted {
         var s = Scripted()
-        for i in 1...3 { try s.perform(.advance(override: nil), at: t0 + Double(i) * 60) }
+        for i in 1...3 { try s.perform(.advance(override: nil, fix: i == 3 ? committedFix : nil), at: t0 + Double(i) * 60) }
         #expect(s.state.phase == .test)
         return s
     }
 
-    @Test func phasesWalkInOrderWithoutGuardrailsUntilTest() throws {
+    @Test func phasesWalkInOrderUntilTestOnceTheFixIsCommitted() throws {
         let s = try inTest()
         #expect(s.state.visits.map(\.phase) == [.assess, .branch, .fix, .test])
+        #expect(s.state.overrides.isEmpty)
+    }
+
+    func inFix() throws -> Scripted {
+        var s = Scripted()
+        for i in 1...2 { try s.perform(.advance(override: nil), at: t0 + Double(i) * 60) }
+        #expect(s.state.phase == .fix)
+        return s
+    }
+
+    func refusal(_ s: Scripted, fix: FixProgress?) -> HotfixError? {
+        do { _ = try Engine.decide(.advance(override: nil, fix: fix), state: s.state); return nil } catch { return error }
+    }
+
+    @Test func leavingFixNeedsACommitThatMainDoesNotHave() throws {
+        var s = try inFix()
+        let empty = FixProgress(branch: "hotfix/001-api-500", main: "main", checkedOut: "hotfix/001-api-500")
+        let error = try #require(refusal(s, fix: empty))
+        #expect(error.kind == .refused)
+        #expect(error.message == "cannot move FIX → TEST: hotfix/001-api-500 has no commit that main does not have: nothing is fixed yet")
+        #expect(error.next?.contains("commit it") == true)
+        #expect(error.next?.contains("--override REASON") == true)
+        #expect(Guardrails.forAdvance(in: s.state, fix: empty).map(\.rule) == [.commit])
+        #expect(Guardrails.forAdvance(in: s.state, fix: committedFix).isEmpty)
+        try s.perform(.advance(override: nil, fix: committedFix), at: t0 + 600)
+        #expect(s.state.phase == .test)
+    }
+
+    @Test func uncommittedChangesAreNamedWithCommitThemFirst() throws {
+        let s = try inFix()
+        let dirty = FixProgress(branch: "hotfix/001-api-500", main: "main", uncommitted: ["app/users.py", "app/new_helper.py"],
+                                checkedOut: "hotfix/001-api-500")
+        let error = try #require(refusal(s, fix: dirty))
+        #expect(error.message.hasSuffix("uncommitted changes: app/users.py, app/new_helper.py"))
+        #expect(error.next?.hasPrefix("commit them first (git add app/users.py app/new_helper.py && git commit -m \"Fix: …\")") == true)
+        // Changes in a work tree that is on another branch are not the fix's: switch first.
+        var elsewhere = dirty
+        elsewhere.checkedOut = "main"
+        #expect(refusal(s, fix: elsewhere)?.message.hasSuffix("the work tree is on main") == true)
+        #expect(refusal(s, fix: elsewhere)?.next?.hasPrefix("git switch hotfix/001-api-500") == true)
+    }
+
+    @Test func anUnreadOrMissingBranchIsRefusedNotPassed() throws {
+        let s = try inFix()
+        #expect(refusal(s, fix: nil)?.message.contains("was not read from git") == true, "nobody read git: never a silent pass")
+        let missing = FixProgress(branch: "hotfix/001-api-500", main: "main", branchExists: false)
+        #expect(refusal(s, fix: missing)?.message.contains("hotfix/001-api-500 does not exist") == true)
+        #expect(refusal(s, fix: missing)?.next?.hasPrefix("create it with hotfix branch") == true)
+        let broken = FixProgress(branch: "hotfix/001-api-500", main: "trunk", problem: "branch trunk does not exist (git.main in .hotfix.yml)")
+        #expect(refusal(s, fix: broken)?.message.contains("could not be read: branch trunk does not exist") == true)
+    }
+
+    @Test func anEmptyFixOverrideIsADeviationAndStatusShowsTheBlocker() throws {
+        var s = try inFix()
+        let empty = FixProgress(branch: "hotfix/001-api-500", main: "main", checkedOut: "hotfix/001-api-500")
+        let status = StatusReport(s.state, now: t0 + 300, fix: empty)
+        #expect(status.blockers.map(\.rule) == [.commit])
+        #expect(status.blockers.first?.message.contains("has no commit") == true)
+        try s.perform(.advance(override: "config-only fix applied in the cluster", fix: empty), at: t0 + 400)
+        #expect(s.state.phase == .test)
+        #expect(s.state.overrides.map(\.override.rule) == [.commit])
+        let report = Report.markdown(CloseFacts(state: s.state, now: t0 + 500))
+        #expect(report.contains("Guardrail 'commit' overridden (next FIX → TEST): config-only fix applied in the cluster"))
     }
 
     @Test func deployIsRefusedUntilEveryItemIsPassedOrWaived() throws {

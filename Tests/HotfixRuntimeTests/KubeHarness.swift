@@ -18,7 +18,33 @@ final class KubeHarness: @unchecked Sendable {
                           cacheDir: home.file("cache"), runner: ProcessRunner(environment: ["HOME": home.path]))
     }
 
-    deinit { sim.stop() }
+    private let lock = NSLock()
+    private var followers: [any PodLogFollowing] = []
+
+    /// A follower that is stopped with the harness, whatever way the test ends.
+    func follower(selector: String, baselineHash: String?, since: Date? = nil) -> LogFollower {
+        track(LogFollower(kubectl: kubectl, selector: selector, baselineHash: baselineHash, since: since))
+    }
+
+    /// Stops `follower` (and its kubectl or proxy) with the harness.
+    @discardableResult
+    func track<F: PodLogFollowing>(_ follower: F) -> F {
+        lock.withLock { followers.append(follower) }
+        return follower
+    }
+
+    /// A test that failed before `follower.stop()` would leave its follower restarting kubectl
+    /// against a stopped cluster until the test process ends: stop the followers (and their
+    /// kubectl processes) first, then the cluster. `stop()` is idempotent.
+    deinit {
+        let followers: [any PodLogFollowing] = lock.withLock { self.followers }
+        let sim = sim
+        guard !followers.isEmpty else { sim.stop(); return }
+        Task {
+            for f in followers { await f.stop() }
+            sim.stop()
+        }
+    }
 
     /// `kubectl get deployment/app -o jsonpath=...`, straight from the tool.
     func jsonpath(_ path: String) async throws -> String {

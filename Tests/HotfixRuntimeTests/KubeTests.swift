@@ -52,7 +52,7 @@ import Testing
         let h = try await KubeHarness(.fixWorks)
         let before = try await h.kubectl.deployment("app")
         let since = Date(timeIntervalSince1970: floor(Date().timeIntervalSince1970) - 1)
-        let follower = LogFollower(kubectl: h.kubectl, selector: before.selector, baselineHash: before.templateHash, since: since)
+        let follower = h.follower(selector: before.selector, baselineHash: before.templateHash, since: since)
         let log = FollowLog(follower)
         #expect(await log.waitLines(30) { ls in ls.contains { !$0.1.isNew } })
         try await h.kubectl.setImage(deployment: "app", container: "app", image: "registry/app:hotfix-7")
@@ -93,7 +93,7 @@ import Testing
         let h = try await KubeHarness(.streamDrops)
         let before = try await h.kubectl.deployment("app")
         let since = Date(timeIntervalSince1970: floor(Date().timeIntervalSince1970))
-        let follower = LogFollower(kubectl: h.kubectl, selector: before.selector, baselineHash: before.templateHash, since: since)
+        let follower = h.follower(selector: before.selector, baselineHash: before.templateHash, since: since)
         let log = FollowLog(follower)
         try await h.kubectl.setImage(deployment: "app", container: "app", image: "registry/app:hotfix-8")
         _ = try await h.rollout()
@@ -124,7 +124,7 @@ import Testing
     @Test func crashloopIsObservable() async throws {
         let h = try await KubeHarness(.crashloop, speed: 20)
         let before = try await h.kubectl.deployment("app")
-        let follower = LogFollower(kubectl: h.kubectl, selector: before.selector, baselineHash: before.templateHash, since: Date())
+        let follower = h.follower(selector: before.selector, baselineHash: before.templateHash, since: Date())
         let log = FollowLog(follower)
         // A 40 s progress deadline: 2 s at speed 20.
         try await h.kubectl.run(["patch", "deployment/app", "--type", "merge", "-p", #"{"spec":{"progressDeadlineSeconds":40}}"#], what: "patch")
@@ -170,7 +170,7 @@ import Testing
         #expect(e2?.kind == .environment && e2?.message.contains("unreachable") == true)
 
         // The follower reports the same error as an event, and keeps retrying until stopped.
-        let follower = LogFollower(kubectl: h.kubectl, selector: "app=app", baselineHash: nil)
+        let follower = h.follower(selector: "app=app", baselineHash: nil)
         let log = FollowLog(follower)
         #expect(await log.wait(30) { ev in
             ev.contains { if case .watchFailed(let e) = $1 { e.kind == .environment && e.message.contains("not authorized") } else { false } }

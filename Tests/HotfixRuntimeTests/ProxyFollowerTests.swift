@@ -19,8 +19,8 @@ import Testing
     /// A follower through a proxy in a private directory of `dir`.
     func follower(_ h: KubeHarness, _ dir: TempDir, baselineHash: String?, since: Date?, lineCap: Int = 16_384) async throws -> ProxyFollower {
         let proxy = try KubeProxy(kubectl: h.kubectl, parent: dir.path)
-        return try await ProxyFollower.start(proxy: proxy, namespace: h.sim.namespace, selector: "app=app", baselineHash: baselineHash,
-                                             since: since, lineCap: lineCap)
+        return h.track(try await ProxyFollower.start(proxy: proxy, namespace: h.sim.namespace, selector: "app=app",
+                                                     baselineHash: baselineHash, since: since, lineCap: lineCap))
     }
 
     /// Every line each container wrote from `since` (old pods) or its start (new pods) up to the

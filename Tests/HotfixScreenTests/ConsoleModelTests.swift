@@ -50,6 +50,23 @@ struct ConsoleModelTests {
         #expect(change.overrides.first?.reason == "CI deploys it")
     }
 
+    @Test("n in FIX is judged on the hotfix branch's commits, as hotfix next is")
+    func advanceFromFix() {
+        var model = IncidentFixture.model(at: 1000, size: Self.size)
+        #expect(model.incident.phase == .fix)
+        #expect(model.update(.key(.char("n"))).isEmpty, "the branch has not been read yet: refused, not passed")
+        #expect(model.status?.text.contains("was not read from git") == true)
+        _ = model.update(.key(.escape))
+        let branch = "hotfix/001-api-500"
+        _ = model.update(.fix(FixProgress(branch: branch, main: "main", uncommitted: ["app/users.py"], checkedOut: branch)))
+        #expect(model.update(.key(.char("n"))).isEmpty)
+        #expect(model.status?.text.contains("has no commit that main does not have; uncommitted changes: app/users.py") == true)
+        guard case .override = model.prompt else { Issue.record("no override prompt"); return }
+        _ = model.update(.key(.escape))
+        _ = model.update(.fix(FixProgress(branch: branch, main: "main", commits: ["3f2c9a1 Fix: handle None"], checkedOut: branch)))
+        #expect(model.update(.key(.char("n"))) == [.append([.phaseChanged(PhaseChange(from: .fix, to: .test))])])
+    }
+
     @Test("t runs the tests from the TEST view, once at a time, and the status row shows progress")
     func runTests() {
         var model = IncidentFixture.model(at: 2000, size: Self.size)

@@ -37,7 +37,9 @@ public final class StubHTTPServer: @unchecked Sendable {
         }
         port = Int(UInt16(bigEndian: addr.sin_port))
         listen(listenFD, 16)
-        let t = Thread { [unowned self] in self.serve() }
+        // Weak, not unowned: a server released before its thread starts (a test that sent nothing)
+        // must not be read by that thread. While serving, the call keeps it alive until stop().
+        let t = Thread { [weak self] in self?.serve() }
         thread = t
         t.start()
     }

@@ -40,9 +40,15 @@ public struct Run: Sendable {
 
 /// A child started with posix_spawn; output goes to files, so no pipe can fill up or be
 /// interrupted, and a killed child still leaves everything it wrote.
+///
+/// The child leads a process group of its own. Whatever of that group is still running when the
+/// child has exited, or when the value is released without `wait()` (a failed expectation, a
+/// thrown error), is ended: nothing a test starts outlives it.
 public final class Child: @unchecked Sendable {
     public let pid: pid_t
     let scratch: TempDir
+    private let lock = NSLock()
+    private var exitCode: Int32?
 
     /// Starts `argv` (a bare name is looked up on the child's PATH) in `directory` with exactly `env`.
     public init(_ argv: [String], in directory: String, env: [String: String], stdin: String? = nil) {
@@ -60,18 +66,45 @@ public final class Child: @unchecked Sendable {
         let cEnv = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { cArgs.forEach { free($0) }; cEnv.forEach { free($0) } }
         var child: pid_t = 0
-        let rc = posix_spawn(&child, program, &actions, nil, cArgs, cEnv)
+        let lifeline = Lifeline.shared
+        let rc = TestProcesses.withAttributes(ownGroup: true) { attributes in
+            posix_spawn(&child, program, &actions, attributes, cArgs, cEnv)
+        }
         precondition(rc == 0, "cannot start \(program): \(String(cString: strerror(rc)))")
         pid = child
+        lifeline.registerGroup(child)
     }
 
-    /// Waits for the exit; returns the exit code (128 + signal when killed).
+    /// Waits for the exit; returns the exit code (128 + signal when killed). Anything the child
+    /// left running in its process group is killed before the child is reaped (its pid, and so
+    /// the group's id, stays taken until then).
     @discardableResult
     public func wait() -> Int32 {
+        lock.lock()
+        defer { lock.unlock() }
+        if let exitCode { return exitCode }
+        var info = siginfo_t()
+        while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) < 0 && errno == EINTR {}
+        kill(-pid, SIGKILL)
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        Lifeline.shared.releaseGroup(pid)
         let sig = status & 0x7f
-        return sig == 0 ? (status >> 8) & 0xff : 128 + sig
+        let code = sig == 0 ? (status >> 8) & 0xff : 128 + sig
+        exitCode = code
+        return code
+    }
+
+    /// Released before `wait()`: SIGTERM to the whole group, SIGKILL after three seconds.
+    deinit {
+        if lock.withLock({ exitCode }) == nil {
+            kill(-pid, SIGTERM)
+            TestProcesses.waitGone(pid, seconds: 3)  // a zombie counts as gone; it is reaped below
+            kill(-pid, SIGKILL)
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            Lifeline.shared.releaseGroup(pid)
+        }
     }
 
     public var stdout: String { scratch.read("stdout") ?? "" }
@@ -135,6 +168,31 @@ public final class GitSandbox: @unchecked Sendable {
         for (name, text) in files { write(name, text) }
         git("add", "-A")
         git("commit", "-q", "-m", message)
+    }
+
+    /// Cuts `branch` from HEAD, checks it out and commits `files` on it: a fix on the hotfix branch,
+    /// so leaving FIX is allowed (no empty fix).
+    public func commitFix(_ files: [String: String] = ["FIX.md": "the fix\n"], branch: String = "hotfix/001-api-500",
+                          message: String = "Fix: handle None from repo") {
+        GitSandbox.commitFix(in: work, files, branch: branch, message: message)
+    }
+
+    /// `commitFix` in any work tree (the demo's sandbox).
+    public static func commitFix(in work: String, _ files: [String: String] = ["FIX.md": "the fix\n"],
+                                 branch: String = "hotfix/001-api-500", message: String = "Fix: handle None from repo") {
+        for args in [["checkout", "-q", "-B", branch]] {
+            let r = runGit(args, in: work)
+            precondition(r.status == 0, "git \(args.joined(separator: " ")) failed: \(r.stderr)")
+        }
+        for (name, text) in files {
+            let full = work + "/" + name
+            try? FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try! text.write(toFile: full, atomically: true, encoding: .utf8)
+        }
+        for args in [["add", "--"] + files.keys.sorted(), ["commit", "-q", "-m", message]] {
+            let r = runGit(args, in: work)
+            precondition(r.status == 0, "git \(args.joined(separator: " ")) failed: \(r.stderr)")
+        }
     }
 }
 

@@ -28,6 +28,8 @@ public struct DiffReview: Sendable, Equatable, Codable {
     public var base: String
     public var files: [FileChange]
     public var warnings: [DiffWarning]
+    /// The Python functions the diff touches: what the type-hints item judges.
+    public var functions: [TouchedFunction] = []
 
     public var added: Int { files.reduce(0) { $0 + ($1.added ?? 0) } }
     public var removed: Int { files.reduce(0) { $0 + ($1.removed ?? 0) } }

@@ -10,6 +10,8 @@ public enum Guardrail: String, Codable, Sendable, CaseIterable {
     case backports
     /// No finish without a tag.
     case tag
+    /// No leaving FIX without a commit of the fix (no empty fix).
+    case commit
 
     public var summary: String {
         switch self {
@@ -17,6 +19,7 @@ public enum Guardrail: String, Codable, Sendable, CaseIterable {
         case .monitoring: "no deploy without its monitoring window"
         case .backports: "no close while a backport target is unhandled"
         case .tag: "no finish without a tag"
+        case .commit: "no test without a committed fix"
         }
     }
 }
@@ -36,9 +39,12 @@ public enum GuardedAction: Sendable, Equatable {
 }
 
 public enum Guardrails {
-    /// Every guardrail that refuses `action` in `state`; empty means allowed.
-    public static func check(_ action: GuardedAction, in state: IncidentState) -> [GuardrailVerdict] {
+    /// Every guardrail that refuses `action` in `state`; empty means allowed. `fix` is what the
+    /// hotfix branch holds, read by the runtime (leaving FIX is refused without it).
+    public static func check(_ action: GuardedAction, in state: IncidentState, fix: FixProgress? = nil) -> [GuardrailVerdict] {
         switch action {
+        case .leave(.fix):
+            return emptyFix(fix).map { [$0] } ?? []
         case .enter(.deploy):
             let open = ChecklistItem.allCases.filter { !(state.checklist[$0]?.status.clearsGate ?? false) }
             guard !open.isEmpty else { return [] }
@@ -82,9 +88,9 @@ public enum Guardrails {
     }
 
     /// The guardrails for moving from the current phase to the next one (or closing).
-    public static func forAdvance(in state: IncidentState) -> [GuardrailVerdict] {
+    public static func forAdvance(in state: IncidentState, fix: FixProgress? = nil) -> [GuardrailVerdict] {
         guard let phase = state.phase else { return [] }
-        var verdicts = check(.leave(phase), in: state)
+        var verdicts = check(.leave(phase), in: state, fix: fix)
         if let next = phase.next {
             verdicts += check(.enter(next), in: state)
         } else {

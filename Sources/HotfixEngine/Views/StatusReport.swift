@@ -57,7 +57,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var queued: Int
     public var lastSeq: Int
 
-    public init(_ state: IncidentState, now: Date) {
+    /// `fix` is what the hotfix branch holds, read from git while the incident is in FIX.
+    public init(_ state: IncidentState, now: Date, fix: FixProgress? = nil) {
         let timing = Timing(state, now: now)
         id = state.id
         title = state.title
@@ -88,7 +89,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
             return ChecklistRow(item: item, label: item.label, status: e.status, evidence: e.evidence,
                                 reason: e.reason, source: e.source, at: e.at)
         }
-        blockers = Guardrails.forAdvance(in: state).map { Blocker(rule: $0.rule, message: $0.message, next: $0.next) }
+        blockers = Guardrails.forAdvance(in: state, fix: fix).map { Blocker(rule: $0.rule, message: $0.message, next: $0.next) }
         overrides = state.overrides.count
         queued = state.outbox.count
         lastSeq = state.lastSeq

@@ -91,20 +91,34 @@ public struct CheckRunner: Sendable {
         return out
     }
 
-    /// Runs the type checker when one is installed and the branch is checked out clean.
+    /// Judges the functions the fix touched: found with Python's parser on the branch's commit, then
+    /// the type checker (when installed, and the branch is checked out with those files as committed)
+    /// over the changed files, its findings kept to those functions and the changed lines.
     func typeHints(_ diff: BranchDiff) async -> CheckOutcome {
-        let python = diff.files.filter { ($0.hasSuffix(".py") || $0.hasSuffix(".pyi")) && FileManager.default.fileExists(atPath: root + "/" + $0) }
+        let changed = diff.files.filter { $0.hasSuffix(".py") || $0.hasSuffix(".pyi") }
+        // Read from the commit, so the branch need not be checked out (a file it deletes is skipped).
+        let scan = await PythonFunctions(root: root).touched(base: diff.base, head: diff.tip, paths: changed)
+        let python = changed.filter { FileManager.default.fileExists(atPath: root + "/" + $0) }
         var run: TypeCheckerRun?
-        let head = await git(["rev-parse", "HEAD"])?.trimmingCharacters(in: .whitespacesAndNewlines)
-        if !python.isEmpty, head == diff.tip, let tool = await typeChecker() {
-            let argv: [String] = tool == "mypy"
-                ? ["mypy", "--ignore-missing-imports", "--follow-imports=silent", "--disallow-untyped-defs", "--disallow-incomplete-defs", "--no-error-summary"] + python
-                : ["pyright"] + python
-            if let r = try? await runner.run(argv, in: root) {
-                run = TypeCheckerRun(tool: tool, exitCode: r.exitCode, output: r.tail(20))
+        var noChecker = "no type checker installed"
+        if !python.isEmpty, let tool = await typeChecker() {
+            let head = await git(["rev-parse", "HEAD"])?.trimmingCharacters(in: .whitespacesAndNewlines)
+            let clean = (try? await runner.run(["git", "diff", "--quiet", "HEAD", "--"] + python, in: root))?.succeeded ?? false
+            if head != diff.tip {
+                noChecker = "\(tool) not run: the branch is not checked out here"
+            } else if !clean {
+                noChecker = "\(tool) not run: the changed files have uncommitted edits"
+            } else {
+                let argv: [String] = tool == "mypy"
+                    ? ["mypy", "--ignore-missing-imports", "--follow-imports=silent", "--disallow-untyped-defs", "--disallow-incomplete-defs",
+                       "--no-error-summary", "--no-pretty", "--show-error-codes", "--no-color-output"] + python
+                    : ["pyright"] + python
+                if let r = try? await runner.run(argv, in: root) {
+                    run = TypeCheckerRun(tool: tool, exitCode: r.exitCode, output: r.stdout.split(separator: "\n").map(String.init), root: root)
+                }
             }
         }
-        var outcome = AutoChecks.typeHints(changedFiles: diff.files, added: diff.added, checker: run)
+        var outcome = AutoChecks.typeHints(changedFiles: diff.files, scan: scan, checker: run, noChecker: noChecker)
         outcome.commit = diff.tip
         return outcome
     }

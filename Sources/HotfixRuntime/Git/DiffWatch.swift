@@ -41,7 +41,39 @@ public struct DiffWatch: Sendable {
                 files.append(FileChange(path: path, status: .untracked, added: lines, removed: lines == nil ? nil : 0))
             }
         }
-        return DiffReview(base: base, files: files, largeDiffLines: largeDiffLines)
+        var review = DiffReview(base: base, files: files, largeDiffLines: largeDiffLines)
+        // The functions the type-hints item will judge, found as it finds them (Python's parser).
+        let python = files.filter { $0.status != .deleted && ($0.path.hasSuffix(".py") || $0.path.hasSuffix(".pyi")) }.map(\.path)
+        if !python.isEmpty {
+            review.functions = await PythonFunctions(root: git.directory).touched(base: base, head: onBranch ? nil : tip, paths: python).functions
+        }
+        return review
+    }
+
+    /// What leaving FIX is judged on: the branch's commits that main does not have, and what is
+    /// not committed in the work tree. Never throws: what git cannot answer is the `problem`.
+    /// Two git processes in the usual case (status with the branch, then the log), since `hotfix
+    /// status` and the console ask for it.
+    public func progress(id: IncidentID) async -> FixProgress {
+        let branch = settings.branchName(id), main = settings.main
+        var fix = FixProgress(branch: branch, main: main)
+        do throws(HotfixError) {
+            (fix.checkedOut, fix.uncommitted) = try await git.statusWithBranch()
+            let range = "refs/heads/\(main)..refs/heads/\(branch)"
+            let log = try await git.query(["log", "--no-color", "--format=%h %s", "--max-count=\(FixProgress.shownCommits)", range, "--"])
+            if log.succeeded {
+                fix.commits = log.stdout.split(separator: "\n").map(String.init)
+            } else if try await git.resolve("refs/heads/\(branch)") == nil {
+                fix.branchExists = false
+            } else if try await git.resolve("refs/heads/\(main)") == nil {
+                fix.problem = "branch \(main) does not exist (git.main in .hotfix.yml)"
+            } else {
+                throw GitClient.failure(log)
+            }
+        } catch {
+            fix.problem = error.message
+        }
+        return fix
     }
 
     /// Parses `git diff --numstat -z` and `--name-status -z` (renames give two paths).

@@ -75,7 +75,34 @@ public struct GitClient: Sendable {
     public func dirtyFiles() async throws(HotfixError) -> [String] {
         let r = try await query(["status", "--porcelain=v1", "-z", "--untracked-files=no"])
         guard r.succeeded else { throw GitClient.failure(r) }
-        let out = r.stdout
+        return GitClient.statusPaths(r.stdout)
+    }
+
+    /// The checked-out branch (nil on a detached HEAD) and every path with staged, unstaged or
+    /// untracked changes (an untracked folder as `dir/`), from one `git status`. Takes no index
+    /// lock: the console asks every few seconds while a person runs git beside it.
+    public func statusWithBranch() async throws(HotfixError) -> (branch: String?, paths: [String]) {
+        let r = try await query(["--no-optional-locks", "status", "--porcelain=v1", "-z", "--branch"])
+        guard r.succeeded else { throw GitClient.failure(r) }
+        let header = r.stdout.split(separator: "\0", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        let rest = header.hasPrefix("## ") ? String(r.stdout.dropFirst(header.count + 1)) : r.stdout
+        return (GitClient.branch(statusHeader: header), GitClient.statusPaths(rest))
+    }
+
+    /// The branch of a `## …` status header: `## main...origin/main [ahead 1]`, `## No commits yet
+    /// on main`, `## HEAD (no branch)` (nil).
+    static func branch(statusHeader header: String) -> String? {
+        guard header.hasPrefix("## ") else { return nil }
+        var text = String(header.dropFirst(3))
+        if text.hasPrefix("HEAD (no branch)") { return nil }
+        for prefix in ["No commits yet on ", "Initial commit on "] where text.hasPrefix(prefix) { text.removeFirst(prefix.count) }
+        if let dots = text.range(of: "...") { text = String(text[..<dots.lowerBound]) }
+        if let space = text.firstIndex(of: " ") { text = String(text[..<space]) }
+        return text.isEmpty ? nil : text
+    }
+
+    /// The paths of `git status --porcelain=v1 -z` (a rename's source, which follows it, is left out).
+    static func statusPaths(_ out: String) -> [String] {
         var files: [String] = []
         var skipNext = false
         for entry in out.split(separator: "\0", omittingEmptySubsequences: true) {
@@ -83,7 +110,7 @@ public struct GitClient: Sendable {
             guard entry.count > 3 else { continue }
             let status = entry.prefix(2)
             files.append(String(entry.dropFirst(3)))
-            if status.contains("R") || status.contains("C") { skipNext = true }  // the rename's source follows
+            if status.contains("R") || status.contains("C") { skipNext = true }
         }
         return files
     }

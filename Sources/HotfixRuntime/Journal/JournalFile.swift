@@ -24,10 +24,13 @@ public struct JournalFile: Sendable {
     public var path: String { directory + "/journal.jsonl" }
     var lockPath: String { directory + "/journal.lock" }
     public var lockTimeout: Double
+    /// The repository's incident index, told of every append while the lock is held.
+    public var index: IncidentIndex?
 
-    public init(directory: String, lockTimeout: Double = 10) {
+    public init(directory: String, lockTimeout: Double = 10, index: IncidentIndex? = nil) {
         self.directory = directory
         self.lockTimeout = lockTimeout
+        self.index = index
     }
 
     public var exists: Bool { FileManager.default.fileExists(atPath: path) }
@@ -114,18 +117,26 @@ public struct JournalFile: Sendable {
             }
             written.append(event)
         }
-        guard lseek(fd, 0, SEEK_END) >= 0 else { throw HotfixError.environment("cannot seek the journal: \(String(cString: strerror(errno)))") }
+        let end = lseek(fd, 0, SEEK_END)
+        guard end >= 0 else { throw HotfixError.environment("cannot seek the journal: \(String(cString: strerror(errno)))") }
         try writeAll(fd, out)
         guard fsync(fd) == 0 else {
             JournalFile.replayCache.forget(path: path)
             throw HotfixError.environment("fsync of the journal failed: \(String(cString: strerror(errno)))",
                                           untouched: "the event may not be on disk", next: "check the disk and run the command again")
         }
+        var after: IncidentState?
         if var next = state {
             for event in written { next.apply(event) }
             JournalFile.replayCache.store(path: path, fd: fd, state: next)
+            after = next
         } else {
             JournalFile.replayCache.forget(path: path)
+            after = IncidentState.replay(written)
+        }
+        // Still under the lock: the index entry describes exactly the bytes now on disk.
+        if let index, let after {
+            index.record(name: (directory as NSString).lastPathComponent, state: after, fd: fd, expectedSize: Int64(end) + Int64(out.count))
         }
         return written
     }

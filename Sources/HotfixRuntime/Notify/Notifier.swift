@@ -119,6 +119,10 @@ public struct Notifier: Sendable {
         guard let token, let chat else { return "Telegram is not configured (\(config.telegram.tokenEnv), \(config.telegram.chatEnv))" }
         let base = config.telegram.baseURL.hasSuffix("/") ? String(config.telegram.baseURL.dropLast()) : config.telegram.baseURL
         let url = "\(base)/bot\(token)/sendMessage"
+        // A token read from a file can end in "\r": a line break must never reach curl's config.
+        guard !url.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) else {
+            return "the Telegram token (\(config.telegram.tokenEnv)) or base URL contains a space or a control character (a stray line end?); fix it, then run hotfix sync"
+        }
         guard URL(string: url) != nil else { return "the Telegram base URL is invalid" }
         let body = (try? JSONSerialization.data(withJSONObject: ["chat_id": chat, "text": text, "disable_web_page_preview": true]))
             .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
@@ -148,20 +152,15 @@ public struct Notifier: Sendable {
                                 "--output", "-", "--write-out", "\\n%{http_code}"]
 
     /// A curl config file posting `json` to `url`.
+    ///
+    /// Not a JSON escaper (the body is JSON already, written by JSONSerialization): curl's config
+    /// syntax, where a double-quoted value knows only the escapes \\ \" \t \n \r \v and has no
+    /// \u. What reaches it holds no line break or other control character (JSON escapes those in
+    /// the body; a URL with one is refused in `telegramOnce`), so a backslash and a quote are
+    /// all there is to escape.
     static func curlConfig(url: String, json: String) -> String {
         func quoted(_ s: String) -> String {
-            var out = "\""
-            for c in s.unicodeScalars {
-                switch c {
-                case "\\": out += "\\\\"
-                case "\"": out += "\\\""
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                default: out.unicodeScalars.append(c)
-                }
-            }
-            return out + "\""
+            "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
         }
         return """
             url = \(quoted(url))

@@ -8,8 +8,11 @@ public struct IncidentStore: Sendable {
 
     public init(repository: Repository) { self.repository = repository }
 
+    /// What picking and listing read instead of every journal (see `IncidentIndex`).
+    public var index: IncidentIndex { IncidentIndex(baseDirectory: baseDirectory) }
+
     public func journal(_ id: IncidentID) -> JournalFile {
-        JournalFile(directory: baseDirectory + "/" + id.rawValue)
+        JournalFile(directory: baseDirectory + "/" + id.rawValue, index: index)
     }
 
     /// Every incident with a journal, in id order.
@@ -34,10 +37,14 @@ public struct IncidentStore: Sendable {
         return (state, contents.events, contents.problems)
     }
 
-    /// Every incident's state, skipping unreadable journals.
+    /// Every incident's state, skipping unreadable journals: a replay of every journal, for
+    /// what prints every incident in full (`hotfix list --json`).
     public func all() -> [IncidentState] {
         ids().compactMap { try? load($0).state }
     }
+
+    /// Every incident's summary, in id order, from the index (only changed journals are read).
+    public func summaries() -> [IncidentSummary] { index.summaries() }
 
     /// The incident a command acts on: `explicit`, else `HOTFIX_INCIDENT`, else the only open one.
     public func select(_ explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws(HotfixError) -> IncidentID {
@@ -50,7 +57,7 @@ public struct IncidentStore: Sendable {
             }
             return id
         }
-        let incidents = all()
+        let incidents = summaries()
         let open = incidents.filter { !$0.isClosed }.map(\.id)
         switch open.count {
         case 1: return open[0]

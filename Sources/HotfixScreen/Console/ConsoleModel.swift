@@ -145,6 +145,8 @@ public enum ConsoleMessage: Sendable {
     case monitorModel(MonitorModel)
     /// A job's result for the status row.
     case status(StatusMessage)
+    /// What the hotfix branch holds, read from git while the incident is in FIX.
+    case fix(FixProgress)
 }
 
 /// What the console asks the runtime to do; `update` performs no I/O itself.
@@ -191,6 +193,8 @@ public struct ConsoleModel: Sendable {
     public var monitor: MonitorModel?
     /// The monitoring window's "now" for a replay; nil means the wall clock.
     public var monitorNow: Double?
+    /// What the hotfix branch holds (read from git while in FIX): `n` leaving FIX is judged on it.
+    public var fix: FixProgress?
     public var keyMap = KeyMap.standard
 
     /// A console on `events` (the whole journal so far); nil when they do not start an incident.

@@ -43,6 +43,8 @@ extension ConsoleModel {
             monitorNow = nil
         case .status(let message):
             status = message
+        case .fix(let progress):
+            fix = progress
         case .key(let key):
             return press(key)
         }
@@ -241,7 +243,7 @@ extension ConsoleModel {
 
     mutating func advance(override: String?) -> [ConsoleEffect] {
         do {
-            let bodies = try Engine.decide(.advance(override: override), state: incident)
+            let bodies = try Engine.decide(.advance(override: override, fix: fix), state: incident)
             prompt = nil
             if override != nil { status = nil }  // the refusal it answered is settled
             return bodies.isEmpty ? [] : [.append(bodies)]

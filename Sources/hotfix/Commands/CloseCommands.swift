@@ -43,6 +43,7 @@ struct ReportCommand: AsyncParsableCommand {
         abstract: "Write the \"Hotfix Complete\" report from the record (docs/hotfix/<id>/report.md).",
         discussion: """
         Every line comes from the journal: what did not happen says so.
+
         Example:
           hotfix report && git add docs/hotfix
           hotfix report --format json
@@ -74,6 +75,7 @@ struct PostmortemCommand: AsyncParsableCommand {
         abstract: "Write the post-mortem pre-filled from the record; due 24 h after the fix is verified stable.",
         discussion: """
         Writes docs/hotfix/<id>/postmortem.md once (never overwrites your edits without --force).
+
         Examples:
           hotfix postmortem            # write it and print where
           hotfix postmortem --edit     # open it in $EDITOR

@@ -9,12 +9,14 @@ struct Demo: AsyncParsableCommand {
         commandName: "demo",  // named, not derived from the type: deriving costs ~1 ms at every start
         abstract: "Open the console on a sandbox incident (a temporary repository made for it).",
         discussion: """
-        The sandbox has main, develop, feature/search and feature/billing, a bare "origin", and a
+        The sandbox has main, develop, feature/search and feature/billing, a bare "origin", and a \
         small Python API whose GET /users/{id} answers 500 for unknown users, with tests that show it.
-        A simulated Kubernetes cluster (as hotfix sim) runs for DEPLOY, with its windows compressed
-        by --speed; gh and the Telegram hook are local stand-ins that record what they would send.
-        An incident linked to issue #42 is opened and the console starts; on exit the sandbox path
-        is printed (--clean removes it instead) and the cluster stops.
+
+        A simulated Kubernetes cluster (as hotfix sim) runs for DEPLOY, with its windows compressed \
+        by --speed; gh and the Telegram hook are local stand-ins that record what they would send. \
+        An incident linked to issue #42 is opened and the console starts; on exit the sandbox path \
+        is printed with a command to try the CLI there, as it runs from your shell (--clean removes \
+        the sandbox instead), and the cluster stops.
         """)
 
     @Flag(help: "Remove the sandbox when the console closes.") var clean = false
@@ -42,8 +44,10 @@ struct Demo: AsyncParsableCommand {
         }
         defer { sim?.stop() }
         let sandbox = try await DemoSandbox.create(config: DemoFiles.config(cluster: sim, speed: speed))
-        // The stand-ins come first on PATH, for every command the demo runs.
-        setenv("PATH", sandbox.bin + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"), 1)
+        // The stand-ins come first on PATH, for every command the demo runs; the hint printed at the
+        // end is for the person's shell, which has the PATH we were started with.
+        let shellPath = ProcessInfo.processInfo.environment["PATH"]
+        setenv("PATH", sandbox.bin + ":" + (shellPath ?? "/usr/bin:/bin"), 1)
         var failure: (any Error)?
         do {
             guard FileManager.default.changeCurrentDirectoryPath(sandbox.work) else {
@@ -62,7 +66,7 @@ struct Demo: AsyncParsableCommand {
             print("Removed the demo sandbox \(sandbox.root)")
         } else {
             print("Demo sandbox: \(sandbox.work)  (origin: \(sandbox.origin))")
-            print("Try the CLI there: cd \(sandbox.work) && hotfix status")
+            print("Try the CLI there: cd \(GitText.shellWords([sandbox.work])) && \(SelfCommand.name(searchPath: shellPath)) status")
             print("GitHub stand-in calls: \(sandbox.ghLog)   Telegram stand-in messages: \(sandbox.telegramLog)")
         }
         if let failure { throw failure }

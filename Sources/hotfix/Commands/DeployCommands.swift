@@ -74,10 +74,11 @@ struct Deploy: AsyncParsableCommand {
         commandName: "deploy",  // named, not derived from the type: deriving costs ~1 ms at every start
         abstract: "Run DEPLOY: build, push, set image, roll out, monitor every pod's logs, judge.",
         discussion: """
-        Refused until the pre-deploy checklist passes (or --override REASON). Shows every command
-        before it runs; without --yes it asks first. The monitoring window (deploy.window after
-        deploy.warmup) compares the new pods with the old ones and ends in a verdict. Exit code by
+        Refused until the pre-deploy checklist passes (or --override REASON). Shows every command \
+        before it runs; without --yes it asks first. The monitoring window (deploy.window after \
+        deploy.warmup) compares the new pods with the old ones and ends in a verdict. Exit code by \
         verdict: 0 PASS, 1 FAIL, 4 MARGINAL, 5 INCONCLUSIVE (as hotfix logs compare).
+
         Examples:
           hotfix deploy --dry-run
           hotfix deploy --yes
@@ -163,6 +164,7 @@ struct Rollback: AsyncParsableCommand {
         abstract: "Roll the deployment back to the revision it had before hotfix deploy, and wait for it.",
         discussion: """
         Shows the exact kubectl rollout undo command first and asks (unless --yes).
+
         Example:
           hotfix rollback --yes
         """)

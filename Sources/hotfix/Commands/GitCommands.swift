@@ -8,10 +8,11 @@ struct BranchCommand: AsyncParsableCommand {
         commandName: "branch",
         abstract: "BRANCH: fetch, bring main up to date (fast-forward only), create hotfix/{id}.",
         discussion: """
-        Refused with nothing changed: uncommitted changes (listed), the branch or tag already
-        there (locally or on the remote), main diverged from or ahead of the remote, a merge or
-        rebase in progress, a detached HEAD. Main behind the remote is fast-forwarded. Without
+        Refused with nothing changed: uncommitted changes (listed), the branch or tag already \
+        there (locally or on the remote), main diverged from or ahead of the remote, a merge or \
+        rebase in progress, a detached HEAD. Main behind the remote is fast-forwarded. Without \
         the remote it works locally and warns. Rerun after success: switches to the branch.
+
         Example:
           hotfix branch --dry-run
         """)
@@ -50,13 +51,14 @@ struct Backport: AsyncParsableCommand {
         commandName: "backport",  // named, not derived from the type: deriving costs ~1 ms at every start
         abstract: "BACKPORT: merge hotfix/{id} into develop and every feature/* (and release/* when configured).",
         discussion: """
-        Conflicts are predicted first (git merge-tree). Each merge is --no-ff with a templated
-        message, written without touching the work tree. A conflicting branch is left exactly as
-        it was, its files listed, and the others continue; resolve it by hand (merge hotfix/{id}
-        into it and commit) or skip it with a reason, then run this again: only what is left is
+        Conflicts are predicted first (git merge-tree). Each merge is --no-ff with a templated \
+        message, written without touching the work tree. A conflicting branch is left exactly as \
+        it was, its files listed, and the others continue; resolve it by hand (merge hotfix/{id} \
+        into it and commit) or skip it with a reason, then run this again: only what is left is \
         retried. Nothing is pushed here: hotfix finish pushes everything in one atomic push.
+
         Example:
-          hotfix backport --skip feature/old-ui --reason "abandoned, deleted next sprint"
+          hotfix backport --skip feature/old-ui --reason "abandoned branch"
         """)
 
     @OptionGroup var options: IncidentOptions
@@ -110,13 +112,16 @@ struct Finish: AsyncParsableCommand {
         commandName: "finish",  // named, not derived from the type: deriving costs ~1 ms at every start
         abstract: "Backport, merge into main --no-ff, tag hotfix-{id} on that merge, push by name (--atomic), delete the branch.",
         discussion: """
-        One journaled plan: preflight → backport[develop] → backport[feature/*]… → merge main →
-        annotated tag on the merge commit → one atomic push of main, the tag and the backported
+        One journaled plan: preflight → backport[develop] → backport[feature/*]… → merge main → \
+        annotated tag on the merge commit → one atomic push of main, the tag and the backported \
         branches by name (never --tags) → delete the branch on the remote and locally.
-        Each step checks whether it is already done, so after a crash or a conflict running
+
+        Each step checks whether it is already done, so after a crash or a conflict running \
         this again continues where it stopped: no second merge, the tag never moves.
-        Refused while a backport target is unhandled (a conflict not resolved, not skipped),
+
+        Refused while a backport target is unhandled (a conflict not resolved, not skipped), \
         unless --override REASON; and when a tag hotfix-{id} exists on another commit.
+
         Example:
           hotfix finish --dry-run
         """)
@@ -181,9 +186,11 @@ struct DiffCommand: AsyncParsableCommand {
         commandName: "diff",
         abstract: "FIX watch: the diff of hotfix/{id} against main, with the minimal-change warnings.",
         discussion: """
-        Files, lines added and removed (uncommitted edits and new files included when the branch
-        is checked out), and the workflow's rules the diff breaks: more than one file, new files,
-        dependency manifests, a large diff. New warnings are journaled.
+        Files, lines added and removed (uncommitted edits and new files included when the branch \
+        is checked out), the Python functions changed (what the type-hints item judges, with what \
+        their signatures lack), and the workflow's rules the diff breaks: more than one file, new \
+        files, dependency manifests, a large diff. New warnings are journaled.
+
         Example:
           hotfix diff --json
         """)
@@ -203,6 +210,10 @@ struct DiffCommand: AsyncParsableCommand {
         for f in review.files {
             let counts = f.added.map { "+\($0) −\(f.removed ?? 0)" } ?? "binary"
             print(Sanitize.inline("  \(f.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(counts.padding(toLength: 12, withPad: " ", startingAt: 0)) \(f.path)"))
+        }
+        if !review.functions.isEmpty { print("Functions changed (the type-hints item judges these):") }
+        for f in review.functions {
+            print(Sanitize.inline("  \(f.path):\(f.line) \(f.name)() — \(f.isAnnotated ? "annotated" : f.gaps)"))
         }
         if review.warnings.isEmpty { print("Minimal: no rule broken.") }
         for w in review.warnings { print(Sanitize.inline("warning: \(w.message) — rule: \(w.rule)")) }

@@ -8,9 +8,10 @@ struct Start: AsyncParsableCommand {
         commandName: "start",  // named, not derived from the type: deriving costs ~1 ms at every start
         abstract: "Open an incident and start the clock (phase ASSESS).",
         discussion: """
-        Example:
-          hotfix start "API returns 500 on /users endpoint" --severity P0 --detected "15m ago"
         Without --id, an id like 001-api-500 is made from a sequence and the title.
+
+        Example:
+          hotfix start "API returns 500 on /users" --severity P0 --detected "15m ago"
         """)
 
     @Argument(help: "What is broken, in one line.") var title: String
@@ -60,7 +61,7 @@ struct Status: AsyncParsableCommand {
     func run() async throws {
         let session = try await Session.open()
         let loaded = try session.loadSelected(options)
-        let report = StatusReport(loaded.state, now: session.clock.now)
+        let report = StatusReport(loaded.state, now: session.clock.now, fix: await session.fixProgress(loaded.state))
         if json { try Output.json(report) } else { print(StatusText.render(report), terminator: "") }
     }
 }
@@ -76,12 +77,18 @@ struct List: AsyncParsableCommand {
     func run() async throws {
         let session = try await Session.open()
         let now = session.clock.now
-        let reports = session.store.all().map { StatusReport($0, now: now) }
-        if json { try Output.json(reports); return }
-        if reports.isEmpty { print("No incidents in this repository. Start one with: hotfix start \"what is broken\""); return }
-        for r in reports {
+        // The full status of every incident only for --json; the table comes from the index.
+        if json {
+            var reports: [StatusReport] = []
+            for state in session.store.all() { reports.append(StatusReport(state, now: now, fix: await session.fixProgress(state))) }
+            try Output.json(reports)
+            return
+        }
+        let rows = session.store.summaries()
+        if rows.isEmpty { print("No incidents in this repository. Start one with: hotfix start \"what is broken\""); return }
+        for r in rows {
             let where_ = r.phase?.title ?? "closed"
-            print("\(r.id.rawValue.padding(toLength: 24, withPad: " ", startingAt: 0)) \(r.severity.rawValue)  \(where_.padding(toLength: 9, withPad: " ", startingAt: 0)) \(Durations.longClock(r.elapsedSeconds))  \(Sanitize.inline(r.title))")
+            print("\(r.id.rawValue.padding(toLength: 24, withPad: " ", startingAt: 0)) \(r.severity.rawValue)  \(where_.padding(toLength: 9, withPad: " ", startingAt: 0)) \(Durations.longClock(r.elapsed(now: now)))  \(Sanitize.inline(r.title))")
         }
     }
 }
@@ -112,9 +119,12 @@ struct Assess: AsyncParsableCommand {
         commandName: "assess",  // named, not derived from the type: deriving costs ~1 ms at every start
         abstract: "Record the ASSESS answers: what is broken, impact scope, hypothesis.",
         discussion: """
+        Each answer can be given on its own and changed later; an answer left out stays as it was.
+
         Example:
-          hotfix assess --broken "GET /users/{id} returns 500" --impact "all API users, ~30% of requests" \\
-                        --hypothesis "null user from the repository after the cache change"
+          hotfix assess --broken "GET /users/{id} returns 500" \\
+                        --impact "all API users, ~30% of requests" \\
+                        --hypothesis "null user from the repository"
         """)
 
     @OptionGroup var options: IncidentOptions
@@ -139,9 +149,13 @@ struct Next: AsyncParsableCommand {
         commandName: "next",  // named, not derived from the type: deriving costs ~1 ms at every start
         abstract: "Move to the next phase (after CLOSE: close the incident).",
         discussion: """
-        Refused (exit 1) while a guardrail holds: the checklist before DEPLOY, the monitoring
-        window after DEPLOY, unhandled backports before CLOSE, the tag before closing.
-        --override REASON passes it; the reason is journaled and shown as a deviation.
+        Refused (exit 1) while a guardrail holds: a commit of the fix on the hotfix branch that \
+        main does not have before leaving FIX (uncommitted changes are named), the checklist \
+        before DEPLOY, the monitoring window after DEPLOY, unhandled backports before CLOSE, the \
+        tag before closing. hotfix status lists what blocks it.
+
+        --override REASON passes it; the reason is journaled and shown as a deviation in the report.
+
         Example:
           hotfix next --override "deployed through CI/CD, monitored in Grafana"
         """)
@@ -154,12 +168,17 @@ struct Next: AsyncParsableCommand {
         let id = try session.select(options)
         // Leaving TEST: a commit after the test run makes tests-pass stale before the gate is judged.
         try await session.refreshTestsPass(id)
-        let (state, events) = try await session.perform(.advance(override: override), on: id)
+        // Leaving FIX: judged on the branch's commits (no empty fix), read from git now.
+        let fix = await session.fixProgress(try session.store.load(id).state)
+        let (state, events) = try await session.perform(.advance(override: override, fix: fix), on: id)
         guard let event = events.first, case .phaseChanged(let change) = event.body else {
             print("Incident \(id) is already closed.")
             return
         }
         for o in change.overrides { Output.warn("override of '\(o.rule.rawValue)': \(o.message) — reason: \(o.reason)") }
+        if let fix, fix.onBranch, !fix.commits.isEmpty, !fix.uncommitted.isEmpty {
+            Output.warn("not committed, so not part of the fix: \(Guardrails.names(fix.uncommitted.map(Sanitize.inline)))")
+        }
         if let to = change.to {
             let budget = state.budgets[to]
             print("\(change.from.title) done. Now \(to.title) (\(budget.minutesLabel) min): \(to.purpose(monitorWindow: session.config.deploy.window).replacingOccurrences(of: "{id}", with: id.rawValue)).")
@@ -175,11 +194,15 @@ struct CheckItem: AsyncParsableCommand {
         abstract: "Set a pre-deploy checklist item, or run every automatic check (--auto).",
         discussion: """
         Items: \(ChecklistItem.allCases.map(\.rawValue).joined(separator: ", ")).
-        --auto verifies what a machine can: tests-pass (every test command passed on the branch's
-        current commit), type-hints (mypy/pyright, or annotations of added Python functions),
-        no-new-deps (manifests and lock files against main), logging-added (an added logger call),
-        rollback-plan (the deployment's revision read with kubectl and the undo command). A person
-        can still set or waive any item; a waived item is never changed by --auto.
+
+        --auto verifies what a machine can: tests-pass (every test command passed on the branch's \
+        current commit), type-hints (the Python functions the fix touched, found with python3's \
+        parser: fully annotated, and no mypy/pyright error inside them; findings elsewhere are \
+        shown as context), no-new-deps (manifests and lock files against main), logging-added (an \
+        added logger call), rollback-plan (the deployment's revision read with kubectl and the \
+        undo command). A person can still set or waive any item; a waived item is never changed \
+        by --auto.
+
         Examples:
           hotfix check --auto
           hotfix check tests-pass --pass --evidence "pytest tests/unit: 42 passed"

@@ -9,8 +9,8 @@ struct Sim: AsyncParsableCommand {
         commandName: "sim",
         abstract: "Run a simulated Kubernetes cluster on 127.0.0.1 that the real kubectl talks to.",
         discussion: """
-        One namespace (default) with a Deployment 'app' (3 replicas, container 'app', image
-        registry/app:1.4.2) whose pods log web requests and the incident's error. Any other image
+        One namespace (default) with a Deployment 'app' (3 replicas, container 'app', image \
+        registry/app:1.4.2) whose pods log web requests and the incident's error. Any other image \
         behaves as the scenario says:
           fix-works     the incident's error disappears
           no-effect     nothing changes
@@ -19,11 +19,12 @@ struct Sim: AsyncParsableCommand {
           no-traffic    new pods log almost nothing
           stream-drops  the fix works, but log connections are cut every few seconds
           slow          the fix works, but latency regresses
-        --speed N makes every delay N times shorter and the traffic N times denser.
-        --replicas N and --containers M size the deployment (containers after the first are
-        sidecars named proxy, proxy-2, … that log one access line per request); --rate R makes
-        each pod write about R lines a second (all its containers together, whatever --speed).
-        The watch history is compacted like an API server's: a watch resumed from a version
+
+        --speed N makes every delay N times shorter and the traffic N times denser. \
+        --replicas N and --containers M size the deployment (containers after the first are \
+        sidecars named proxy, proxy-2, … that log one access line per request); --rate R makes \
+        each pod write about R lines a second (all its containers together, whatever --speed). \
+        The watch history is compacted like an API server's: a watch resumed from a version \
         that is gone gets 410 Gone. Stop with Ctrl-C.
         """)
 

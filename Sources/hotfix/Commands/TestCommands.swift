@@ -50,11 +50,12 @@ struct TestCommand: AsyncParsableCommand {
         commandName: "test",
         abstract: "Run the TEST phase: smoke and critical-path tests (and the manual check), recorded.",
         discussion: """
-        Commands come from test.smoke, test.critical and test.manual in .hotfix.yml; without them
-        the project is detected (pytest tests/unit -v and pytest tests/integration -m smoke -v for
-        Python, swift test, go test ./..., npm test, cargo test). Each exit status, duration and
-        passed/failed count is journaled with the commit it ran on; then every automatic checklist
+        Commands come from test.smoke, test.critical and test.manual in .hotfix.yml; without them \
+        the project is detected (pytest tests/unit -v and pytest tests/integration -m smoke -v for \
+        Python, swift test, go test ./..., npm test, cargo test). Each exit status, duration and \
+        passed/failed count is journaled with the commit it ran on; then every automatic checklist \
         check runs again. Exit 1 when a command fails.
+
         Example:
           hotfix test
         """)

@@ -76,6 +76,8 @@ final class ConsoleLoop: @unchecked Sendable {
         defer { replayTask?.cancel() }
 
         let watch = JournalWatch(path: journal.path)
+        let fixWatch = FixWatch()
+        fixWatch.refresh(model.incident, session: session, mailbox: mailbox)
         var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: mailbox.readFD, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: watch.fd, events: Int16(POLLIN), revents: 0)]
@@ -136,6 +138,7 @@ final class ConsoleLoop: @unchecked Sendable {
                 }
             }
             terminal.present(Screen.render(model))
+            fixWatch.refresh(model.incident, session: session, mailbox: mailbox)
         }
     }
 

@@ -24,7 +24,7 @@ enum ThemeLoader {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw HotfixError.usage("cannot read the theme file \(path)", next: "check the path, or use --theme default")
         }
-        return try ThemeParser.parse(text, source: path)
+        return try ThemeReader.parse(text, source: path)
     }
 
     /// `HOTFIX_THEMES_DIR`, the user's config folder, and a `themes/` folder next to the binary or

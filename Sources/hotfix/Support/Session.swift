@@ -108,3 +108,12 @@ struct Session {
         return (state, events)
     }
 }
+
+extension Session {
+    /// What the hotfix branch holds, read from git while `state` is in FIX (leaving FIX is judged on
+    /// it); nil in any other phase, where no guardrail needs it.
+    func fixProgress(_ state: IncidentState) async -> FixProgress? {
+        guard state.phase == .fix else { return nil }
+        return await DiffWatch(git: GitClient(directory: repository.root), settings: GitContext.settings(config.git)).progress(id: state.id)
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+import HotfixEngine
+import HotfixRuntime
+import HotfixScreen
+
+/// Reads what the hotfix branch holds while the incident is in FIX, off the console's thread, and
+/// posts it to the mailbox: `n` leaving FIX is judged on it (no empty fix), as `hotfix next` is.
+/// A commit made in another terminal is seen within `interval` seconds.
+final class FixWatch: @unchecked Sendable {
+    let interval: Double
+    private let lock = NSLock()
+    private var reading = false
+    private var lastRead = -Double.infinity
+
+    init(interval: Double = 2) { self.interval = interval }
+
+    /// Starts a read unless one is going or the last one is recent; only in FIX.
+    func refresh(_ state: IncidentState, session: Session, mailbox: Mailbox) {
+        guard state.phase == .fix else { return }
+        let now = ProcessInfo.processInfo.systemUptime  // not the incident's clock, which HOTFIX_NOW may fix
+        let start = lock.withLock { () -> Bool in
+            guard !reading, now - lastRead >= interval else { return false }
+            reading = true
+            lastRead = now
+            return true
+        }
+        guard start else { return }
+        Task.detached { [self] in
+            if let progress = await session.fixProgress(state) { mailbox.post(.fix(progress)) }
+            lock.withLock { reading = false }
+        }
+    }
+}
