@@ -185,15 +185,18 @@ enum LogInput {
         }
         let queues = [BlockQueue(capacity: 2), BlockQueue(capacity: 2)]
         let parts = Results()
-        let group = DispatchGroup()
+        let finished = DispatchSemaphore(value: 0)
+        // Threads of their own: on Dispatch's pool, with this thread blocked reading, the second
+        // worker waited about a second for Dispatch to decide the pool was stuck.
         for i in 0..<2 {
-            DispatchQueue.global().async(group: group) {
+            Thread.detachNewThread {
                 var analyzer = LogAnalyzer(bucketSeconds: bucketSeconds)
                 while let (block, count) = queues[i].take() {
                     analyze(&analyzer, UnsafeRawBufferPointer(rebasing: block[0..<count]))
                     pool.put(block, count: 0)
                 }
                 parts.set(i, analyzer.finish())
+                finished.signal()
             }
         }
         var turn = 0
@@ -213,7 +216,8 @@ enum LogInput {
         }
         pool.put(buffer, count: 0)
         for q in queues { q.close() }
-        group.wait()
+        finished.wait()
+        finished.wait()
         if let failure { throw failure }
         var summary = parts.get(0)!
         summary.merge(parts.get(1)!)
