@@ -111,7 +111,12 @@ struct Deploy: AsyncParsableCommand {
         runner.stopper = stopper
         let watch = Self.watchForRollback(journal: session.store.journal(id).path, stopper: stopper)
         defer { watch.cancel() }
-        let verdict = try await runner.run()
+        // SIGTERM, SIGHUP or Ctrl-C stop the deploy the way the console's quit does: the window
+        // ends, kubectl proxy and every kubectl are stopped, the stop is journaled.
+        let work = Task { [runner] in try await runner.run() }
+        let signals = Self.cancelOnSignals(work)
+        defer { signals.forEach { $0.cancel() } }
+        let verdict = try await work.value
         Output.line("Verdict: \(verdict.outcome.rawValue)")
         for r in verdict.reasons { Output.line("  - \(Sanitize.inline(r))") }
         let attempt = (try? session.store.load(id).state.attempts.last?.number) ?? 1
@@ -131,6 +136,17 @@ struct Deploy: AsyncParsableCommand {
 }
 
 extension Deploy {
+    /// Cancels `task` on SIGTERM, SIGHUP or SIGINT (instead of dying with children left behind).
+    static func cancelOnSignals<T>(_ task: Task<T, any Error>) -> [any DispatchSourceSignal] {
+        [SIGTERM, SIGHUP, SIGINT].map { sig in
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { task.cancel() }
+            source.resume()
+            return source
+        }
+    }
+
     /// Polls the journal twice a second; a rollback journaled by hand (not the automatic one
     /// this deploy may make itself) stops the window.
     static func watchForRollback(journal path: String, stopper: WindowStopper) -> Task<Void, Never> {

@@ -25,9 +25,13 @@ extension Session {
     func deployRunner(_ id: IncidentID, progress: @escaping @Sendable (DeployProgress) -> Void) -> DeployRunner {
         let (plan, kubectl) = deployPlan(id)
         let session = self
-        return DeployRunner(plan: plan, kubectl: kubectl, root: repository.root, clock: clock,
-                            journal: { bodies throws(HotfixError) in try await session.recordAndNotify(bodies, on: id) },
-                            progress: progress)
+        var runner = DeployRunner(plan: plan, kubectl: kubectl, root: repository.root, clock: clock,
+                                  journal: { bodies throws(HotfixError) in try await session.recordAndNotify(bodies, on: id) },
+                                  progress: progress)
+        // kubectl proxy's private socket lives with the incident, under the git directory.
+        runner.proxyDirectory = store.baseDirectory + "/" + id.rawValue
+        runner.lineCap = config.logs.lineCap
+        return runner
     }
 
     /// What `hotfix deploy --dry-run` prints: every command of the plan, in order, rollback included.
