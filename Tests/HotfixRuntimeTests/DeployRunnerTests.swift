@@ -262,7 +262,8 @@ import Testing
         var runner = runner(h, journal, window: 120)
         runner.proxyDirectory = dir.path
         let task = Task { try await runner.run() }
-        let end = Date().addingTimeInterval(60)
+        // Reaching set image takes a few kubectl calls and the baseline read: long on a loaded machine.
+        let end = Date().addingTimeInterval(180)
         while journal.deployedAt == nil && Date() < end { try await Task.sleep(for: .milliseconds(100)) }
         #expect(journal.deployedAt != nil)
         #expect(!ProxyFollowerTests.processes(containing: dir.path).isEmpty, "the proxy runs during the window")
