@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.0"),
+        // HTTP/1.1 over kubectl proxy's Unix socket (the runtime) and the simulated API server.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: [
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
@@ -27,13 +29,25 @@ let package = Package(
                 "HotfixEngine", "HotfixLogs",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
         // The use cases of each phase (incident, git, test and checks, deploy, close): the CLI and the console both call them.
         .target(name: "HotfixWorkflow", dependencies: ["HotfixEngine", "HotfixRuntime"], swiftSettings: strict),
         // A simulated Kubernetes API server and cluster that the real kubectl talks to (tests, demo).
-        .target(name: "HotfixSim", dependencies: ["HotfixEngine"], swiftSettings: strict),
+        .target(
+            name: "HotfixSim",
+            dependencies: [
+                "HotfixEngine",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .target(name: "HotfixScreen", dependencies: ["HotfixEngine"], swiftSettings: strict),
         // The console's controller: model, update, key map, jobs as messages.
         .target(name: "HotfixConsole", dependencies: ["HotfixEngine", "HotfixLogs", "HotfixScreen", "HotfixWorkflow"], swiftSettings: strict),

@@ -93,6 +93,12 @@ public struct LogAnalyzer: Sendable {
         let role = grouper.feed(p, &fields, pod: pod)
         if grouper.hasFinished, let finished = grouper.takeFinishedEntry() { mine(finished, pod: pod) }
         guard role == .start || role == .traceStart else { return }
+        count(pod: pod)
+    }
+
+    /// Counts the entry `fields` starts, for `pod`.
+    @inline(__always)
+    private mutating func count(pod: Int) {
         // The few fields counted, read once (copying all of `fields` cost a memcpy per line).
         let level = fields.level, status = fields.status, latency = fields.latencyMicros, time = fields.time
         var inBucket = false
@@ -106,6 +112,20 @@ public struct LogAnalyzer: Sendable {
         }
         counters.add(pod: pod, inBucket: inBucket, level: level, status: status, latencyMicros: latency)
     }
+
+    /// One line's application text from a log stream whose pod and time are known (no kubectl
+    /// prefix or timestamp to parse back): `pod` is an index from `podIndex(named:)`.
+    public mutating func line(body p: UnsafeRawBufferPointer, pod: Int, time: Double) {
+        summary.lines += 1
+        scanner.scanBody(p, p.count, time: time, into: &fields)
+        let role = grouper.feed(p, &fields, pod: pod)
+        if grouper.hasFinished, let finished = grouper.takeFinishedEntry() { mine(finished, pod: pod) }
+        guard role == .start || role == .traceStart else { return }
+        count(pod: pod)
+    }
+
+    /// The index of a pod for `line(body:pod:time:)` (added on first use; bounded like the rest).
+    public mutating func podIndex(named name: String) -> Int { podTable.index(of: name) }
 
     /// Scans the line into `fields` and returns its pod's index; a prefix seen lately is
     /// matched whole rather than parsed.
@@ -166,7 +186,9 @@ public struct LogAnalyzer: Sendable {
             return
         }
         let record = grouper.record(of: entry)
-        summary.templates.learn(record.templateText, pod: record.pod)
+        // A line from a log stream carries no prefix: its pod is the one it was counted under.
+        let named = pod != PodTable.noPod && pod < podTable.names.count && pod != podTable.overflow ? podTable.names[pod] : nil
+        summary.templates.learn(record.templateText, pod: record.pod ?? named)
     }
 
     /// Finishes open entries and returns the summary.

@@ -8,6 +8,8 @@ public struct MonitorLine: Sendable, Equatable {
     public var side: MonitorSide
     /// The pod name ("" without a kubectl prefix).
     public var pod: String
+    /// The container ("" when the line did not say).
+    public var container = ""
     /// The line's time (its timestamp, else its arrival), seconds since 1970.
     public var time: Double
     public var level: LogLevel
@@ -60,6 +62,8 @@ public struct MonitorModel: Sendable {
     /// The new pods' lines inside the judged window (after the warm-up).
     private var judged: LogAnalyzer
     private var scanner = LineScanner()
+    /// Each pod's index in the three analyzers, for lines whose pod is known.
+    private var podIndexes: [String: (baseline: Int, hotfix: Int, judged: Int)] = [:]
 
     public init(config: MonitorConfig = MonitorConfig(), deployedAt: Double? = nil) {
         self.config = config
@@ -98,6 +102,33 @@ public struct MonitorModel: Sendable {
         history.append(MonitorLine(
             side: side, pod: f.hasPod ? RecordText.text(p, f.podStart, f.podEnd) : "", time: time, level: f.level, isError: f.isError,
             text: DisplaySanitizer.display.line(UnsafeRawBufferPointer(rebasing: p[f.bodyStart..<max(f.bodyStart, f.end)]))))
+    }
+
+    /// One line from a log stream, its source known: `body` is the application's text (no
+    /// kubectl prefix or timestamp), `time` the kubelet's timestamp (seconds since 1970).
+    public mutating func ingest(body p: UnsafeRawBufferPointer, pod: String, container: String, side: MonitorSide, time: Double) {
+        var f = LineFields()
+        scanner.scanBody(p, p.count, time: time, into: &f)
+        let index = podIndex(pod)
+        switch side {
+        case .baseline:
+            baseline.line(body: p, pod: index.baseline, time: time)
+        case .hotfix:
+            hotfix.line(body: p, pod: index.hotfix, time: time)
+            if let (start, end) = judgedRange, time >= start && time < end { judged.line(body: p, pod: index.judged, time: time) }
+        }
+        history.append(MonitorLine(
+            side: side, pod: pod, container: container, time: time, level: f.level, isError: f.isError,
+            text: DisplaySanitizer.display.line(UnsafeRawBufferPointer(rebasing: p[f.bodyStart..<max(f.bodyStart, f.end)]))))
+    }
+
+    private mutating func podIndex(_ pod: String) -> (baseline: Int, hotfix: Int, judged: Int) {
+        if let known = podIndexes[pod] { return known }
+        // Bounded: past this many names the cache starts again (the analyzers keep their own tables).
+        if podIndexes.count >= 4096 { podIndexes.removeAll(keepingCapacity: true) }
+        let index = (baseline.podIndex(named: pod), hotfix.podIndex(named: pod), judged.podIndex(named: pod))
+        podIndexes[pod] = index
+        return index
     }
 
     /// Finishes entries still open (their error templates count from now on); call on each tick.

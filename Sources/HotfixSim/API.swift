@@ -12,26 +12,27 @@ final class API: @unchecked Sendable {
         self.isStopped = isStopped
     }
 
-    func handle(_ req: HTTPRequest, _ conn: HTTPConnection) {
+    func handle(_ req: HTTPRequest, _ conn: Responder) async {
         do {
-            try route(req, conn)
+            try await route(req, conn)
         } catch {
-            conn.respond(error.code, body: error.json.text)
+            await conn.respond(error.code, body: error.json.text)
         }
     }
 
-    private func route(_ req: HTTPRequest, _ conn: HTTPConnection) throws(APIError) {
+    private func route(_ req: HTTPRequest, _ conn: Responder) async throws(APIError) {
         let parts = req.path.split(separator: "/").map(String.init)
-        if req.path == "/version" { return conn.respond(200, body: Discovery.version.text) }
-        if req.path == "/healthz" || req.path == "/readyz" { return conn.respond(200, contentType: "text/plain", body: "ok") }
+        if req.path == "/version" { return await conn.respond(200, body: Discovery.version.text) }
+        if req.path == "/healthz" || req.path == "/readyz" { return await conn.respond(200, contentType: "text/plain", body: "ok") }
+        if parts.first == "sim" { return try await Truth(cluster: cluster).serve(req, conn) }
         if let token, req.header("authorization") != "Bearer \(token)" {
             throw APIError(401, "Unauthorized", "Unauthorized")
         }
         switch req.path {
-        case "/api": return conn.respond(200, body: Discovery.api.text)
-        case "/apis": return conn.respond(200, body: Discovery.apis.text)
-        case "/api/v1": return conn.respond(200, body: Discovery.coreV1.text)
-        case "/apis/apps/v1": return conn.respond(200, body: Discovery.appsV1.text)
+        case "/api": return await conn.respond(200, body: Discovery.api.text)
+        case "/apis": return await conn.respond(200, body: Discovery.apis.text)
+        case "/api/v1": return await conn.respond(200, body: Discovery.coreV1.text)
+        case "/apis/apps/v1": return await conn.respond(200, body: Discovery.appsV1.text)
         default: break
         }
         // /api/v1/[namespaces/NS/]RESOURCE[/NAME[/SUB]] and /apis/apps/v1/...
@@ -45,7 +46,7 @@ final class API: @unchecked Sendable {
             namespace = rest[rest.startIndex + 1]
             rest = rest.dropFirst(2)
         } else if rest.first == "namespaces" {
-            return try namespaces(req, conn, name: rest.count == 2 ? rest.last : nil)
+            return try await namespaces(req, conn, name: rest.count == 2 ? rest.last : nil)
         }
         guard let resourceName = rest.first else { throw APIError(404, "NotFound", "the server could not find the requested resource") }
         let resource: Cluster.Resource
@@ -60,15 +61,15 @@ final class API: @unchecked Sendable {
         switch (req.method, name, sub) {
         case ("GET", nil, nil):
             if req.query["watch"] == "true" || req.query["watch"] == "1" {
-                try watch(req, conn, resource: resource, namespace: namespace)
+                try await watch(req, conn, resource: resource, namespace: namespace)
             } else {
-                try list(req, conn, resource: resource, namespace: namespace)
+                try await list(req, conn, resource: resource, namespace: namespace)
             }
         case ("GET", let n?, nil):
             guard let ns = namespace else { throw APIError(404, "NotFound", "the server could not find the requested resource") }
-            conn.respond(200, body: try get(resource, ns, n).text)
+            await conn.respond(200, body: try get(resource, ns, n).text)
         case ("GET", let n?, "log") where resource == .pods:
-            try Logs(api: self).serve(req, conn, namespace: namespace ?? "default", pod: n)
+            try await Logs(api: self).serve(req, conn, namespace: namespace ?? "default", pod: n)
         case ("PATCH", let n?, nil) where resource == .deployments:
             guard let ns = namespace else { throw APIError(404, "NotFound", "the server could not find the requested resource") }
             guard let kind = PatchKind(contentType: req.header("content-type") ?? "") else {
@@ -77,47 +78,57 @@ final class API: @unchecked Sendable {
             let patch: JSON
             do { patch = try JSON.parse(req.body) } catch { throw APIError(400, "BadRequest", "error decoding patch: \(error)") }
             let c = cluster
-            c.cond.lock()
-            defer { c.cond.unlock() }
-            let result = try c.patchDeployment(c.key(ns, n), kind: kind, patch: patch, now: Date())
-            conn.respond(200, body: result.text)
+            c.cond.enter()
+            let result: JSON
+            do {
+                result = try c.patchDeployment(c.key(ns, n), kind: kind, patch: patch, now: Date())
+            } catch {
+                c.cond.leave()
+                throw error
+            }
+            c.cond.leave()
+            await conn.respond(200, body: result.text)
         case ("DELETE", let n?, nil) where resource == .pods:
             guard let ns = namespace else { throw APIError(404, "NotFound", "the server could not find the requested resource") }
             let c = cluster
-            c.cond.lock()
-            defer { c.cond.unlock() }
-            guard let p = c.pods[c.key(ns, n)] else { throw APIError.notFound("pods", group: "", name: n) }
+            c.cond.enter()
+            guard let p = c.pods[c.key(ns, n)] else {
+                c.cond.leave()
+                throw APIError.notFound("pods", group: "", name: n)
+            }
             let now = Date()
             c.delete(p, now: now)
             c.reconcile(now: now)
-            conn.respond(200, body: (c.pods[c.key(ns, n)] ?? p).json(at: now, grace: c.graceSeconds).text)
+            let body = (c.pods[c.key(ns, n)] ?? p).json(at: now, grace: c.graceSeconds).text
+            c.cond.leave()
+            await conn.respond(200, body: body)
         default:
             throw APIError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
         }
     }
 
-    private func namespaces(_ req: HTTPRequest, _ conn: HTTPConnection, name: String?) throws(APIError) {
+    private func namespaces(_ req: HTTPRequest, _ conn: Responder, name: String?) async throws(APIError) {
         let c = cluster
-        c.cond.lock()
+        c.cond.enter()
         let names = Set(c.deployments.values.map(\.meta.namespace))
-        c.cond.unlock()
+        c.cond.leave()
         func ns(_ n: String) -> JSON {
             .object(["apiVersion": .string("v1"), "kind": .string("Namespace"),
                      "metadata": .object(["name": .string(n), "uid": .string(n)]), "status": .object(["phase": .string("Active")])])
         }
         if let name {
             guard names.contains(name) else { throw APIError.notFound("namespaces", group: "", name: name) }
-            return conn.respond(200, body: ns(name).text)
+            return await conn.respond(200, body: ns(name).text)
         }
-        conn.respond(200, body: JSON.object(["apiVersion": .string("v1"), "kind": .string("NamespaceList"), "metadata": .object([:]),
+        await conn.respond(200, body: JSON.object(["apiVersion": .string("v1"), "kind": .string("NamespaceList"), "metadata": .object([:]),
                                              "items": .array(names.sorted().map(ns))]).text)
     }
 
     /// The current JSON of one object (caller does not hold the lock).
     func get(_ resource: Cluster.Resource, _ ns: String, _ name: String) throws(APIError) -> JSON {
         let c = cluster
-        c.cond.lock()
-        defer { c.cond.unlock() }
+        c.cond.enter()
+        defer { c.cond.leave() }
         let k = c.key(ns, name)
         switch resource {
         case .deployments:
@@ -154,26 +165,29 @@ final class API: @unchecked Sendable {
         }
     }
 
-    private func list(_ req: HTTPRequest, _ conn: HTTPConnection, resource: Cluster.Resource, namespace: String?) throws(APIError) {
+    private func list(_ req: HTTPRequest, _ conn: Responder, resource: Cluster.Resource, namespace: String?) async throws(APIError) {
         let labels = try Selector(req.query["labelSelector"])
         let fields = try Selector(req.query["fieldSelector"])
         let c = cluster
-        c.cond.lock()
+        c.cond.enter()
         let items = objects(resource, namespace: namespace)
             .filter { labels.matches(Selector.labels($0)) && fields.matches(Selector.fields($0)) }
         let rv = c.rv
-        c.cond.unlock()
-        if Table.wants(req) { return conn.respond(200, body: Table.table(resource, items, resourceVersion: rv).text) }
+        c.cond.leave()
+        if Table.wants(req) { return await conn.respond(200, body: Table.table(resource, items, resourceVersion: rv).text) }
         let k = Self.kinds(resource)
         let body: JSON = .object([
             "apiVersion": .string(k.apiVersion), "kind": .string(k.list),
             "metadata": .object(["resourceVersion": .string(String(rv))]), "items": .array(items),
         ])
-        conn.respond(200, body: body.text)
+        await conn.respond(200, body: body.text)
     }
 
-    /// A watch: newline-separated `{"type","object"}` events, chunked, until the client leaves or the timeout.
-    private func watch(_ req: HTTPRequest, _ conn: HTTPConnection, resource: Cluster.Resource, namespace: String?) throws(APIError) {
+    /// A watch: newline-separated `{"type","object"}` events, chunked, until the client leaves,
+    /// the timeout, or the history it resumes from is compacted away (then, as an API server
+    /// does, an ERROR event with a 410 Expired Status; a request from a version already
+    /// compacted is answered 410 Gone).
+    private func watch(_ req: HTTPRequest, _ conn: Responder, resource: Cluster.Resource, namespace: String?) async throws(APIError) {
         let labels = try Selector(req.query["labelSelector"])
         let fields = try Selector(req.query["fieldSelector"])
         let c = cluster
@@ -183,43 +197,58 @@ final class API: @unchecked Sendable {
             deadline = min(deadline, started.addingTimeInterval(c.timing.watchDropEvery))
         }
         func matches(_ o: JSON) -> Bool { labels.matches(Selector.labels(o)) && fields.matches(Selector.fields(o)) }
-        var pending: [(String, JSON)] = []
-        c.cond.lock()
+        let table = Table.wants(req)
+        func line(_ type: String, _ o: JSON) -> [UInt8] {
+            let object = table ? Table.table(resource, [o], resourceVersion: Int(o[path: ["metadata", "resourceVersion"]]?.string ?? "") ?? 0) : o
+            return Array((JSON.object(["type": .string(type), "object": object]).text + "\n").utf8)
+        }
+        var pending: [[UInt8]] = []
+        c.cond.enter()
         var last: Int
+        let expiry = c.expiries
         if let since = req.query["resourceVersion"].flatMap(Int.init), since > 0 {
-            if let oldest = c.events.first, oldest.rv > since + 1, since < c.rv {
-                c.cond.unlock()
-                throw APIError(410, "Expired", "too old resource version: \(since) (\(oldest.rv - 1))")
+            if since < c.compactedRV {
+                let oldest = c.compactedRV
+                c.cond.leave()
+                throw APIError(410, "Expired", "too old resource version: \(since) (\(oldest))")
             }
             last = since
         } else {
             // No resource version: the current state as ADDED events first.
-            for o in objects(resource, namespace: namespace) where matches(o) { pending.append(("ADDED", o)) }
+            for o in objects(resource, namespace: namespace) where matches(o) { pending.append(line("ADDED", o)) }
             last = c.rv
         }
-        c.cond.unlock()
-        guard conn.startStream(contentType: "application/json") else { return }
-        let table = Table.wants(req)
-        func send(_ type: String, _ o: JSON) -> Bool {
-            let object = table ? Table.table(resource, [o], resourceVersion: Int(o[path: ["metadata", "resourceVersion"]]?.string ?? "") ?? 0) : o
-            return conn.writeChunk(Array((JSON.object(["type": .string(type), "object": object]).text + "\n").utf8))
+        c.cond.leave()
+        guard await conn.startStream(contentType: "application/json") else { return }
+        for l in pending {
+            guard await conn.writeChunk(l) else { return }
         }
-        for (t, o) in pending where !send(t, o) { return }
-        while !isStopped() {
-            c.cond.lock()
-            var batch: [(String, JSON)] = []
+        while !isStopped() && !Task.isCancelled {
+            c.cond.enter()
+            if c.expiries != expiry || last < c.compactedRV {
+                let oldest = c.compactedRV
+                c.cond.leave()
+                let status = APIError(410, "Expired", "too old resource version: \(last) (\(oldest))").json
+                _ = await conn.writeChunk(Array((JSON.object(["type": .string("ERROR"), "object": status]).text + "\n").utf8))
+                return await conn.endStream()
+            }
+            var batch: [[UInt8]] = []
             var idx = c.events.count
             while idx > 0 && c.events[idx - 1].rv > last { idx -= 1 }
             for e in c.events[idx...] where e.resource == resource && (namespace == nil || e.namespace == namespace) {
-                if matches(e.object) { batch.append((e.type, e.object)) }
+                if matches(e.object) { batch.append(table ? line(e.type, e.object) : e.line) }
             }
             if let top = c.events.last?.rv { last = max(last, top) }
-            if batch.isEmpty { _ = c.cond.wait(until: min(deadline, Date().addingTimeInterval(0.5))) }
-            c.cond.unlock()
-            for (t, o) in batch where !send(t, o) { return }
-            if Date() >= deadline || conn.peerClosed() { break }
+            c.cond.leave()
+            var chunk: [UInt8] = []
+            for l in batch { chunk += l }
+            if !chunk.isEmpty {
+                guard await conn.writeChunk(chunk) else { return }
+            }
+            if Date() >= deadline || !conn.isOpen { break }
+            try? await Task.sleep(for: .milliseconds(batch.isEmpty ? 50 : 10))
         }
-        conn.endStream()
+        await conn.endStream()
     }
 }
 

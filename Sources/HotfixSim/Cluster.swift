@@ -12,6 +12,8 @@ final class Cluster: @unchecked Sendable {
         var type: String
         var namespace: String
         var object: JSON
+        /// The event as a watch sends it, serialized once for every watcher.
+        var line: [UInt8]
     }
 
     enum Resource: String, Sendable { case pods, deployments, replicasets }
@@ -28,25 +30,35 @@ final class Cluster: @unchecked Sendable {
     /// Pods that are gone, kept for their logs.
     var retired: [String: Pod] = [:]
     var events: [WatchEvent] = []
+    /// The oldest resourceVersion a watch may resume from (older ones get 410 Gone), as etcd's
+    /// compaction leaves an API server.
+    var compactedRV = 0
+    /// Bumped by `expireWatches()`: open watches end with an ERROR 410 Expired event.
+    var expiries = 0
     var stopped = false
     /// Images that behave as another scenario than the cluster's (a later build of the fix).
     var imageScenarios: [String: Scenario] = [:]
     private var podCounter = 0
 
-    init(scenario: Scenario, speed: Double, timing: SimTiming, namespace: String, deployment: String, container: String, image: String, replicas: Int) {
+    init(scenario: Scenario, speed: Double, timing: SimTiming, namespace: String, deployment: String, container: String, image: String,
+         replicas: Int, sidecars: Int = 0) {
         self.scenario = scenario
         self.speed = speed
         self.timing = timing
         self.baselineImage = image
         let now = Date()
         let labels = ["app": deployment]
+        let extra: [JSON] = (0..<max(0, sidecars)).map { k in
+            .object(["name": .string(k == 0 ? "proxy" : "proxy-\(k + 1)"), "image": .string("registry/envoy:1.31"),
+                     "ports": .array([.object(["containerPort": .number(Double(15001 + k)), "protocol": .string("TCP")])])])
+        }
         let template: JSON = .object([
             "metadata": .object(["labels": .map(labels)]),
             "spec": .object([
                 "containers": .array([.object([
                     "name": .string(container), "image": .string(image),
                     "ports": .array([.object(["containerPort": .number(8000), "protocol": .string("TCP")])]),
-                ])]),
+                ])] + extra),
                 "restartPolicy": .string("Always"),
             ]),
         ])
@@ -65,8 +77,21 @@ final class Cluster: @unchecked Sendable {
     func nextRV() -> Int { rv += 1; return rv }
 
     func record(_ resource: Resource, _ type: String, _ ns: String, _ object: JSON) {
-        events.append(WatchEvent(rv: rv, resource: resource, type: type, namespace: ns, object: object))
-        if events.count > 60_000 { events.removeFirst(10_000) }
+        let line = Array((JSON.object(["type": .string(type), "object": object]).text + "\n").utf8)
+        events.append(WatchEvent(rv: rv, resource: resource, type: type, namespace: ns, object: object, line: line))
+        if events.count > 60_000 {
+            events.removeFirst(10_000)
+            compactedRV = (events.first?.rv ?? rv) - 1
+        }
+        cond.broadcast()
+    }
+
+    /// Forgets the event history, as a compaction does: open watches end with ERROR 410
+    /// Expired and may not resume from any version seen so far (caller holds the lock).
+    func expireWatches() {
+        compactedRV = rv
+        events.removeAll()
+        expiries += 1
         cond.broadcast()
     }
 
@@ -305,13 +330,22 @@ final class Cluster: @unchecked Sendable {
         meta.labels = (rs.template[path: ["metadata", "labels"]] ?? .null).stringMap
         meta.owner = Owner(kind: "ReplicaSet", name: rs.meta.name, uid: rs.meta.uid)
         let spec = rs.template["spec"] ?? .object([:])
-        let first = spec["containers"]?.array?.first
+        let all = spec["containers"]?.array ?? []
+        let first = all.first
         let container = first?["name"]?.string ?? "app"
         let image = first?["image"]?.string ?? ""
         let behaviour = behaviour(image: image)
+        // --rate: about that many lines a second from the whole pod, whatever the speed.
+        let perContainer = timing.podLinesPerSecond.map { $0 / Double(max(1, all.count)) } ?? timing.requestRate * speed
         let generator = LogGenerator(seed: LogGenerator.hash(name), behaviour: behaviour, image: image, pod: name,
-                                     eventsPerSecond: timing.requestRate * speed, crashAfter: timing.crashAfter / speed)
-        let pod = Pod(meta: meta, rsName: rs.meta.name, hash: rs.hash, spec: spec, container: container, image: image,
+                                     eventsPerSecond: perContainer, crashAfter: timing.crashAfter / speed)
+        let sidecars = all.dropFirst().map { c -> Sidecar in
+            var g = generator
+            g.sidecar = true
+            g.image = c["image"]?.string ?? ""
+            return Sidecar(name: c["name"]?.string ?? "sidecar", image: g.image, generator: g)
+        }
+        let pod = Pod(meta: meta, rsName: rs.meta.name, hash: rs.hash, spec: spec, container: container, image: image, sidecars: sidecars,
                       ip: "10.244.0.\(10 + podCounter % 240)", generator: generator,
                       startAt: created.addingTimeInterval(timing.startDelay / speed), readyAfter: timing.readyDelay / speed,
                       crashes: behaviour == .crash, crashAfter: timing.crashAfter / speed, backoff: timing.backoff / speed)
@@ -404,4 +438,11 @@ struct APIError: Error, Sendable {
         if let details { s["details"] = details }
         return s
     }
+}
+
+extension NSCondition {
+    /// `lock()` for the API's async handlers: the lock is only ever held for a few statements,
+    /// never across an `await`.
+    func enter() { lock() }
+    func leave() { unlock() }
 }

@@ -1,9 +1,7 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import NIOCore
+import NIOHTTP1
+import NIOPosix
 
 /// One parsed HTTP/1.1 request.
 struct HTTPRequest: Sendable {
@@ -14,74 +12,6 @@ struct HTTPRequest: Sendable {
     var body: [UInt8]
 
     func header(_ name: String) -> String? { headers[name.lowercased()] }
-}
-
-/// A client connection, served by its own thread: blocking reads and writes, chunked streaming.
-final class HTTPConnection: @unchecked Sendable {
-    let fd: Int32
-    private var buffer: [UInt8] = []
-    private(set) var closed = false
-    private var keepAlive = true
-
-    init(fd: Int32) { self.fd = fd }
-
-    // MARK: reading
-
-    private func fill() -> Bool {
-        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
-        let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-        if n <= 0 { return false }
-        buffer.append(contentsOf: chunk[0..<n])
-        return true
-    }
-
-    private func readLine() -> String? {
-        while true {
-            if let idx = buffer.firstIndex(of: 0x0A) {
-                var line = Array(buffer[0..<idx])
-                buffer.removeFirst(idx + 1)
-                if line.last == 0x0D { line.removeLast() }
-                return String(decoding: line, as: UTF8.self)
-            }
-            if buffer.count > 64 * 1024 || !fill() { return nil }
-        }
-    }
-
-    private func readBytes(_ n: Int) -> [UInt8]? {
-        while buffer.count < n { if !fill() { return nil } }
-        let out = Array(buffer[0..<n])
-        buffer.removeFirst(n)
-        return out
-    }
-
-    func readRequest() -> HTTPRequest? {
-        guard keepAlive, !closed, let first = readLine() else { return nil }
-        let parts = first.split(separator: " ")
-        guard parts.count >= 2 else { return nil }
-        var headers: [String: String] = [:]
-        while let line = readLine(), !line.isEmpty {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let key = line[..<colon].lowercased()
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            headers[key] = value
-        }
-        var body: [UInt8] = []
-        if let len = headers["content-length"].flatMap(Int.init), len > 0 {
-            guard len < 16 * 1024 * 1024, let b = readBytes(len) else { return nil }
-            body = b
-        } else if headers["transfer-encoding"]?.lowercased().contains("chunked") == true {
-            while let sizeLine = readLine(), let size = Int(sizeLine.split(separator: ";").first ?? "", radix: 16) {
-                if size == 0 { _ = readLine(); break }
-                guard let b = readBytes(size) else { return nil }
-                body += b
-                _ = readLine()
-            }
-        }
-        if headers["connection"]?.lowercased() == "close" { keepAlive = false }
-        let target = String(parts[1])
-        let (path, query) = Self.split(target)
-        return HTTPRequest(method: String(parts[0]), path: path, query: query, headers: headers, body: body)
-    }
 
     static func split(_ target: String) -> (String, [String: String]) {
         guard let q = target.firstIndex(of: "?") else { return (decode(target), [:]) }
@@ -97,183 +27,183 @@ final class HTTPConnection: @unchecked Sendable {
     static func decode(_ s: String) -> String {
         s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? s
     }
+}
 
-    // MARK: writing
+/// Answers one request: a whole response, or a chunked stream (watches, followed logs) that
+/// the handler writes as it goes. Writes wait while the client is not reading (back-pressure).
+final class Responder: @unchecked Sendable {
+    private let outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
+    private let channel: Channel
+    private let lock = NSLock()
+    private var failed = false
+    /// The connection is not reused after this response (a stream, or the client asked).
+    private(set) var mustClose: Bool
 
-    @discardableResult
-    func write(_ bytes: [UInt8]) -> Bool {
-        if closed { return false }
-        var off = 0
-        while off < bytes.count {
-            let n = bytes[off...].withUnsafeBytes { p -> Int in
-                #if os(Linux)
-                return send(fd, p.baseAddress, p.count, Int32(MSG_NOSIGNAL))
-                #else
-                return send(fd, p.baseAddress, p.count, 0)
-                #endif
-            }
-            if n <= 0 {
-                if n < 0 && errno == EINTR { continue }
-                closed = true
-                return false
-            }
-            off += n
-        }
-        return true
+    init(outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>, channel: Channel, keepAlive: Bool) {
+        self.outbound = outbound
+        self.channel = channel
+        mustClose = !keepAlive
     }
 
-    static func reason(_ status: Int) -> String {
-        switch status {
-        case 200: "OK"
-        case 201: "Created"
-        case 400: "Bad Request"
-        case 401: "Unauthorized"
-        case 404: "Not Found"
-        case 405: "Method Not Allowed"
-        case 409: "Conflict"
-        case 410: "Gone"
-        case 415: "Unsupported Media Type"
-        case 422: "Unprocessable Entity"
-        default: "Internal Server Error"
+    /// False once the client has gone or a write failed.
+    var isOpen: Bool { lock.withLock { !failed } && channel.isActive }
+
+    private func send(_ part: HTTPServerResponsePart) async -> Bool {
+        guard isOpen else { return false }
+        do {
+            try await outbound.write(part)
+            return true
+        } catch {
+            lock.withLock { failed = true }
+            return false
         }
     }
 
-    func respond(_ status: Int, contentType: String = "application/json", body: String) {
-        let b = Array(body.utf8)
-        let head = "HTTP/1.1 \(status) \(Self.reason(status))\r\nContent-Type: \(contentType)\r\nContent-Length: \(b.count)\r\n"
-            + "Date: \(Self.httpDate())\r\n\r\n"
-        _ = write(Array(head.utf8) + b)
+    private func head(_ status: Int, _ headers: [(String, String)]) -> HTTPServerResponsePart {
+        var h = HTTPHeaders(headers)
+        h.add(name: "Date", value: Self.httpDate())
+        if mustClose { h.add(name: "Connection", value: "close") }
+        return .head(HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: h))
+    }
+
+    func respond(_ status: Int, contentType: String = "application/json", body: String) async {
+        let bytes = ByteBuffer(string: body)
+        guard await send(head(status, [("Content-Type", contentType), ("Content-Length", String(bytes.readableBytes))])) else { return }
+        guard await send(.body(.byteBuffer(bytes))) else { return }
+        _ = await send(.end(nil))
     }
 
     /// Starts a chunked response; the connection is not reused afterwards.
-    func startStream(_ status: Int = 200, contentType: String) -> Bool {
-        keepAlive = false
-        let head = "HTTP/1.1 \(status) \(Self.reason(status))\r\nContent-Type: \(contentType)\r\nTransfer-Encoding: chunked\r\n"
-            + "Cache-Control: no-cache, private\r\nDate: \(Self.httpDate())\r\n\r\n"
-        return write(Array(head.utf8))
+    func startStream(_ status: Int = 200, contentType: String) async -> Bool {
+        mustClose = true
+        return await send(head(status, [("Content-Type", contentType), ("Transfer-Encoding", "chunked"), ("Cache-Control", "no-cache, private")]))
     }
 
-    func writeChunk(_ bytes: [UInt8]) -> Bool {
-        guard !bytes.isEmpty else { return !closed }
-        return write(Array((String(bytes.count, radix: 16) + "\r\n").utf8) + bytes + [0x0D, 0x0A])
+    func writeChunk(_ bytes: [UInt8]) async -> Bool {
+        guard !bytes.isEmpty else { return isOpen }
+        return await send(.body(.byteBuffer(ByteBuffer(bytes: bytes))))
     }
 
     /// Ends a chunked response properly.
-    func endStream() { _ = write(Array("0\r\n\r\n".utf8)) }
+    func endStream() async { _ = await send(.end(nil)) }
 
     /// Cuts the connection in the middle of a response: the client sees an unexpected EOF.
     func abort() {
-        closed = true
-        shutdown(fd, Int32(SHUT_RDWR))
-    }
-
-    /// True when the peer has gone away (checked without blocking).
-    func peerClosed() -> Bool {
-        if closed { return true }
-        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        guard poll(&p, 1, 0) > 0 else { return false }
-        if p.revents & Int16(POLLHUP | POLLERR) != 0 { return true }
-        var byte: UInt8 = 0
-        let n = recv(fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
-        return n == 0
+        lock.withLock { failed = true }
+        channel.close(promise: nil)
     }
 
     static func httpDate() -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "GMT")
-        f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return f.string(from: Date())
+        var now = time_t(Date().timeIntervalSince1970)
+        var t = tm()
+        gmtime_r(&now, &t)
+        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        return String(format: "%@, %02d %@ %04d %02d:%02d:%02d GMT", days[Int(t.tm_wday)], Int(t.tm_mday), months[Int(t.tm_mon)],
+                      Int(t.tm_year) + 1900, Int(t.tm_hour), Int(t.tm_min), Int(t.tm_sec))
     }
 }
 
-/// A small HTTP/1.1 server on 127.0.0.1, one thread per connection.
+/// The simulated API server's HTTP/1.1 on 127.0.0.1 (swift-nio): every connection is a task, so
+/// hundreds of concurrent watches and followed logs cost no thread each.
 final class HTTPServer: @unchecked Sendable {
-    let port: Int
-    private let listener: Int32
-    private let handler: @Sendable (HTTPRequest, HTTPConnection) -> Void
-    private let lock = NSLock()
-    private var clients: Set<Int32> = []
-    private var stopped = false
+    typealias Handler = @Sendable (HTTPRequest, Responder) async -> Void
 
-    init(port: Int, handler: @escaping @Sendable (HTTPRequest, HTTPConnection) -> Void) throws(SimError) {
-        #if os(Linux)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #else
-        let fd = socket(AF_INET, SOCK_STREAM, 0)
-        #endif
-        guard fd >= 0 else { throw SimError("cannot open a socket (errno \(errno))") }
-        var one: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(fd, 64) == 0 else {
-            let e = errno
-            close(fd)
-            throw SimError("cannot listen on 127.0.0.1:\(port) (errno \(e)\(e == EADDRINUSE ? ", the port is in use" : ""))")
-        }
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
-        }
-        self.port = Int(UInt16(bigEndian: addr.sin_port))
-        self.listener = fd
+    let port: Int
+    private let server: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
+    private let handler: Handler
+    private let lock = NSLock()
+    private var task: Task<Void, Never>?
+
+    private init(server: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>, port: Int, handler: @escaping Handler) {
+        self.server = server
+        self.port = port
         self.handler = handler
     }
 
+    static func bind(port: Int, handler: @escaping Handler) async throws(SimError) -> HTTPServer {
+        do {
+            let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(.backlog, value: 512)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .bind(host: "127.0.0.1", port: port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                        return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(wrappingChannelSynchronously: channel)
+                    }
+                }
+            let bound = server.channel.localAddress?.port ?? port
+            return HTTPServer(server: server, port: bound, handler: handler)
+        } catch {
+            let inUse = "\(error)".contains("in use") || "\(error)".contains("EADDRINUSE")
+            throw SimError("cannot listen on 127.0.0.1:\(port)\(inUse ? " (the port is in use)" : ""): \(error)")
+        }
+    }
+
     func start() {
-        Thread.detachNewThread { [self] in acceptLoop() }
-    }
-
-    private func acceptLoop() {
-        while true {
-            let c = accept(listener, nil, nil)
-            if c < 0 {
-                if errno == EINTR && !isStopped { continue }
-                return
+        let (server, handler) = (server, handler)
+        let task = Task<Void, Never>(executorPreference: SimExecutor.shared) {
+            _ = try? await server.executeThenClose { connections in
+                try await withThrowingDiscardingTaskGroup { group in
+                    for try await connection in connections {
+                        group.addTask { await Self.serve(connection, handler) }
+                    }
+                }
             }
-            var one: Int32 = 1
-            setsockopt(c, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-            lock.lock()
-            if stopped { lock.unlock(); close(c); return }
-            clients.insert(c)
-            lock.unlock()
-            Thread.detachNewThread { [self] in serve(c) }
+        }
+        lock.withLock { self.task = task }
+    }
+
+    /// Reads requests off one connection and answers them in turn, until it closes.
+    static func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, _ handler: Handler) async {
+        try? await connection.executeThenClose { inbound, outbound in
+            var head: HTTPRequestHead?
+            var body: [UInt8] = []
+            for try await part in inbound {
+                switch part {
+                case .head(let h):
+                    head = h
+                    body = []
+                case .body(var b):
+                    if body.count < 16 << 20 { body += b.readBytes(length: b.readableBytes) ?? [] }
+                case .end:
+                    guard let h = head else { continue }
+                    head = nil
+                    let (path, query) = HTTPRequest.split(h.uri)
+                    var headers: [String: String] = [:]
+                    for (k, v) in h.headers { headers[k.lowercased()] = v }
+                    let request = HTTPRequest(method: h.method.rawValue, path: path, query: query, headers: headers, body: body)
+                    let responder = Responder(outbound: outbound, channel: connection.channel, keepAlive: h.isKeepAlive)
+                    await handler(request, responder)
+                    if responder.mustClose || !responder.isOpen { return }
+                }
+            }
         }
     }
 
-    var isStopped: Bool { lock.lock(); defer { lock.unlock() }; return stopped }
-
-    private func serve(_ fd: Int32) {
-        let conn = HTTPConnection(fd: fd)
-        while !isStopped, let request = conn.readRequest() {
-            handler(request, conn)
-            if conn.closed { break }
-        }
-        lock.lock()
-        clients.remove(fd)
-        lock.unlock()
-        close(fd)
-    }
-
+    /// Stops listening and cuts every open connection.
     func stop() {
-        lock.lock()
-        guard !stopped else { lock.unlock(); return }
-        stopped = true
-        let open = clients
-        lock.unlock()
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
-        for c in open { shutdown(c, Int32(SHUT_RDWR)) }
+        let task = lock.withLock { self.task }
+        task?.cancel()
+        server.channel.close(promise: nil)
     }
 }
 
 public struct SimError: Error, Sendable, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
+}
+
+/// Runs the simulated server's tasks on Dispatch's threads rather than Swift's cooperative pool:
+/// a test that blocks the pool (waiting for a child process it started, which talks to this very
+/// server) must not stall the cluster it waits on. Dispatch adds threads when some block.
+final class SimExecutor: TaskExecutor, @unchecked Sendable {
+    static let shared = SimExecutor()
+    private let queue = DispatchQueue(label: "hotfix-sim", attributes: .concurrent)
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        queue.async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+    }
 }

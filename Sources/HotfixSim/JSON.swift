@@ -121,124 +121,52 @@ extension JSON {
     }
 }
 
-// MARK: - Parsing
+// MARK: - Parsing (Foundation's decoder)
 
 public struct JSONParseError: Error, Sendable, CustomStringConvertible {
-    public var offset: Int
-    public var description: String { "invalid JSON at byte \(offset)" }
+    public var detail: String
+    public var description: String { "invalid JSON: \(detail)" }
 }
 
-extension JSON {
+extension JSON: Codable {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null }
+        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
+        else if let d = try? c.decode(Double.self) { self = .number(d) }
+        else if let s = try? c.decode(String.self) { self = .string(s) }
+        else if let a = try? c.decode([JSON].self) { self = .array(a) }
+        else { self = .object(try c.decode([String: JSON].self)) }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .null: try c.encodeNil()
+        case .bool(let b): try c.encode(b)
+        case .number(let d): try c.encode(d)
+        case .string(let s): try c.encode(s)
+        case .array(let a): try c.encode(a)
+        case .object(let o): try c.encode(o)
+        }
+    }
+
     public static func parse(_ text: String) throws(JSONParseError) -> JSON {
         try parse(Array(text.utf8))
     }
 
     public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSON {
-        var p = Parser(b: bytes)
-        p.skip()
-        let v = try p.value(depth: 0)
-        p.skip()
-        guard p.i == bytes.count else { throw JSONParseError(offset: p.i) }
-        return v
+        do {
+            return try JSONDecoder().decode(JSON.self, from: Data(bytes))
+        } catch {
+            throw JSONParseError(detail: Self.reason(error))
+        }
     }
 
-    struct Parser {
-        let b: [UInt8]
-        var i = 0
-
-        mutating func skip() { while i < b.count, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 { i += 1 } }
-
-        mutating func value(depth: Int) throws(JSONParseError) -> JSON {
-            guard i < b.count, depth < 200 else { throw JSONParseError(offset: i) }
-            switch b[i] {
-            case UInt8(ascii: "{"):
-                i += 1; skip()
-                var o: [String: JSON] = [:]
-                if i < b.count, b[i] == UInt8(ascii: "}") { i += 1; return .object(o) }
-                while true {
-                    skip()
-                    guard i < b.count, b[i] == UInt8(ascii: "\"") else { throw JSONParseError(offset: i) }
-                    let k = try string()
-                    skip()
-                    guard i < b.count, b[i] == UInt8(ascii: ":") else { throw JSONParseError(offset: i) }
-                    i += 1; skip()
-                    o[k] = try value(depth: depth + 1)
-                    skip()
-                    guard i < b.count else { throw JSONParseError(offset: i) }
-                    if b[i] == UInt8(ascii: ",") { i += 1; continue }
-                    if b[i] == UInt8(ascii: "}") { i += 1; return .object(o) }
-                    throw JSONParseError(offset: i)
-                }
-            case UInt8(ascii: "["):
-                i += 1; skip()
-                var a: [JSON] = []
-                if i < b.count, b[i] == UInt8(ascii: "]") { i += 1; return .array(a) }
-                while true {
-                    skip()
-                    a.append(try value(depth: depth + 1))
-                    skip()
-                    guard i < b.count else { throw JSONParseError(offset: i) }
-                    if b[i] == UInt8(ascii: ",") { i += 1; continue }
-                    if b[i] == UInt8(ascii: "]") { i += 1; return .array(a) }
-                    throw JSONParseError(offset: i)
-                }
-            case UInt8(ascii: "\""): return .string(try string())
-            case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-            case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-            case UInt8(ascii: "n"): try literal("null"); return .null
-            default:
-                let start = i
-                while i < b.count, b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: ".")
-                        || b[i] == UInt8(ascii: "e") || b[i] == UInt8(ascii: "E") || (b[i] >= 0x30 && b[i] <= 0x39) { i += 1 }
-                guard i > start, let d = Double(String(decoding: b[start..<i], as: UTF8.self)) else { throw JSONParseError(offset: start) }
-                return .number(d)
-            }
+    static func reason(_ error: any Error) -> String {
+        if case DecodingError.dataCorrupted(let context) = error {
+            return (context.underlyingError.map { "\($0)" } ?? context.debugDescription)
         }
-
-        mutating func literal(_ word: String) throws(JSONParseError) {
-            let w = Array(word.utf8)
-            guard i + w.count <= b.count, Array(b[i..<i + w.count]) == w else { throw JSONParseError(offset: i) }
-            i += w.count
-        }
-
-        mutating func hex4() throws(JSONParseError) -> UInt32 {
-            guard i + 4 <= b.count, let v = UInt32(String(decoding: b[i..<i + 4], as: UTF8.self), radix: 16) else { throw JSONParseError(offset: i) }
-            i += 4
-            return v
-        }
-
-        mutating func string() throws(JSONParseError) -> String {
-            i += 1
-            var out: [UInt8] = []
-            while i < b.count {
-                let c = b[i]
-                if c == UInt8(ascii: "\"") { i += 1; return String(decoding: out, as: UTF8.self) }
-                if c == UInt8(ascii: "\\") {
-                    i += 1
-                    guard i < b.count else { break }
-                    let e = b[i]; i += 1
-                    switch e {
-                    case UInt8(ascii: "n"): out.append(0x0A)
-                    case UInt8(ascii: "t"): out.append(0x09)
-                    case UInt8(ascii: "r"): out.append(0x0D)
-                    case UInt8(ascii: "b"): out.append(0x08)
-                    case UInt8(ascii: "f"): out.append(0x0C)
-                    case UInt8(ascii: "u"):
-                        var v = try hex4()
-                        if v >= 0xD800 && v < 0xDC00, i + 6 <= b.count, b[i] == UInt8(ascii: "\\"), b[i + 1] == UInt8(ascii: "u") {
-                            i += 2
-                            let lo = try hex4()
-                            v = 0x10000 + ((v - 0xD800) << 10) + (lo &- 0xDC00 & 0x3FF)
-                        }
-                        out.append(contentsOf: Array(String(Unicode.Scalar(v).map { Character($0) } ?? "\u{FFFD}").utf8))
-                    default: out.append(e)
-                    }
-                    continue
-                }
-                out.append(c)
-                i += 1
-            }
-            throw JSONParseError(offset: i)
-        }
+        return "\(error)"
     }
 }

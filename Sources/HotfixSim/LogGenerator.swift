@@ -14,6 +14,8 @@ struct LogGenerator: Sendable {
     var eventsPerSecond: Double
     /// Real seconds a crashing run lasts.
     var crashAfter: Double
+    /// A sidecar's log: one access line per request the pod's first container serves.
+    var sidecar = false
 
     struct Line: Sendable, Equatable {
         var time: Date
@@ -23,13 +25,14 @@ struct LogGenerator: Sendable {
     /// The lines of the run that started at `start`, with times in [from, to).
     func lines(runStart start: Date, run: Int, from: Date, to: Date) -> [Line] {
         var out: [Line] = []
-        let rate = behaviour == .quiet ? eventsPerSecond * 0.02 : eventsPerSecond
-        let startLines = startup(run: run)
+        let quiet = behaviour == .quiet || (sidecar && behaviour == .crash)
+        let rate = quiet ? eventsPerSecond * 0.02 : eventsPerSecond
+        let startLines = sidecar ? ["INFO envoy proxy ready, upstream 127.0.0.1:8000"] : startup(run: run)
         for (j, text) in startLines.enumerated() {
             let t = start.addingTimeInterval(Double(j) * 0.000_1)
             if t >= from && t < to { out.append(Line(time: t, text: stamp(t) + text)) }
         }
-        if behaviour == .crash {
+        if behaviour == .crash && !sidecar {
             let crashAt = start.addingTimeInterval(crashAfter)
             if crashAt >= from && crashAt < to {
                 for (j, text) in crash().enumerated() {
@@ -45,7 +48,9 @@ struct LogGenerator: Sendable {
             let h = Double(mix(UInt64(i), UInt64(run)) % 1000) / 1000
             let t = body0.addingTimeInterval((Double(i) + 0.8 * h) / rate)
             if t >= to { break }
-            if t >= from {
+            if t >= from && sidecar {
+                out.append(Line(time: t, text: access(i, run: run, time: t)))
+            } else if t >= from {
                 for (j, text) in event(i, run: run, time: t).enumerated() {
                     out.append(Line(time: t.addingTimeInterval(Double(j) * 0.000_001), text: text))
                 }
@@ -80,6 +85,22 @@ struct LogGenerator: Sendable {
 
     static let paths = ["/users/{id}", "/users/{id}/orders", "/health", "/orders/{id}", "/users/{id}", "/search"]
     static let methods = ["GET", "GET", "GET", "GET", "POST", "GET"]
+
+    /// The sidecar's access line for request `i`: the same request as the first container's, its
+    /// status and a millisecond more.
+    func access(_ i: Int, run: Int, time: Date) -> String {
+        let r = mix(UInt64(i), UInt64(run) &+ 0x9E37)
+        let u = Double(r % 10_000) / 10_000
+        let incident = behaviour == .baseline && i % 16 == 5
+        let newError = behaviour == .newError && i % 25 == 7
+        let pick = incident ? 0 : newError ? 4 : Int((r >> 20) % UInt64(Self.paths.count))
+        let path = Self.paths[pick].replacingOccurrences(of: "{id}", with: String(100 + Int((r >> 32) % 9000)))
+        let status = incident || newError ? 500 : u > 0.997 ? 404 : 200
+        let z = Double((r >> 40) % 10_000) / 10_000
+        var latency = 40 * exp(0.65 * Self.probit(max(0.0001, min(0.9999, z))))
+        if behaviour == .slow { latency = latency * 4.5 + 120 }
+        return stamp(time) + "INFO envoy \(Self.methods[pick]) \(path) \(status) \(Int(latency.rounded()) + 1)ms upstream=127.0.0.1:8000"
+    }
 
     func event(_ i: Int, run: Int, time: Date) -> [String] {
         let r = mix(UInt64(i), UInt64(run) &+ 0x9E37)

@@ -10,7 +10,7 @@ struct Logs {
         var end: Date?
     }
 
-    func serve(_ req: HTTPRequest, _ conn: HTTPConnection, namespace: String, pod name: String) throws(APIError) {
+    func serve(_ req: HTTPRequest, _ conn: Responder, namespace: String, pod name: String) async throws(APIError) {
         let c = api.cluster
         let q = req.query
         let follow = q["follow"] == "true"
@@ -20,22 +20,43 @@ struct Logs {
         let now = Date()
         var from = Date.distantPast
         if let s = q["sinceTime"] {
+            // An API server reads sinceTime to the second (metav1.Time): the whole second comes back.
             guard let t = Time.parse(s) else { throw APIError(400, "BadRequest", "sinceTime: invalid value \(s)") }
-            from = t
+            from = Date(timeIntervalSince1970: floor(t.timeIntervalSince1970))
         } else if let s = q["sinceSeconds"].flatMap(Double.init) {
             from = now.addingTimeInterval(-s)
         }
-        c.cond.lock()
+        c.cond.enter()
         guard let pod = c.pods[c.key(namespace, name)] else {
-            c.cond.unlock()
+            c.cond.leave()
             throw APIError.notFound("pods", group: "", name: name)
         }
-        c.cond.unlock()
-        if let cn = q["container"], !cn.isEmpty, cn != pod.container {
+        c.cond.leave()
+        let names = [pod.container] + pod.sidecars.map(\.name)
+        let asked = q["container"].flatMap { $0.isEmpty ? nil : $0 }
+        if asked == nil && names.count > 1 {
+            throw APIError(400, "BadRequest", "a container name must be specified for pod \(name), choose one of: [\(names.joined(separator: " "))]")
+        }
+        if let cn = asked, !names.contains(cn) {
             throw APIError(400, "BadRequest", "container \(cn) is not valid for pod \(name)")
         }
-        let run = try Self.run(pod, previous: q["previous"] == "true", now: now)
-        let gen = pod.generator
+        let sidecar = pod.sidecars.first { $0.name == asked }
+        let run: Run
+        let gen: LogGenerator
+        if let sidecar {
+            // A sidecar runs from the pod's start and never restarts.
+            guard now >= pod.startAt else {
+                throw APIError(400, "BadRequest", "container \"\(sidecar.name)\" in pod \"\(name)\" is waiting to start: ContainerCreating")
+            }
+            if q["previous"] == "true" {
+                throw APIError(400, "BadRequest", "previous terminated container \"\(sidecar.name)\" in pod \"\(name)\" not found")
+            }
+            run = Run(start: pod.startAt, index: 0, end: nil)
+            gen = sidecar.generator
+        } else {
+            run = try Self.run(pod, previous: q["previous"] == "true", now: now)
+            gen = pod.generator
+        }
         var stopAt = pod.stopAt
         func end() -> Date? {
             switch (run.end, stopAt) {
@@ -48,43 +69,47 @@ struct Logs {
         var cursor = min(now, end() ?? now)
         var lines = gen.lines(runStart: run.start, run: run.index, from: from, to: cursor)
         if let tail { lines = Array(lines.suffix(max(0, tail))) }
-        guard conn.startStream(contentType: "text/plain") else { return }
+        guard await conn.startStream(contentType: "text/plain") else { return }
         var budget = limit ?? Int.max
         /// False when the stream must stop (byte limit reached or the client left).
-        func emit(_ lines: [LogGenerator.Line]) -> Bool {
+        func emit(_ lines: [LogGenerator.Line]) async -> Bool {
+            var chunk: [UInt8] = []
+            var full = false
             for l in lines {
                 var b = Array(((timestamps ? Time.rfc3339Nano(l.time) + " " : "") + l.text + "\n").utf8)
                 if b.count >= budget {
                     b = Array(b.prefix(budget))
                     budget = 0
-                    _ = conn.writeChunk(b)
-                    return false
+                    chunk += b
+                    full = true
+                    break
                 }
                 budget -= b.count
-                if !conn.writeChunk(b) { return false }
+                chunk += b
             }
-            return true
+            guard await conn.writeChunk(chunk) else { return false }
+            return !full
         }
-        guard emit(lines), !conn.closed else { return conn.closed ? () : conn.endStream() }
-        if !follow || (end().map { cursor >= $0 } ?? false) { return conn.endStream() }
-        let jitter = Double(LogGenerator.hash("\(name)\(now.timeIntervalSince1970)") % 600) / 1000
+        guard await emit(lines), conn.isOpen else { return conn.isOpen ? await conn.endStream() : () }
+        if !follow || (end().map { cursor >= $0 } ?? false) { return await conn.endStream() }
+        let jitter = Double(LogGenerator.hash("\(name)\(asked ?? "")\(now.timeIntervalSince1970)") % 600) / 1000
         let dropAt = c.scenario == .streamDrops ? now.addingTimeInterval(c.timing.dropEvery * (0.7 + jitter)) : .distantFuture
-        while !api.isStopped() {
-            Thread.sleep(forTimeInterval: 0.04)
-            c.cond.lock()
+        while !api.isStopped() && !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(40))
+            c.cond.enter()
             if let p = c.pods[c.key(namespace, name)] { stopAt = p.stopAt } else if stopAt == nil { stopAt = Date() }
-            c.cond.unlock()
+            c.cond.leave()
             let e = end()
             let to = min(Date(), e ?? .distantFuture)
-            guard emit(gen.lines(runStart: run.start, run: run.index, from: cursor, to: to)) else {
-                return conn.closed ? () : conn.endStream()
+            guard await emit(gen.lines(runStart: run.start, run: run.index, from: cursor, to: to)) else {
+                return conn.isOpen ? await conn.endStream() : ()
             }
             cursor = to
             if let e, to >= e { break }
             if Date() >= dropAt { return conn.abort() }
-            if conn.peerClosed() { return }
+            if !conn.isOpen { return }
         }
-        conn.endStream()
+        await conn.endStream()
     }
 
     /// The run a request reads: the current (or last, while backing off) one, or the previous one.

@@ -166,13 +166,23 @@ struct ContainerState: Sendable, Equatable {
     }
 }
 
+/// A container beside the pod's first one (a sidecar such as a proxy): it starts with the pod,
+/// never crashes, and logs one access line per request of the first container.
+struct Sidecar: Sendable {
+    var name: String
+    var image: String
+    var generator: LogGenerator
+}
+
 struct Pod: Sendable {
     var meta: ObjectMeta
     var rsName: String
     var hash: String
     var spec: JSON
+    /// The first container (the one `set image` changes, and the one that may crash).
     var container: String
     var image: String
+    var sidecars: [Sidecar] = []
     var ip: String
     var generator: LogGenerator
     /// When the container first starts, becomes ready (real times).
@@ -219,6 +229,22 @@ struct Pod: Sendable {
 
     func json(at now: Date, grace: Int) -> JSON {
         let st = state(at: now)
+        var statuses: [JSON] = []
+        for sc in sidecars {
+            let running = now >= startAt
+            var s: JSON = .object([
+                "name": .string(sc.name), "image": .string(sc.image),
+                "imageID": .string("\(sc.image)@sha256:\(String(format: "%016llx", LogGenerator.hash(sc.image)))"),
+                "ready": .bool(running && now >= startAt.addingTimeInterval(readyAfter)), "restartCount": .number(0), "started": .bool(running),
+            ])
+            if running {
+                s["state"] = .object(["running": .object(["startedAt": .string(Time.rfc3339(startAt))])])
+                s["containerID"] = .string("containerd://\(meta.uid.prefix(8))-\(sc.name)")
+            } else {
+                s["state"] = .object(["waiting": .object(["reason": .string("ContainerCreating")])])
+            }
+            statuses.append(s)
+        }
         var cs: JSON = .object([
             "name": .string(container), "image": .string(image),
             "imageID": .string("\(image)@sha256:\(String(format: "%016llx", LogGenerator.hash(image)))"),
@@ -251,7 +277,7 @@ struct Pod: Sendable {
             "phase": .string(st.kind == .creating ? "Pending" : "Running"),
             "conditions": .array([cond("PodScheduled", "True"), cond("Initialized", "True"), cond("ContainersReady", ready), cond("Ready", ready)]),
             "hostIP": .string("10.0.0.11"), "startTime": .string(Time.rfc3339(meta.created)),
-            "containerStatuses": .array([cs]), "qosClass": .string("BestEffort"),
+            "containerStatuses": .array([cs] + statuses), "qosClass": .string("BestEffort"),
         ])
         if st.kind != .creating {
             status["podIP"] = .string(ip)

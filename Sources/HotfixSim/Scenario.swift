@@ -20,8 +20,11 @@ public enum Scenario: String, Sendable, CaseIterable {
 
 /// Durations of the simulated world in simulated seconds; `speed` divides them into real ones.
 public struct SimTiming: Sendable {
-    /// Requests per second per pod.
+    /// Requests per second per pod (simulated time: `speed` multiplies it).
     public var requestRate = 8.0
+    /// When set: about this many lines a second from each pod, all its containers together,
+    /// in real time whatever the speed (`hotfix sim --rate`).
+    public var podLinesPerSecond: Double?
     /// From pod creation to the container running.
     public var startDelay = 2.0
     /// From running to ready.

@@ -35,29 +35,31 @@ public final class SimCluster: Sendable {
     /// Starts the cluster. `port` 0 picks a free port; `speed` compresses every duration (and
     /// raises the request rate by the same factor). With a `token` every request must carry it; kubectl
     /// sends no bearer token over plain http, so that makes a cluster that answers 401 Unauthorized.
+    /// `containers` beyond the first are sidecars ("proxy", …) that log an access line per request.
     public static func start(scenario: Scenario = .fixWorks, port: Int = 0, speed: Double = 1,
                              namespace: String = "default", deployment: String = "app", container: String = "app",
-                             image: String = "registry/app:1.4.2", replicas: Int = 3,
+                             image: String = "registry/app:1.4.2", replicas: Int = 3, containers: Int = 1,
                              token: String? = nil, timing: SimTiming = SimTiming()) async throws(SimError) -> SimCluster {
-        try SimCluster(scenario: scenario, port: port, speed: speed, namespace: namespace, deployment: deployment,
-                       container: container, image: image, replicas: replicas, token: token, timing: timing)
+        guard speed > 0, speed <= 1000 else { throw SimError("--speed must be between 0 and 1000 (got \(speed))") }
+        guard replicas > 0, replicas <= 500 else { throw SimError("replicas must be between 1 and 500 (got \(replicas))") }
+        guard containers > 0, containers <= 8 else { throw SimError("containers must be between 1 and 8 (got \(containers))") }
+        let cluster = Cluster(scenario: scenario, speed: speed, timing: timing, namespace: namespace, deployment: deployment,
+                              container: container, image: image, replicas: replicas, sidecars: containers - 1)
+        let flag = StopFlag()
+        let api = API(cluster: cluster, token: token, isStopped: { flag.isSet })
+        let server = try await HTTPServer.bind(port: port) { req, conn in await api.handle(req, conn) }
+        return try SimCluster(scenario: scenario, speed: speed, namespace: namespace, deployment: deployment, container: container,
+                              image: image, token: token, cluster: cluster, server: server, flag: flag)
     }
 
-    init(scenario: Scenario, port: Int, speed: Double, namespace: String, deployment: String, container: String,
-         image: String, replicas: Int, token: String?, timing: SimTiming) throws(SimError) {
-        guard speed > 0, speed <= 1000 else { throw SimError("--speed must be between 0 and 1000 (got \(speed))") }
-        guard replicas > 0, replicas <= 50 else { throw SimError("replicas must be between 1 and 50") }
+    init(scenario: Scenario, speed: Double, namespace: String, deployment: String, container: String,
+         image: String, token: String?, cluster: Cluster, server: HTTPServer, flag: StopFlag) throws(SimError) {
         self.scenario = scenario
         self.speed = speed
         self.namespace = namespace
         self.deployment = deployment
         self.container = container
         self.baselineImage = image
-        let cluster = Cluster(scenario: scenario, speed: speed, timing: timing, namespace: namespace, deployment: deployment,
-                              container: container, image: image, replicas: replicas)
-        let flag = StopFlag()
-        let api = API(cluster: cluster, token: token, isStopped: { flag.isSet })
-        let server = try HTTPServer(port: port) { req, conn in api.handle(req, conn) }
         self.cluster = cluster
         self.server = server
         self.state = flag
@@ -147,6 +149,26 @@ public final class SimCluster: Sendable {
         public var restarts: Int
         public var waitingReason: String?
         public var deleting: Bool
+        /// Every container's name, the first one first.
+        public var containers: [String]
+    }
+
+    /// Ends every open watch with ERROR 410 Expired and forgets the history a watch resumes from
+    /// (as an API server after a compaction): a client must list again.
+    public func expireWatches() {
+        cluster.cond.lock()
+        cluster.expireWatches()
+        cluster.cond.unlock()
+    }
+
+    /// Deletes a pod now (as `kubectl delete pod` does; its replacement follows).
+    public func deletePod(_ name: String) {
+        cluster.cond.lock()
+        defer { cluster.cond.unlock() }
+        guard let p = cluster.pods[cluster.key(namespace, name)] else { return }
+        let now = Date()
+        cluster.delete(p, now: now)
+        cluster.reconcile(now: now)
     }
 
     /// The pods that exist now.
@@ -173,7 +195,8 @@ public final class SimCluster: Sendable {
         case .running: nil
         }
         return PodInfo(name: p.meta.name, templateHash: p.hash, image: p.image, created: p.meta.created, started: p.startAt,
-                       ready: p.isReady(now), restarts: st.restarts, waitingReason: waiting, deleting: p.meta.deletion != nil)
+                       ready: p.isReady(now), restarts: st.restarts, waitingReason: waiting, deleting: p.meta.deletion != nil,
+                       containers: [p.container] + p.sidecars.map(\.name))
     }
 
     public struct LogLine: Sendable, Equatable {
@@ -184,11 +207,20 @@ public final class SimCluster: Sendable {
     }
 
     /// What a pod's container wrote in [from, to), every run in order: the truth a follower is checked against.
-    public func written(pod name: String, from: Date = .distantPast, to: Date) -> [LogLine] {
+    public func written(pod name: String, container: String? = nil, from: Date = .distantPast, to: Date) -> [LogLine] {
+        Self.written(cluster, namespace: namespace, pod: name, container: container, from: from, to: to)
+    }
+
+    static func written(_ cluster: Cluster, namespace: String, pod name: String, container: String?, from: Date, to: Date) -> [LogLine] {
         cluster.cond.lock()
         let found = cluster.pods[cluster.key(namespace, name)] ?? cluster.retired[cluster.key(namespace, name)]
         cluster.cond.unlock()
         guard let pod = found else { return [] }
+        if let sidecar = pod.sidecars.first(where: { $0.name == container }) {
+            let limit = min(to, pod.stopAt ?? to)
+            guard pod.startAt < limit else { return [] }
+            return sidecar.generator.lines(runStart: pod.startAt, run: 0, from: from, to: limit).map { LogLine(time: $0.time, text: $0.text) }
+        }
         var out: [LogLine] = []
         var run = 0
         var t = pod.startAt

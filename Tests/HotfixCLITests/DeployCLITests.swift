@@ -145,6 +145,34 @@ import Testing
         #expect(sim.deploymentState().image == sim.baselineImage)
     }
 
+    /// SIGTERM to `hotfix deploy` during the window: the stop is journaled and no kubectl is
+    /// left behind (the proxy included), as the process table shows.
+    @Test func sigtermDuringTheWindowLeavesNoKubectlBehind() async throws {
+        let sim = try await SimCluster.start(scenario: .fixWorks, speed: 10)
+        defer { sim.stop() }
+        let repo = repo(sim, window: "10m")
+        readyToDeploy(repo)
+        let deploy = HotfixBinary.start(["deploy", "--yes"], in: repo.work)
+        let deadline = Date() + 60
+        while !hotfix("timeline", in: repo).stdout.contains("deploy set-image: done"), Date() < deadline { usleep(200_000) }
+        func kubectls() -> [Int32] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { Int32($0) }.filter { pid in
+                guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+                return String(decoding: data, as: UTF8.self).contains(sim.kubeconfig)
+            }
+        }
+        #expect(!kubectls().isEmpty, "kubectl proxy runs during the window")
+        kill(deploy.pid, SIGTERM)
+        let status = deploy.wait()
+        #expect(status != 0)
+        #expect(deploy.stderr.contains("the deploy was stopped before the verdict"), "\(deploy.stderr)")
+        var left = kubectls()
+        for _ in 0..<30 where !left.isEmpty { usleep(100_000); left = kubectls() }
+        #expect(left.isEmpty, "kubectl processes left behind: \(left)")
+        let socketDir = repo.work + "/.git/hotfix/001-api-500/proxy"
+        #expect(!FileManager.default.fileExists(atPath: socketDir + "/kubectl.sock"))
+    }
+
     @Test func deployIsGatedThenRunsJudgesAndRollsBack() async throws {
         let sim = try await SimCluster.start(scenario: .fixWorks, speed: 10)
         defer { sim.stop() }

@@ -88,6 +88,9 @@ import Testing
         let split = hotfix("logs", "analyze", "big.log", "--json", in: dir)
         let stream = HotfixBinary.run(["logs", "analyze", "-", "--json"], in: dir.path, stdin: text)
         #expect(split.status == 0 && stream.status == 0)
+        // Standard input is cut into 4 MiB blocks analysed on two threads (the file in two
+        // halves): the same figures, to the byte.
+        #expect(split.stdout == stream.stdout)
         let a = try #require(JSONSerialization.jsonObject(with: Data(split.stdout.utf8)) as? [String: Any])
         let b = try #require(JSONSerialization.jsonObject(with: Data(stream.stdout.utf8)) as? [String: Any])
         #expect(a["lines"] as? Int == lines.count)

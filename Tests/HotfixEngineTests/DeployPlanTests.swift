@@ -23,7 +23,10 @@ import Testing
         #expect(plan(rolloutTimeout: 90).step(.rollout)?.commands.first == k + ["rollout", "status", "deployment/app", "--timeout=90s"])
         #expect(p.settings.rolloutTimeout(progressDeadline: 600) == 630)
         #expect(plan(rolloutTimeout: 90).settings.rolloutTimeout(progressDeadline: 600) == 90)
+        // One kubectl proxy on a private socket follows everything; the watch and the tails are the fallback.
         #expect(p.step(.monitor)?.commands == [
+            k + ["proxy", "--unix-socket={proxy-socket}", "--accept-paths=^/version$,^/api/v1/namespaces/[^/]+/pods(/[^/]+/log)?$",
+                 "--reject-methods=^(POST|PUT|PATCH|DELETE|CONNECT|OPTIONS)$"],
             k + ["get", "pods", "-l", "{selector}", "-w", "--output-watch-events", "-o", "json"],
             k + ["logs", "-f", "pod/{pod}", "-c", "{container}", "--timestamps", "--since-time={since}"],
             k + ["logs", "-f", "pod/{pod}", "-c", "{container}", "--timestamps"],
@@ -45,7 +48,7 @@ import Testing
 
     @Test func lateValuesAreFilledAndTheDryRunShowsEveryCommand() {
         let p = plan()
-        let watch = p.step(.monitor)!.commands[0]
+        let watch = p.step(.monitor)!.commands[1]
         #expect(DeployPlan.filled(watch, ["selector": "app=web"]).contains("app=web"))
         let text = p.dryRun
         #expect(text.first == "1. build: build registry/app:hotfix-INC-7")

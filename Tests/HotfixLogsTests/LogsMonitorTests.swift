@@ -30,6 +30,55 @@ import Testing
         return m
     }
 
+    /// A log stream's lines (text alone, pod and time known) count exactly as the same lines
+    /// with kubectl's prefix and timestamp: totals, pods, buckets, templates and the verdict.
+    @Test func linesFromAStreamCountAsTheSameLinesWithKubectlsPrefix() {
+        var prefixed = MonitorModel()
+        var streamed = MonitorModel()
+        func feed(_ pod: String, _ t: Double, _ text: String, _ side: MonitorSide) {
+            prefixed.ingest(line(pod, t, text), side: side, receivedAt: t + 0.5)
+            // The same time as the prefix's (whole seconds).
+            let bytes = Array(text.utf8)
+            bytes.withUnsafeBytes { streamed.ingest(body: $0, pod: pod, container: "app", side: side, time: t.rounded(.down)) }
+        }
+        for i in 0..<900 {
+            let t = deploy - 600 + Double(i) * 0.6
+            let pod = ["old-a", "old-b", "old-c"][i % 3]
+            if i % 15 == 0 {
+                // An error with its traceback, and one with the application's own timestamp first.
+                feed(pod, t, "ERROR GET /users/\(i) 500 30ms req=r\(i) AttributeError: 'NoneType' object has no attribute 'id'", .baseline)
+                feed(pod, t, "Traceback (most recent call last):", .baseline)
+                feed(pod, t, "  File \"/app/views.py\", line 88, in get_user", .baseline)
+                feed(pod, t, "AttributeError: 'NoneType' object has no attribute 'id'", .baseline)
+            } else if i % 7 == 0 {
+                feed(pod, t, "2026-11-26 10:41:02,123 WARN slow query took 1200ms", .baseline)
+            } else {
+                feed(pod, t, "{\"level\":\"info\",\"msg\":\"GET /users\",\"status\":200,\"latency_ms\":\(i % 90)}", .baseline)
+            }
+        }
+        prefixed.deployStarted(at: deploy)
+        streamed.deployStarted(at: deploy)
+        for i in 0..<700 {
+            let t = deploy + Double(i) / 2
+            let text = i % 40 == 0 ? "ERROR POST /users/\(i) 500 31ms KeyError: 'email'" : "INFO GET /users/\(i) 200 21ms"
+            feed(["new-x", "new-y"][i % 2], t, text, .hotfix)
+        }
+        prefixed.settle()
+        streamed.settle()
+        for side in [MonitorSide.baseline, .hotfix] {
+            let a = prefixed.summary(side), b = streamed.summary(side)
+            #expect(a.lines == b.lines && a.total == b.total, "\(side)")
+            #expect(a.pods == b.pods, "\(side)")
+            #expect(a.series.buckets.map(\.counters) == b.series.buckets.map(\.counters), "\(side)")
+            #expect(a.templates.clusters.map(\.template) == b.templates.clusters.map(\.template), "\(side)")
+            #expect(a.templates.clusters.map(\.count) == b.templates.clusters.map(\.count), "\(side)")
+            #expect(a.templates.clusters.map(\.pods) == b.templates.clusters.map(\.pods), "\(side)")
+        }
+        #expect(prefixed.verdict(now: deploy + 400) == streamed.verdict(now: deploy + 400))
+        let last = streamed.history.last(1).first
+        #expect(last?.pod == "new-y" && last?.container == "app" && last?.text == "INFO GET /users/699 200 21ms")
+    }
+
     @Test func theWindowWarmsUpRunsAndEnds() {
         let m = model(hotfixErrorsEvery: nil)
         #expect(m.verdict(now: deploy + 10).phase == .warmingUp(secondsLeft: 20))

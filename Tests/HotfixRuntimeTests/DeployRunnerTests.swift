@@ -241,6 +241,45 @@ import Testing
         #expect(journal.bodies.allSatisfy { if case .rollback = $0 { false } else { true } }, "no second rollback")
     }
 
+    /// The per-container fallback: when kubectl proxy cannot start, the window says so and
+    /// follows with one kubectl per container, to the same verdict.
+    @Test func whenTheProxyCannotStartTheWindowFollowsWithOneKubectlPerContainer() async throws {
+        let h = try await KubeHarness(.fixWorks)
+        let journal = Journal()
+        let notices = Lines()
+        var runner = runner(h, journal)
+        runner.proxyDirectory = "/proc/hotfix-cannot-create-this"
+        runner.progress = { p in if case .notice(let text) = p { notices.append(text) } }
+        let verdict = try await runner.run()
+        #expect(notices.all.contains { $0.contains("kubectl proxy cannot start") && $0.contains("one kubectl per container") }, "\(notices.all)")
+        #expect(verdict.outcome == .pass, "\(verdict.reasons)")
+    }
+
+    /// Cancelling the deploy (the console quitting) ends every kubectl it started, the proxy too.
+    @Test func cancellingTheDeployLeavesNoKubectlBehind() async throws {
+        let h = try await KubeHarness(.fixWorks)
+        let journal = Journal()
+        let dir = TempDir("deploy-cancel")
+        var runner = runner(h, journal, window: 120)
+        runner.proxyDirectory = dir.path
+        let task = Task { try await runner.run() }
+        // Reaching set image takes a few kubectl calls and the baseline read: long on a loaded machine.
+        let end = Date().addingTimeInterval(180)
+        while journal.deployedAt == nil && Date() < end { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(journal.deployedAt != nil)
+        #expect(!ProxyFollowerTests.processes(containing: dir.path).isEmpty, "the proxy runs during the window")
+        task.cancel()
+        _ = await task.result
+        // Every kubectl of this test names the simulated cluster's kubeconfig.
+        var left = ProxyFollowerTests.processes(containing: h.sim.kubeconfig)
+        for _ in 0..<50 where !left.isEmpty {
+            try await Task.sleep(for: .milliseconds(100))
+            left = ProxyFollowerTests.processes(containing: h.sim.kubeconfig)
+        }
+        #expect(left.isEmpty, "kubectl processes left: \(left)")
+        #expect(!FileManager.default.fileExists(atPath: dir.path + "/proxy/kubectl.sock"))
+    }
+
     @Test func aMissingBuildToolIsAClearErrorNamingTheConfigKey() async throws {
         let h = try await KubeHarness(.fixWorks)
         let settings = DeployPlan.Settings(image: "registry/app:hotfix-1", build: ["docker-not-installed-here", "build", "."], push: [],

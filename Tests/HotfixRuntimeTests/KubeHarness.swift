@@ -11,28 +11,33 @@ final class KubeHarness: @unchecked Sendable {
     let home: TempDir
     let kubectl: Kubectl
 
-    init(_ scenario: Scenario, speed: Double = 10, token: String? = nil) async throws {
-        sim = try await SimCluster.start(scenario: scenario, speed: speed, token: token)
+    init(_ scenario: Scenario, speed: Double = 10, token: String? = nil, replicas: Int = 3, containers: Int = 1) async throws {
+        sim = try await SimCluster.start(scenario: scenario, speed: speed, replicas: replicas, containers: containers, token: token)
         home = TempDir("kube-home")
         kubectl = Kubectl(context: sim.context, namespace: sim.namespace, kubeconfig: sim.kubeconfig,
                           cacheDir: home.file("cache"), runner: ProcessRunner(environment: ["HOME": home.path]))
     }
 
     private let lock = NSLock()
-    private var followers: [LogFollower] = []
+    private var followers: [any PodLogFollowing] = []
 
     /// A follower that is stopped with the harness, whatever way the test ends.
     func follower(selector: String, baselineHash: String?, since: Date? = nil) -> LogFollower {
-        let f = LogFollower(kubectl: kubectl, selector: selector, baselineHash: baselineHash, since: since)
-        lock.withLock { followers.append(f) }
-        return f
+        track(LogFollower(kubectl: kubectl, selector: selector, baselineHash: baselineHash, since: since))
+    }
+
+    /// Stops `follower` (and its kubectl or proxy) with the harness.
+    @discardableResult
+    func track<F: PodLogFollowing>(_ follower: F) -> F {
+        lock.withLock { followers.append(follower) }
+        return follower
     }
 
     /// A test that failed before `follower.stop()` would leave its follower restarting kubectl
     /// against a stopped cluster until the test process ends: stop the followers (and their
     /// kubectl processes) first, then the cluster. `stop()` is idempotent.
     deinit {
-        let followers: [LogFollower] = lock.withLock { self.followers }
+        let followers: [any PodLogFollowing] = lock.withLock { self.followers }
         let sim = sim
         guard !followers.isEmpty else { sim.stop(); return }
         Task {
@@ -47,8 +52,8 @@ final class KubeHarness: @unchecked Sendable {
     }
 
     /// What the pod wrote from `from` up to and including the line stamped `last`: the truth a follower is checked against.
-    func written(_ pod: String, from: Date = .distantPast, through last: KubeTimestamp) -> [String] {
-        sim.written(pod: pod, from: from, to: last.date.addingTimeInterval(0.001))
+    func written(_ pod: String, container: String? = nil, from: Date = .distantPast, through last: KubeTimestamp) -> [String] {
+        sim.written(pod: pod, container: container, from: from, to: last.date.addingTimeInterval(0.001))
             .filter { KubeTimestamp.parse(Substring($0.stamp)).map { $0 <= last } ?? false }
             .map(\.text)
     }
@@ -68,25 +73,33 @@ final class Lines: @unchecked Sendable {
     var all: [String] { lock.withLock { items } }
 }
 
-/// Collects a follower's events with the moment each arrived.
-final class FollowLog: @unchecked Sendable {
+/// Collects a follower's lines and events with the moment each arrived.
+final class FollowLog: LogSink, @unchecked Sendable {
     private let lock = NSLock()
     private(set) var events: [(Date, FollowEvent)] = []
+    private var received: [(Date, FollowedLine)] = []
     private var task: Task<Void, Never>?
 
-    init(_ stream: AsyncStream<FollowEvent>) {
+    init(_ follower: any PodLogFollowing) {
+        let stream = follower.start(sink: self)
         task = Task { [self] in
             for await e in stream { lock.withLock { events.append((Date(), e)) } }
         }
     }
 
-    var snapshot: [(Date, FollowEvent)] { lock.withLock { events } }
-
-    var lines: [(Date, FollowedLine)] {
-        snapshot.compactMap { if case .line(let l) = $1 { ($0, l) } else { nil } }
+    func receive(_ batch: LogBatch) {
+        let now = Date()
+        let lines = batch.followedLines
+        lock.withLock { received += lines.map { (now, $0) } }
     }
 
-    func lines(of pod: String) -> [FollowedLine] { lines.map(\.1).filter { $0.pod == pod } }
+    var snapshot: [(Date, FollowEvent)] { lock.withLock { events } }
+
+    var lines: [(Date, FollowedLine)] { lock.withLock { received } }
+
+    func lines(of pod: String, container: String? = nil) -> [FollowedLine] {
+        lines.map(\.1).filter { $0.pod == pod && (container == nil || $0.container == container) }
+    }
 
     /// Waits (polling) until `done` holds, or `limit` seconds pass (a hang guard, not a timing assertion).
     func wait(_ limit: Double, until done: @Sendable ([(Date, FollowEvent)]) -> Bool) async -> Bool {
@@ -96,6 +109,16 @@ final class FollowLog: @unchecked Sendable {
             try? await Task.sleep(nanoseconds: 50_000_000)
         }
         return done(snapshot)
+    }
+
+    /// As `wait`, on the lines.
+    func waitLines(_ limit: Double, until done: @Sendable ([(Date, FollowedLine)]) -> Bool) async -> Bool {
+        let end = Date().addingTimeInterval(limit)
+        while Date() < end {
+            if done(lines) { return true }
+            try? await Task.sleep(nanoseconds: 50_000_000)
+        }
+        return done(lines)
     }
 
     func finish() async { await task?.value }

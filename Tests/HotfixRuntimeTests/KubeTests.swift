@@ -53,16 +53,16 @@ import Testing
         let before = try await h.kubectl.deployment("app")
         let since = Date(timeIntervalSince1970: floor(Date().timeIntervalSince1970) - 1)
         let follower = h.follower(selector: before.selector, baselineHash: before.templateHash, since: since)
-        let log = FollowLog(follower.start())
-        #expect(await log.wait(30) { ev in ev.contains { if case .line(let l) = $1 { !l.isNew } else { false } } })
+        let log = FollowLog(follower)
+        #expect(await log.waitLines(30) { ls in ls.contains { !$0.1.isNew } })
         try await h.kubectl.setImage(deployment: "app", container: "app", image: "registry/app:hotfix-7")
         _ = try await h.rollout()
         let newPods = h.sim.allPods().filter { $0.image == "registry/app:hotfix-7" }
         #expect(newPods.count == 3)
         // Wait until each new pod has delivered a few seconds of traffic.
         let names = Set(newPods.map(\.name))
-        #expect(await log.wait(30) { ev in
-            names.allSatisfy { n in ev.filter { if case .line(let l) = $1 { l.pod == n } else { false } }.count > 40 }
+        #expect(await log.waitLines(30) { ls in
+            names.allSatisfy { n in ls.filter { $0.1.pod == n }.count > 40 }
         })
         await follower.stop()
         await log.finish()
@@ -94,7 +94,7 @@ import Testing
         let before = try await h.kubectl.deployment("app")
         let since = Date(timeIntervalSince1970: floor(Date().timeIntervalSince1970))
         let follower = h.follower(selector: before.selector, baselineHash: before.templateHash, since: since)
-        let log = FollowLog(follower.start())
+        let log = FollowLog(follower)
         try await h.kubectl.setImage(deployment: "app", container: "app", image: "registry/app:hotfix-8")
         _ = try await h.rollout()
         let dropped = await log.wait(30) { ev in
@@ -125,15 +125,15 @@ import Testing
         let h = try await KubeHarness(.crashloop, speed: 20)
         let before = try await h.kubectl.deployment("app")
         let follower = h.follower(selector: before.selector, baselineHash: before.templateHash, since: Date())
-        let log = FollowLog(follower.start())
+        let log = FollowLog(follower)
         // A 2 s progress deadline (real seconds, as an API server counts them, whatever the speed).
         try await h.kubectl.run(["patch", "deployment/app", "--type", "merge", "-p", #"{"spec":{"progressDeadlineSeconds":2}}"#], what: "patch")
         try await h.kubectl.setImage(deployment: "app", container: "app", image: "registry/app:hotfix-9")
         let seen = await log.wait(30) { ev in
             ev.contains { if case .pod(let p, true) = $1 { p.restarts >= 1 && p.containers.first?.waitingReason == "CrashLoopBackOff" } else { false } }
-                && ev.contains { if case .line(let l) = $1 { l.isNew && l.text.contains("ImportError") } else { false } }
         }
         #expect(seen)
+        #expect(await log.waitLines(10) { ls in ls.contains { $0.1.isNew && $0.1.text.contains("ImportError") } })
         // The rollout never completes: the deadline passes and rollout status says so.
         let stuck = await #expect(throws: HotfixError.self) {
             try await h.kubectl.rolloutStatus(deployment: "app", timeout: 30) { _ in }
@@ -171,7 +171,7 @@ import Testing
 
         // The follower reports the same error as an event, and keeps retrying until stopped.
         let follower = h.follower(selector: "app=app", baselineHash: nil)
-        let log = FollowLog(follower.start())
+        let log = FollowLog(follower)
         #expect(await log.wait(30) { ev in
             ev.contains { if case .watchFailed(let e) = $1 { e.kind == .environment && e.message.contains("not authorized") } else { false } }
         })

@@ -120,14 +120,19 @@ public struct DeployPlan: Sendable, Equatable {
             k.argv(KubeCall.getDeployment(d)),
             k.argv(KubeCall.listReplicaSets(selector: "{selector}")),
         ], note: "revision, image, selector, pod-template-hash and progressDeadlineSeconds"))
-        steps.append(Step(kind: .monitor, title: "follow every pod's log: the old pods' recent lines are the baseline, then the window",
+        steps.append(Step(kind: .monitor, title: "follow every pod's log through one kubectl proxy: the old pods' recent lines are the baseline, then the window",
                           commands: [
+                            k.argv(KubeCall.proxy(socket: "{proxy-socket}")),
                             k.argv(KubeCall.watchPods(selector: "{selector}")),
                             k.argv(KubeCall.followLog(pod: "{pod}", container: "{container}", since: "{since}")),
                             k.argv(KubeCall.followLog(pod: "{pod}", container: "{container}", since: nil)),
                             k.argv(KubeCall.followLog(pod: "{pod}", container: "{container}", since: "{last}")),
-                          ], note: "one tail per running container: old pods from {since} (the baseline), new pods from their first line, "
-                            + "a tail that ends while its pod runs resumed from its {last} line; the watch restarted when it ends. The baseline "
+                          ], note: "the proxy listens on {proxy-socket} in the incident's private (0700) folder; through it the pods are "
+                            + "watched (GET /api/v1/namespaces/{namespace}/pods?watch=1&labelSelector={selector}, resumed from its "
+                            + "resourceVersion, listed again on 410 Gone) and each container's log is streamed (GET …/pods/{pod}/log?follow=true"
+                            + "&timestamps=true&container={container}&sinceTime={since}): old pods from {since} (the baseline), new pods from "
+                            + "their first line, a dropped stream resumed from its {last} line. When the proxy cannot start, the same is done "
+                            + "with the kubectl watch and one kubectl tail per container shown after it. The baseline "
                             + "read ends once every old pod gave \(s.baselineEntries) entries or caught up, or after \(Durations.words(s.baselineWait))"))
         steps.append(Step(kind: .setImage, title: "set \(s.container)=\(s.image)",
                           commands: [k.argv(KubeCall.setImage(deployment: d, container: s.container, image: s.image))], note: nil))

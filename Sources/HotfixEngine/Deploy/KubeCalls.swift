@@ -29,4 +29,12 @@ public enum KubeCall {
     public static func rolloutUndo(deployment: String, toRevision revision: String) -> [String] {
         ["rollout", "undo", "deployment/\(deployment)", "--to-revision=\(revision)"]
     }
+
+    /// `kubectl proxy` on a private Unix socket, letting through only what the window reads:
+    /// `/version`, the pods (list and watch) and their logs, and no method that changes anything.
+    public static func proxy(socket: String) -> [String] {
+        ["proxy", "--unix-socket=\(socket)",
+         "--accept-paths=^/version$,^/api/v1/namespaces/[^/]+/pods(/[^/]+/log)?$",
+         "--reject-methods=^(POST|PUT|PATCH|DELETE|CONNECT|OPTIONS)$"]
+    }
 }

@@ -112,6 +112,24 @@ struct LineScanner {
             i = after
             if i < n && Words.byte(p, i) == 0x20 { i += 1 }
         }
+        scanApplication(p, i, n, into: &f)
+    }
+
+    /// Fills `f` from a line's application text alone (no kubectl prefix, no kubectl timestamp):
+    /// what a log stream delivers, its pod and time already known.
+    @inline(__always)
+    mutating func scanBody(_ p: UnsafeRawBufferPointer, _ n0: Int, time: Double, into f: inout LineFields) {
+        var n = n0
+        if n > 0 && p[n - 1] == 0x0D { n -= 1 }
+        f = LineFields()
+        f.end = n
+        f.time = time
+        scanApplication(p, 0, n, into: &f)
+    }
+
+    /// Fills `f` from `p[i..<n]`, the application's own text (plain, logfmt or JSON).
+    @inline(__always)
+    mutating func scanApplication(_ p: UnsafeRawBufferPointer, _ i: Int, _ n: Int, into f: inout LineFields) {
         f.bodyStart = i
         f.messageStart = i; f.messageEnd = n
         guard i < n else { return }

@@ -208,8 +208,10 @@ struct RecordGrouper {
     /// The record of a finished entry (its first line scanned again).
     mutating func record(of entry: Pending) -> LogRecord {
         entry.bytes.withUnsafeBytes { p in
+            // The fields as first scanned when the whole line was kept (a stream's line has no
+            // prefix to scan again); else the kept part scanned anew.
             var f = LineFields()
-            scanner.scan(p, p.count, into: &f)
+            if let kept = entry.fields { f = kept } else { scanner.scan(p, p.count, into: &f) }
             if f.level < entry.level { f.level = entry.level }
             return RecordText.record(p, f, exception: entry.exception, traceLines: entry.traceLines)
         }

@@ -14,6 +14,19 @@ public enum DeployProgress: Sendable {
     case notice(String)
 }
 
+/// The window's follower, kept so `run()` can stop it on every way out.
+final class Following: @unchecked Sendable {
+    private let lock = NSLock()
+    private var follower: (any PodLogFollowing)?
+
+    func set(_ f: any PodLogFollowing) { lock.withLock { follower = f } }
+
+    func stop() async {
+        let f = lock.withLock { follower }
+        await f?.stop()
+    }
+}
+
 /// Asks a running deploy, from another task, to end its monitoring window early (the console's
 /// `r`, or a rollback journaled elsewhere). The first request wins.
 public final class WindowStopper: @unchecked Sendable {
@@ -43,6 +56,16 @@ public struct DeployRunner: Sendable {
     public var stopper: WindowStopper?
     /// The commit being deployed, recorded with the baseline (the attempt's commits).
     public var source: DeploySource?
+    /// Where `kubectl proxy`'s private socket directory goes (the incident's directory); nil: a
+    /// private temporary one.
+    public var proxyDirectory: String?
+    /// Follow through one `kubectl proxy` (false: one kubectl per container, as before).
+    public var followThroughProxy = true
+    /// A line longer than this is cut with a marker (`logs.line_cap`).
+    public var lineCap = 16_384
+    /// Every followed line goes to these readers too (the monitor always reads them): a live log
+    /// view reads the same streams without following the pods twice.
+    public var lineReaders = LogFanout()
 
     public init(plan: DeployPlan, kubectl: Kubectl, runner: ProcessRunner = ProcessRunner(), root: String, clock: any Clock,
                 baselineLookback: Double? = nil,
@@ -65,6 +88,20 @@ public struct DeployRunner: Sendable {
     /// A pod problem or a failed rollout ends the window at once: the running `rollout status` is
     /// stopped and recorded as such, the verdict journaled, and the automatic rollback started.
     public func run() async throws(HotfixError) -> Verdict {
+        // Whatever way the steps end (a verdict, an error, a cancel), the follower and its
+        // kubectl proxy are stopped before this returns: nothing is left running.
+        let following = Following()
+        do {
+            let verdict = try await steps(following)
+            await following.stop()
+            return verdict
+        } catch {
+            await following.stop()
+            throw error
+        }
+    }
+
+    private func steps(_ following: Following) async throws(HotfixError) -> Verdict {
         for kind in [DeployPlan.Kind.build, .push] {
             guard let step = plan.step(kind), let argv = step.commands.first else { continue }
             try await command(kind, argv, title: step.title, missing: "deploy.\(kind.name)")
@@ -86,9 +123,10 @@ public struct DeployRunner: Sendable {
         config.target = s.errorTarget
         let box = MonitorBox(MonitorModel(config: config))
         let start = clock.now
-        let follower = LogFollower(kubectl: kubectl, selector: baseline.selector, baselineHash: baseline.templateHash,
-                                   since: start - baselineLookback)
-        let consumer = Task { await Self.consume(follower.start(), box: box, progress: progress) }
+        let follower = await follow(baseline, since: start - baselineLookback)
+        following.set(follower)
+        let readers = LogFanout([MonitorSink(box: box), lineReaders])
+        let consumer = Task { await Self.consume(follower.start(sink: readers), box: box, progress: progress) }
         defer { consumer.cancel() }
         try await readBaseline(box)
 
@@ -206,6 +244,22 @@ public struct DeployRunner: Sendable {
         }
     }
 
+    /// The follower for the window: one `kubectl proxy` for every stream; when it cannot start,
+    /// one kubectl per container (and a notice saying so).
+    func follow(_ baseline: DeploymentInfo, since: Date) async -> any PodLogFollowing {
+        if followThroughProxy {
+            do {
+                let proxy = try KubeProxy(kubectl: kubectl, parent: proxyDirectory)
+                progress(.step("follow every pod's logs through one kubectl proxy (private socket \(proxy.socketPath))", command: proxy.argv))
+                return try await ProxyFollower.start(proxy: proxy, namespace: baseline.namespace, selector: baseline.selector,
+                                                     baselineHash: baseline.templateHash, since: since, lineCap: lineCap)
+            } catch {
+                progress(.notice("kubectl proxy cannot start (\(error.message)); following with one kubectl per container instead"))
+            }
+        }
+        return LogFollower(kubectl: kubectl, selector: baseline.selector, baselineHash: baseline.templateHash, since: since, lineCap: lineCap)
+    }
+
     /// Lets the old pods' recent logs arrive before `set image` replaces those pods: until every
     /// old pod gave `baselineEntries` entries or caught up with its log (a line written since the
     /// read began), or `baselineWait` passes (at least 30 s while not one line has come, as
@@ -282,12 +336,11 @@ public struct DeployRunner: Sendable {
 
     /// Feeds the follower's events into the monitor: lines by side, pod troubles as problems.
     static func consume(_ events: AsyncStream<FollowEvent>, box: MonitorBox, progress: @Sendable (DeployProgress) -> Void) async {
+        // Drops are told once, then counted: 200 streams cut every few seconds must not flood the log.
+        var drops = 0
+        var toldDropsAt = Date.distantPast
         for await event in events {
             switch event {
-            case .line(let line):
-                let received = Date().timeIntervalSince1970
-                box.with { $0.ingest(line.kubectlLine, side: line.isNew ? .hotfix : .baseline, receivedAt: received) }
-                if !line.isNew { box.oldLine(line.pod, at: line.timestamp.date.timeIntervalSince1970) }
             case .pod(let pod, let isNew) where !isNew:
                 box.oldPod(pod.name, running: !pod.deleting && pod.containers.contains(where: \.running))
             case .podDeleted(let name):
@@ -302,13 +355,38 @@ public struct DeployRunner: Sendable {
                     }
                     if c.lastTerminationReason == "OOMKilled" { box.report(PodProblem(kind: .oomKilled, pod: pod.name, detail: c.name)) }
                 }
-            case .tailEnded(let pod, _, _, let dropped) where dropped:
-                progress(.notice("log stream of \(pod) dropped; resuming from its last line"))
+            case .tailEnded(let pod, let container, _, let dropped) where dropped:
+                drops += 1
+                if Date().timeIntervalSince(toldDropsAt) >= 10 {
+                    let others = drops > 1 ? " (\(drops) drops since the last notice)" : ""
+                    progress(.notice("log stream of \(pod)/\(container) dropped; resuming from its last line\(others)"))
+                    toldDropsAt = Date()
+                    drops = 0
+                }
             case .watchFailed(let error):
                 progress(.notice("pod watch failed: \(error.message); retrying"))
+            case .watchExpired:
+                progress(.notice("the pod watch expired (410 Gone): listing the pods again"))
+            case .proxyRestarted(let why):
+                progress(.notice("kubectl proxy exited (\(why)); restarted, every stream resumes from its last line"))
             default:
                 break
             }
         }
+    }
+}
+
+/// The monitor as a reader of the followed lines: each batch in one go, straight from its bytes.
+struct MonitorSink: LogSink {
+    let box: MonitorBox
+
+    func receive(_ batch: LogBatch) {
+        let side: MonitorSide = batch.source.isNew ? .hotfix : .baseline
+        let (pod, container) = (batch.source.pod, batch.source.container)
+        box.with { m in
+            batch.forEach { text, ts in m.ingest(body: text, pod: pod, container: container, side: side, time: ts.time) }
+        }
+        // The baseline read ends once each old pod caught up with its log (a line written since it began).
+        if side == .baseline, let last = batch.lines.last { box.oldLine(pod, at: last.timestamp.time) }
     }
 }

@@ -15,9 +15,8 @@ public struct FollowedLine: Sendable, Equatable {
     public var kubectlLine: String { "[pod/\(pod)/\(container)] \(timestamp) \(text)" }
 }
 
-/// What a LogFollower reports, in order per container.
+/// What a follower reports besides the lines (which go to its `LogSink`), in order per container.
 public enum FollowEvent: Sendable, Equatable {
-    case line(FollowedLine)
     /// A pod appeared or changed (phase, readiness, restarts, waiting reason, deletion).
     case pod(PodState, isNew: Bool)
     case podDeleted(String)
@@ -29,15 +28,22 @@ public enum FollowEvent: Sendable, Equatable {
     case kubectlMessage(pod: String?, text: String)
     /// The pod watch ended and is being restarted.
     case watchRestarted(exitCode: Int32)
+    /// The API server no longer had the watch's resourceVersion (410 Gone): the pods are listed again.
+    case watchExpired
+    /// The proxy a follower streams through exited by itself and is being restarted.
+    case proxyRestarted(String)
     /// The pod watch failed (kubectl missing, unauthorized, cluster unreachable…); it is retried.
     case watchFailed(HotfixError)
 }
 
-/// Follows every container of the pods of a selector, as stern does: a pod watch
-/// (`get pods -l SEL -w --output-watch-events -o json`, restarted when it exits), one
-/// `logs -f --timestamps` tail per running container, restarted from the last timestamp when it
-/// ends while its pod still runs, without repeating lines.
-public final class LogFollower: @unchecked Sendable {
+/// Follows every container of the pods of a selector with one kubectl per container (the
+/// fallback when `kubectl proxy` cannot start): a pod watch (`get pods -l SEL -w
+/// --output-watch-events -o json`, restarted when it exits), one `logs -f --timestamps` tail per
+/// running container, restarted from the last timestamp when it ends while its pod still runs,
+/// without repeating lines. Each kubectl holds about 46 MiB: fine for a few pods, not for 200
+/// containers.
+public final class LogFollower: PodLogFollowing, @unchecked Sendable {
+    public let lineCap: Int
     public let kubectl: Kubectl
     public let selector: String
     /// The baseline's pod-template-hash: other hashes are the new pods.
@@ -61,19 +67,22 @@ public final class LogFollower: @unchecked Sendable {
     private var stopped = false
     private var startedAt = Date()
     private var continuation: AsyncStream<FollowEvent>.Continuation?
+    private var sink: any LogSink = LogFanout()
 
-    public init(kubectl: Kubectl, selector: String, baselineHash: String?, since: Date? = nil) {
+    public init(kubectl: Kubectl, selector: String, baselineHash: String?, since: Date? = nil, lineCap: Int = 16_384) {
         self.kubectl = kubectl
         self.selector = selector
         self.baselineHash = baselineHash
         self.since = since
+        self.lineCap = max(64, lineCap)
     }
 
-    /// Starts following; events arrive on the returned stream until `stop()`.
-    public func start() -> AsyncStream<FollowEvent> {
-        let (stream, continuation) = AsyncStream<FollowEvent>.makeStream(bufferingPolicy: .unbounded)
+    /// Starts following; lines go to `sink`, events arrive on the returned stream until `stop()`.
+    public func start(sink: any LogSink) -> AsyncStream<FollowEvent> {
+        let (stream, continuation) = AsyncStream<FollowEvent>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
         lock.lock()
         self.continuation = continuation
+        self.sink = sink
         startedAt = Date()
         watchTask = Task { [self] in await watchLoop() }
         lock.unlock()
@@ -195,6 +204,8 @@ public final class LogFollower: @unchecked Sendable {
             let args = KubeCall.followLog(pod: pod, container: container, since: from)
             emit(.tailStarted(pod: pod, container: container, resumed: resumed))
             let state = TailCursor(last: resumeFrom, skipEqual: skipEqual, countAtLast: skipEqual)
+            let lineSink = lock.withLock { sink }
+            let lineCap = self.lineCap
             let result = try? await kubectl.runner.stream(kubectl.argv(args)) { [self] line in
                 switch line.stream {
                 case .stdout:
@@ -203,7 +214,11 @@ public final class LogFollower: @unchecked Sendable {
                         return
                     }
                     if state.accept(ts) {
-                        emit(.line(FollowedLine(pod: pod, container: container, templateHash: hash, isNew: fresh, timestamp: ts, text: text)))
+                        var batch = LogBatch(source: LogSource(pod: pod, container: container, templateHash: hash, isNew: fresh))
+                        var bytes = Array(text.utf8)
+                        if bytes.count > lineCap { bytes = Array(bytes.prefix(lineCap)) + LineCap.marker(bytes.count) }
+                        bytes.withUnsafeBytes { batch.append($0, timestamp: ts) }
+                        lineSink.receive(batch)
                     }
                 case .stderr:
                     if line.text.contains("unexpected EOF") { state.dropped = true }

@@ -70,9 +70,13 @@ public struct DeployWorkflow: Sendable {
     func runner(_ id: IncidentID, progress: @escaping @Sendable (DeployEvent) -> Void) -> DeployRunner {
         let (plan, kubectl) = plan(id)
         let session = self.session
-        return DeployRunner(plan: plan, kubectl: kubectl, runner: session.runner, root: session.repository.root, clock: session.clock,
-                            journal: { bodies throws(HotfixError) in try await session.recordAndNotify(bodies, on: id) },
-                            progress: { progress(DeployEvent($0)) })
+        var runner = DeployRunner(plan: plan, kubectl: kubectl, runner: session.runner, root: session.repository.root, clock: session.clock,
+                                  journal: { bodies throws(HotfixError) in try await session.recordAndNotify(bodies, on: id) },
+                                  progress: { progress(DeployEvent($0)) })
+        // kubectl proxy's private socket lives with the incident, under the git directory.
+        runner.proxyDirectory = session.store.baseDirectory + "/" + id.rawValue
+        runner.lineCap = session.config.logs.lineCap
+        return runner
     }
 
     /// A rollback to make: where to (a `revision`, else the baseline recorded before the deploy),

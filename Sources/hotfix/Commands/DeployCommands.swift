@@ -109,7 +109,12 @@ struct Deploy: AsyncParsableCommand {
         let window = WindowControl()
         let watch = deploy.stopOnRollbackElsewhere(id, window: window)
         defer { watch.cancel() }
-        let outcome = try await deploy.deploy(id, window: window) { printer($0) }
+        // SIGTERM, SIGHUP or Ctrl-C stop the deploy the way the console's quit does: the window
+        // ends, kubectl proxy and every kubectl are stopped, the stop is journaled.
+        let work = Task { () async throws(HotfixError) -> DeployOutcome in try await deploy.deploy(id, window: window) { printer($0) } }
+        let signals = Self.cancelOnSignals(work)
+        defer { signals.forEach { $0.cancel() } }
+        let outcome = try await work.value
         let verdict = outcome.verdict
         Output.line("Verdict: \(verdict.outcome.rawValue)")
         for r in verdict.reasons { Output.line("  - \(Sanitize.inline(r))") }
@@ -125,6 +130,19 @@ struct Deploy: AsyncParsableCommand {
             Output.line("Next: hotfix next --override REASON (say why \(verdict.outcome.rawValue) is good enough), or \(retry)")
         }
         if verdict.outcome.exitCode != 0 { throw ExitCode(verdict.outcome.exitCode) }
+    }
+}
+
+extension Deploy {
+    /// Cancels `task` on SIGTERM, SIGHUP or SIGINT (instead of dying with children left behind).
+    static func cancelOnSignals<T, E: Error>(_ task: Task<T, E>) -> [any DispatchSourceSignal] {
+        [SIGTERM, SIGHUP, SIGINT].map { sig in
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { task.cancel() }
+            source.resume()
+            return source
+        }
     }
 }
 

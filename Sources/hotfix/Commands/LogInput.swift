@@ -12,7 +12,7 @@ enum LogInput {
     static let parallelFrom = 8 << 20
 
     static func summarize(_ path: String, bucketSeconds: Double = 30) throws(HotfixError) -> LogSummary {
-        if path == "-" { return try sequential(fd: 0, from: 0, to: nil, name: "standard input", bucketSeconds: bucketSeconds) }
+        if path == "-" { return try stream(fd: 0, name: "standard input", bucketSeconds: bucketSeconds) }
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
             let why = String(cString: strerror(errno))
@@ -149,5 +149,137 @@ enum LogInput {
         }
         if kept > 0 { analyzer.line(UnsafeRawBufferPointer(rebasing: buffer[0..<kept])) }
         return analyzer.finish()
+    }
+
+    /// A pipe (`kubectl logs … | hotfix logs analyze -`), on two threads as a file is: this thread
+    /// reads blocks and cuts each before a line that starts an entry; the blocks go in turn to two
+    /// analyzers whose summaries are merged at the end. Memory stays at a few blocks.
+    static func stream(fd: Int32, name: String, bucketSeconds: Double) throws(HotfixError) -> LogSummary {
+        #if os(Linux)
+        // A larger pipe: fewer wake-ups of this reader and of the writer (best effort).
+        _ = fcntl(fd, 1031 /* F_SETPIPE_SZ */, 1 << 20)
+        #endif
+        let pool = BlockQueue(capacity: 6)
+        for _ in 0..<6 { pool.put(UnsafeMutableRawBufferPointer.allocate(byteCount: chunkBytes, alignment: 16), count: 0) }
+        defer { while let (b, _) = pool.take(waiting: false) { b.deallocate() } }
+        var buffer = pool.take()!.0
+        var filled = 0
+        var atEnd = false
+        func fill() throws(HotfixError) {
+            while filled < chunkBytes {
+                let n = read(fd, buffer.baseAddress! + filled, chunkBytes - filled)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw HotfixError.environment("cannot read \(Sanitize.inline(name)): \(String(cString: strerror(errno)))", untouched: "nothing was analysed")
+                }
+                if n == 0 { atEnd = true; return }
+                filled += n
+            }
+        }
+        try fill()
+        if atEnd {
+            // Small input: one analyzer, here.
+            var analyzer = LogAnalyzer(bucketSeconds: bucketSeconds)
+            analyze(&analyzer, UnsafeRawBufferPointer(rebasing: buffer[0..<filled]))
+            pool.put(buffer, count: 0)
+            return analyzer.finish()
+        }
+        let queues = [BlockQueue(capacity: 2), BlockQueue(capacity: 2)]
+        let parts = Results()
+        let finished = DispatchSemaphore(value: 0)
+        // Threads of their own: on Dispatch's pool, with this thread blocked reading, the second
+        // worker waited about a second for Dispatch to decide the pool was stuck.
+        for i in 0..<2 {
+            Thread.detachNewThread {
+                var analyzer = LogAnalyzer(bucketSeconds: bucketSeconds)
+                while let (block, count) = queues[i].take() {
+                    analyze(&analyzer, UnsafeRawBufferPointer(rebasing: block[0..<count]))
+                    pool.put(block, count: 0)
+                }
+                parts.set(i, analyzer.finish())
+                finished.signal()
+            }
+        }
+        var turn = 0
+        var failure: HotfixError?
+        while true {
+            let cut = atEnd ? filled : entryCut(UnsafeRawBufferPointer(rebasing: buffer[0..<filled]))
+            let next = pool.take()!.0
+            let rest = filled - cut
+            if rest > 0 { memcpy(next.baseAddress!, buffer.baseAddress! + cut, rest) }
+            queues[turn].put(buffer, count: cut)
+            turn ^= 1
+            buffer = next
+            filled = rest
+            if atEnd { break }
+            do { try fill() } catch { failure = error; break }
+            if atEnd && filled == 0 { break }
+        }
+        pool.put(buffer, count: 0)
+        for q in queues { q.close() }
+        finished.wait()
+        finished.wait()
+        if let failure { throw failure }
+        var summary = parts.get(0)!
+        summary.merge(parts.get(1)!)
+        return summary
+    }
+
+    /// Every complete line of `block`, then what is left as one line (the input's last line
+    /// without a break, or a line longer than a whole block), as `sequential` does.
+    static func analyze(_ analyzer: inout LogAnalyzer, _ block: UnsafeRawBufferPointer) {
+        let used = analyzer.consume(block)
+        if used < block.count { analyzer.line(UnsafeRawBufferPointer(rebasing: block[used...])) }
+    }
+
+    /// Where to cut a full block: before its last line that surely starts an entry (so no stack
+    /// trace is split), else after its last line break, else (one line longer than the block) at its end.
+    static func entryCut(_ p: UnsafeRawBufferPointer) -> Int {
+        guard let lastBreak = p.lastIndex(of: 0x0A) else { return p.count }
+        var end = lastBreak
+        var tries = 0
+        while end > 0 && tries < 10_000 {
+            var start = end
+            while start > 0 && p[start - 1] != 0x0A { start -= 1 }
+            guard start > 0 else { break }
+            if LogAnalyzer.startsEntry(UnsafeRawBufferPointer(rebasing: p[start..<end])) { return start }
+            end = start - 1
+            tries += 1
+        }
+        return lastBreak + 1
+    }
+
+    /// Blocks handed between threads, at most `capacity` waiting.
+    final class BlockQueue: @unchecked Sendable {
+        private let cond = NSCondition()
+        private var blocks: [(UnsafeMutableRawBufferPointer, Int)] = []
+        private var closed = false
+        let capacity: Int
+
+        init(capacity: Int) { self.capacity = capacity }
+
+        func put(_ block: UnsafeMutableRawBufferPointer, count: Int) {
+            cond.lock()
+            while blocks.count >= capacity { cond.wait() }
+            blocks.append((block, count))
+            cond.broadcast()
+            cond.unlock()
+        }
+
+        func take(waiting: Bool = true) -> (UnsafeMutableRawBufferPointer, Int)? {
+            cond.lock()
+            defer { cond.unlock() }
+            while waiting && blocks.isEmpty && !closed { cond.wait() }
+            guard !blocks.isEmpty else { return nil }
+            cond.broadcast()
+            return blocks.removeFirst()
+        }
+
+        func close() {
+            cond.lock()
+            closed = true
+            cond.broadcast()
+            cond.unlock()
+        }
     }
 }

@@ -21,7 +21,11 @@ struct Sim: AsyncParsableCommand {
           slow          the fix works, but latency regresses
 
         --speed N makes every delay N times shorter and the traffic N times denser. \
-        Stop with Ctrl-C.
+        --replicas N and --containers M size the deployment (containers after the first are \
+        sidecars named proxy, proxy-2, … that log one access line per request); --rate R makes \
+        each pod write about R lines a second (all its containers together, whatever --speed). \
+        The watch history is compacted like an API server's: a watch resumed from a version \
+        that is gone gets 410 Gone. Stop with Ctrl-C.
         """)
 
     @Option(help: "The scenario: \(Scenario.names).")
@@ -33,15 +37,30 @@ struct Sim: AsyncParsableCommand {
     @Option(help: "How many times faster than real time the cluster runs.")
     var speed: Double = 1
 
+    @Option(help: "Replicas of the deployment (1-500).")
+    var replicas: Int = 3
+
+    @Option(help: "Containers per pod (1-8): the app and its sidecars.")
+    var containers: Int = 1
+
+    @Option(help: ArgumentHelp("About this many log lines a second from each pod (default: 8 requests a second times --speed).",
+                               valueName: "lines-per-second-per-pod"))
+    var rate: Double?
+
     func run() async throws {
         guard let chosen = Scenario(rawValue: scenario) else {
             throw HotfixError.usage("unknown scenario '\(Sanitize.inline(scenario))'", next: "use one of: \(Scenario.names)")
         }
         guard (0...65535).contains(port) else { throw HotfixError.usage("--port must be between 0 and 65535") }
         guard speed > 0 && speed <= 1000 else { throw HotfixError.usage("--speed must be more than 0 and at most 1000 (got \(speed))") }
+        guard (1...500).contains(replicas) else { throw HotfixError.usage("--replicas must be between 1 and 500 (got \(replicas))") }
+        guard (1...8).contains(containers) else { throw HotfixError.usage("--containers must be between 1 and 8 (got \(containers))") }
+        if let rate, !(rate > 0 && rate <= 100_000) { throw HotfixError.usage("--rate must be more than 0 and at most 100000 lines a second (got \(rate))") }
+        var timing = SimTiming()
+        timing.podLinesPerSecond = rate
         let sim: SimCluster
         do {
-            sim = try await SimCluster.start(scenario: chosen, port: port, speed: speed)
+            sim = try await SimCluster.start(scenario: chosen, port: port, speed: speed, replicas: replicas, containers: containers, timing: timing)
         } catch {
             throw HotfixError.environment("cannot start the simulated cluster: \(error.description)",
                                           next: "pick another --port, or 0 for a free one")
@@ -50,7 +69,7 @@ struct Sim: AsyncParsableCommand {
         let banner = """
         simulated cluster: \(sim.url) (scenario \(chosen.rawValue), speed \(shownSpeed)x)
         kubeconfig: \(sim.kubeconfig)
-        deployment: \(sim.namespace)/\(sim.deployment), container \(sim.container), image \(sim.baselineImage)
+        deployment: \(sim.namespace)/\(sim.deployment), \(replicas) replicas, container \(sim.container)\(containers > 1 ? " and \(containers - 1) sidecar(s)" : ""), image \(sim.baselineImage)\(rate.map { ", about \(Int($0)) lines/s per pod" } ?? "")
 
         in .hotfix.yml:
           deploy:

@@ -1,0 +1,187 @@
+import Foundation
+import HotfixEngine
+@testable import HotfixRuntime
+import HotfixSim
+import HotfixTestSupport
+import Testing
+
+/// Every pod's logs through one real `kubectl proxy` on a Unix socket, against the simulated cluster.
+@Suite(.serialized) struct ProxyFollowerTests {
+    /// Processes whose command line holds `text` (the proxy's socket path is unique per test).
+    static func processes(containing text: String) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { Int32($0) }.filter { pid in
+            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+            return String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self).contains(text)
+        }
+    }
+
+    /// A follower through a proxy in a private directory of `dir`.
+    func follower(_ h: KubeHarness, _ dir: TempDir, baselineHash: String?, since: Date?, lineCap: Int = 16_384) async throws -> ProxyFollower {
+        let proxy = try KubeProxy(kubectl: h.kubectl, parent: dir.path)
+        return h.track(try await ProxyFollower.start(proxy: proxy, namespace: h.sim.namespace, selector: "app=app",
+                                                     baselineHash: baselineHash, since: since, lineCap: lineCap))
+    }
+
+    /// Every line each container wrote from `since` (old pods) or its start (new pods) up to the
+    /// last line delivered arrived exactly once, in order.
+    func expectComplete(_ h: KubeHarness, _ log: FollowLog, baselineHash: String?, since: Date, minimum: Int) -> Int {
+        var checked = 0
+        for pod in h.sim.allPods() {
+            for container in pod.containers {
+                let got = log.lines(of: pod.name, container: container)
+                guard let last = got.last else { continue }
+                let from = pod.templateHash == baselineHash ? since : .distantPast
+                let truth = h.written(pod.name, container: container, from: from, through: last.timestamp)
+                let same = got.map(\.text) == truth
+                #expect(same, "\(pod.name)/\(container): \(got.count) lines followed, \(truth.count) written")
+                #expect(got.allSatisfy { $0.isNew == (pod.templateHash != baselineHash) && $0.templateHash == pod.templateHash })
+                checked += got.count
+            }
+        }
+        #expect(checked >= minimum, "only \(checked) lines checked")
+        return checked
+    }
+
+    @Test func aRolloutIsFollowedEndToEndEveryLineOnceInOrderThroughOneKubectl() async throws {
+        let h = try await KubeHarness(.fixWorks, replicas: 3, containers: 2)
+        let dir = TempDir("proxy-follow")
+        let before = try await h.kubectl.deployment("app")
+        let since = Date(timeIntervalSince1970: floor(Date().timeIntervalSince1970) - 1)
+        let follower = try await follower(h, dir, baselineHash: before.templateHash, since: since)
+        let socket = follower.proxy.socketPath
+        // Private: the directory is 0700 and the socket is inside it (no TCP port).
+        var st = stat()
+        #expect(stat(follower.proxy.directory, &st) == 0 && st.st_mode & 0o777 == 0o700)
+        #expect(socket.hasPrefix(dir.path + "/proxy/"))
+        #expect(Self.processes(containing: socket).count == 1, "one kubectl for every stream")
+        let log = FollowLog(follower)
+        #expect(await log.waitLines(30) { ls in Set(ls.filter { !$0.1.isNew }.map(\.1.container)) == ["app", "proxy"] })
+        try await h.kubectl.setImage(deployment: "app", container: "app", image: "registry/app:hotfix-7")
+        _ = try await h.rollout()
+        let newPods = h.sim.allPods().filter { $0.image == "registry/app:hotfix-7" }
+        #expect(newPods.count == 3)
+        #expect(await log.waitLines(30) { ls in
+            newPods.allSatisfy { p in p.containers.allSatisfy { c in ls.filter { $0.1.pod == p.name && $0.1.container == c }.count > 30 } }
+        })
+        #expect(Self.processes(containing: socket).count == 1, "still one kubectl after the rollout")
+        await follower.stop()
+        await log.finish()
+        _ = expectComplete(h, log, baselineHash: before.templateHash, since: since, minimum: 500)
+        for pod in newPods {
+            let first = try #require(log.lines.first { $0.1.pod == pod.name })
+            print("first line of \(pod.name) arrived \(String(format: "%.2f", first.0.timeIntervalSince(pod.started))) s after the container started")
+        }
+        let events = log.snapshot.map(\.1)
+        #expect(events.contains { if case .podDeleted = $0 { true } else { false } }, "the old pods' deletion was seen")
+        #expect(Self.processes(containing: socket).isEmpty, "stop leaves no kubectl behind")
+        #expect(!FileManager.default.fileExists(atPath: socket))
+    }
+
+    @Test func streamDropsLoseNothingAndRepeatNothing() async throws {
+        let h = try await KubeHarness(.streamDrops)
+        let dir = TempDir("proxy-drops")
+        let before = try await h.kubectl.deployment("app")
+        let since = Date(timeIntervalSince1970: floor(Date().timeIntervalSince1970))
+        let follower = try await follower(h, dir, baselineHash: before.templateHash, since: since)
+        let log = FollowLog(follower)
+        try await h.kubectl.setImage(deployment: "app", container: "app", image: "registry/app:hotfix-8")
+        _ = try await h.rollout()
+        let dropped = await log.wait(30) { ev in
+            ev.filter { if case .tailEnded(_, _, _, true) = $1 { true } else { false } }.count >= 6
+                && ev.contains { if case .watchRestarted = $1 { true } else { false } }
+        }
+        #expect(dropped, "the simulated drops must have cut several streams and the watch")
+        await follower.stop()
+        await log.finish()
+        let checked = expectComplete(h, log, baselineHash: before.templateHash, since: since, minimum: 500)
+        print("stream-drops through the proxy: \(checked) lines checked")
+    }
+
+    @Test func aPodDeletedMidStreamEndsItsStreamAndItsReplacementIsFollowed() async throws {
+        let h = try await KubeHarness(.fixWorks)
+        let dir = TempDir("proxy-delete")
+        let before = try await h.kubectl.deployment("app")
+        let since = Date(timeIntervalSince1970: floor(Date().timeIntervalSince1970))
+        let follower = try await follower(h, dir, baselineHash: before.templateHash, since: since)
+        let log = FollowLog(follower)
+        let initial = Set(h.sim.pods().map(\.name))
+        let victim = try #require(h.sim.pods().first).name
+        #expect(await log.waitLines(30) { ls in ls.contains { $0.1.pod == victim } })
+        h.sim.deletePod(victim)
+        #expect(await log.wait(30) { ev in ev.contains { if case .podDeleted(victim) = $1 { true } else { false } } })
+        let replacement = await log.waitLines(30) { ls in ls.contains { !initial.contains($0.1.pod) } }
+        #expect(replacement, "the replacement pod's lines arrive")
+        await follower.stop()
+        await log.finish()
+        _ = expectComplete(h, log, baselineHash: before.templateHash, since: since, minimum: 50)
+    }
+
+    @Test func anExpiredWatchListsAgainAndResumes() async throws {
+        let h = try await KubeHarness(.fixWorks)
+        let dir = TempDir("proxy-expire")
+        let before = try await h.kubectl.deployment("app")
+        let since = Date(timeIntervalSince1970: floor(Date().timeIntervalSince1970))
+        let follower = try await follower(h, dir, baselineHash: before.templateHash, since: since)
+        let log = FollowLog(follower)
+        #expect(await log.waitLines(30) { ls in !ls.isEmpty })
+        h.sim.expireWatches()
+        #expect(await log.wait(30) { ev in ev.contains { if case .watchExpired = $1 { true } else { false } } })
+        // The watch after the expiry still sees the rollout's new pods.
+        try await h.kubectl.setImage(deployment: "app", container: "app", image: "registry/app:hotfix-9")
+        _ = try await h.rollout()
+        let newPods = h.sim.allPods().filter { $0.image == "registry/app:hotfix-9" }
+        #expect(await log.waitLines(30) { ls in newPods.allSatisfy { p in ls.contains { $0.1.pod == p.name } } })
+        await follower.stop()
+        await log.finish()
+        _ = expectComplete(h, log, baselineHash: before.templateHash, since: since, minimum: 100)
+    }
+
+    @Test func aKilledProxyIsRestartedAndTheStreamsResumeWithNothingLost() async throws {
+        let h = try await KubeHarness(.fixWorks)
+        let dir = TempDir("proxy-kill")
+        let before = try await h.kubectl.deployment("app")
+        let since = Date(timeIntervalSince1970: floor(Date().timeIntervalSince1970))
+        let follower = try await follower(h, dir, baselineHash: before.templateHash, since: since)
+        let log = FollowLog(follower)
+        #expect(await log.waitLines(30) { ls in ls.count > 20 })
+        let first = try #require(follower.proxy.processID)
+        kill(first, SIGKILL)
+        #expect(await log.wait(30) { ev in ev.contains { if case .proxyRestarted = $1 { true } else { false } } })
+        let countAtKill = log.lines.count
+        #expect(await log.waitLines(30) { ls in ls.count > countAtKill + 100 }, "lines flow again after the restart")
+        let second = try #require(follower.proxy.processID)
+        #expect(second != first)
+        await follower.stop()
+        await log.finish()
+        // The simulated kubelet keeps every line, so nothing may be missing across the restart.
+        _ = expectComplete(h, log, baselineHash: before.templateHash, since: since, minimum: 100)
+        #expect(Self.processes(containing: follower.proxy.socketPath).isEmpty)
+    }
+
+    @Test func aLineLongerThanTheCapIsCutWithAMarker() {
+        var splitter = LogLineSplitter(cap: 100)
+        let long = "2026-11-26T10:41:02.000000001Z " + String(repeating: "x", count: 250)
+        let short = "2026-11-26T10:41:02.000000002Z INFO GET / 200 3ms"
+        var got: [String] = []
+        let text = Array((long + "\n" + short + "\n").utf8)
+        // Fed in small pieces, as a network delivers it.
+        for start in stride(from: 0, to: text.count, by: 37) {
+            text[start..<min(text.count, start + 37)].withUnsafeBytes { splitter.feed($0) { got.append(String(decoding: $0, as: UTF8.self)) } }
+        }
+        #expect(got.count == 2)
+        #expect(got[0] == "2026-11-26T10:41:02.000000001Z " + String(repeating: "x", count: 100) + " [… line cut: 250 bytes, logs.line_cap]")
+        #expect(got[1] == short)
+    }
+
+    @Test func aProxyThatCannotStartSaysWhyAndLeavesNothing() async throws {
+        let h = try await KubeHarness(.fixWorks)
+        let dir = TempDir("proxy-bad")
+        var k = h.kubectl
+        k.target.kubectl = "kubectl-that-does-not-exist"
+        let proxy = try KubeProxy(kubectl: k, parent: dir.path)
+        let e = await #expect(throws: HotfixError.self) { try await proxy.start() }
+        #expect(e?.message.contains("kubectl proxy did not start") == true, "\(String(describing: e))")
+        #expect(Self.processes(containing: proxy.socketPath).isEmpty)
+    }
+}
