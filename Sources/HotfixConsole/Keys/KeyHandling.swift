@@ -22,7 +22,7 @@ extension ConsoleModel {
         if let prompt { return edit(prompt, key) }
         status = nil
         guard let action = keyMap.action(for: key, in: contexts) else {
-            if key == .escape, logFocused { logFocused = false }
+            if key == .escape, logFocused { backToStream() }
             if key == .pageUp || key == .pageDown { log.scroll(by: (key == .pageUp ? -1 : 1) * logHeight, height: logHeight) }
             return []
         }
@@ -30,6 +30,7 @@ extension ConsoleModel {
     }
 
     mutating func perform(_ action: Action) -> [ConsoleEffect] {
+        if let handled = performStream(action) { return handled }
         switch action {
         case .quit: return [.quit]
         case .help: showHelp = true
@@ -59,7 +60,11 @@ extension ConsoleModel {
         case .waive:
             guard let item = selectedItem else { break }
             prompt = .waive(item, TextInput(incident.checklist[item]?.reason ?? ""))
-        case .focusLog: logFocused.toggle()
+        case .focusLog:
+            if stream?.showEvents == true { backToStream() } else { logFocused.toggle() }
+        case .toggleEvents: backToStream()
+        case .streamFilter, .errorsOnly, .cycleSide, .podList, .nextMark, .previousMark, .togglePause, .clearFilters, .pickPod, .closePods, .toggleWrap:
+            break  // the stream's keys, when it is not in view
         case .follow: log.follow()
         case .pause: log.togglePause(height: logHeight)
         case .search: prompt = .search(TextInput(log.query ?? ""))
@@ -71,6 +76,12 @@ extension ConsoleModel {
         case .bottom: log.jumpEnd()
         }
         return []
+    }
+
+    /// Leaves the log pane; in DEPLOY the stream comes back in its place.
+    mutating func backToStream() {
+        logFocused = false
+        stream?.showEvents = false
     }
 
     mutating func view(_ phase: Phase) {
@@ -151,6 +162,10 @@ extension ConsoleModel {
 
     mutating func edit(_ current: Prompt, _ key: Key) -> [ConsoleEffect] {
         if case .confirm(let job, _) = current { return confirm(job, key) }
+        if case .filter(let input, let previous) = current {
+            editFilter(key, input: input, previous: previous)
+            return []
+        }
         if case .retry = current {
             switch key {
             case .char("y"), .char("Y"):
@@ -240,6 +255,9 @@ extension ConsoleModel {
             return advance(override: text)
         case .confirm(let job, _):
             return confirm(job, .enter)
+        case .filter(let input, let previous):
+            editFilter(.enter, input: input, previous: previous)
+            return []
         case .retry:
             return edit(current, .enter)
         }

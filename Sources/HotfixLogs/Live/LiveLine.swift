@@ -81,3 +81,30 @@ public enum LiveShape {
         return true
     }
 }
+
+/// Reads lines as `kubectl logs --prefix --timestamps` prints them (a recorded deploy for
+/// `hotfix monitor --replay`): the `[pod/NAME/CONTAINER]` prefix and kubectl's time, then the
+/// text as `LiveLineReader` reads it, one reader per container.
+public struct PrefixedLineReader: Sendable {
+    private var scanner = LineScanner()
+    private var readers: [String: LiveLineReader] = [:]
+
+    public init() {}
+
+    /// The line's pod and container ("" when it has no prefix), its time (kubectl's, else the
+    /// application's, else `receivedAt`) and what it says.
+    public mutating func read(_ line: String, receivedAt: Double) -> (pod: String, container: String, time: Double, line: LiveLine) {
+        var bytes = Array(line.utf8)
+        return bytes.withUnsafeMutableBytes { raw in
+            let p = UnsafeRawBufferPointer(raw)
+            var f = LineFields()
+            scanner.scan(p, p.count, into: &f)
+            let pod = RecordText.text(p, f.podStart, f.podEnd), container = RecordText.text(p, f.containerStart, f.containerEnd)
+            let time = f.time.isNaN ? receivedAt : f.time
+            let key = pod + "/" + container
+            if readers[key] == nil && readers.count >= 4096 { readers.removeAll(keepingCapacity: true) }
+            let live = readers[key, default: LiveLineReader()].read(UnsafeRawBufferPointer(rebasing: p[f.bodyStart..<f.end]), time: time)
+            return (pod, container, time, live)
+        }
+    }
+}
