@@ -84,7 +84,7 @@ public struct ConsoleModel: Sendable {
     }
 
     public var contexts: [KeyContext] {
-        if streamShown, !logFocused { return stream?.showPods == true ? [.podList, .everywhere] : [.stream, .deploy, .main, .everywhere] }
+        if streamShown, !logFocused { return stream?.showPods == true ? [.podList, .everywhere] : [.deploy, .stream, .main, .everywhere] }
         return KeyMap.contexts(logFocused: logFocused, selectable: selectable, viewing: viewed, finished: incident.isFinished)
     }
 

@@ -96,7 +96,7 @@ public struct KeyMap: Sendable {
         Binding(keys: [.char("e")], action: .errorsOnly, short: "errors", description: "errors only (error entries with their stack traces, pod problems), or every level again", context: .stream, inBar: true),
         Binding(keys: [.char("o")], action: .cycleSide, short: "old/new", description: "every pod, then the old pods only (-), then the new ones only (+)", context: .stream, inBar: false),
         Binding(keys: [.char("P")], action: .podList, short: "pods", description: "the pod list: age, restarts, lines and error rate of each; enter shows one pod's lines", context: .stream, inBar: true),
-        Binding(keys: [.char("]"), .char("[")], action: .nextMark, short: "next/prev mark", description: "jump to the next / previous marked line: ◆ new error template, ● targeted error, ▲ pod problem", context: .stream, inBar: true),
+        Binding(keys: [.char("]"), .char("[")], action: .nextMark, short: "marks", description: "jump to the next / previous marked line: ◆ new error template, ● targeted error, ▲ pod problem", context: .stream, inBar: true),
         Binding(keys: [.char(" ")], action: .togglePause, short: "pause", description: "pause the stream (lines keep coming and are counted), or follow again", context: .stream, inBar: false),
         Binding(keys: [.char("w")], action: .toggleWrap, short: "wrap", description: "wrap long lines onto more rows, or cut them again", context: .stream, inBar: false),
         Binding(keys: [.char("f"), .char("G")], action: .follow, short: "follow", description: "follow the newest lines again", context: .stream, inBar: false),

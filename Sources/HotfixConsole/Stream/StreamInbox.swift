@@ -27,12 +27,17 @@ public final class StreamInbox: LiveLogReader, @unchecked Sendable {
     /// A batch of one container's lines: read outside the lock (a container's batches come one
     /// after another), then queued.
     public func lines(_ batch: FollowedLines) {
-        let key = batch.pod + "/" + batch.container
+        receive(pod: batch.pod, container: batch.container, isNew: batch.isNew, count: batch.count, batch.forEach)
+    }
+
+    /// `count` lines of one container, each handed to `body` by `lines` as its bytes and kubectl's time.
+    func receive(pod: String, container: String, isNew: Bool, count: Int,
+                 _ lines: ((UnsafeRawBufferPointer, Double) -> Void) -> Void) {
+        let key = pod + "/" + container
         var reader = lock.withLock { readers.removeValue(forKey: key) } ?? LiveLineReader(maxLineBytes: maxLineBytes)
         var out: [StreamInput] = []
-        out.reserveCapacity(batch.count)
-        let (pod, container, isNew) = (batch.pod, batch.container, batch.isNew)
-        batch.forEach { text, time in
+        out.reserveCapacity(count)
+        lines { text, time in
             out.append(StreamInput(pod: pod, container: container, isNew: isNew, time: time, line: reader.read(text, time: time)))
         }
         let woke = lock.withLock { () -> Bool in

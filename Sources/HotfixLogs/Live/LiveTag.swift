@@ -3,13 +3,13 @@
 /// name and colour a pod the same way).
 public enum LiveTag {
     /// The pod's short tag: the random suffix a ReplicaSet gives its pods (`users-api-7d9f8c6b5-x1k2p`
-    /// → `x1k2p`), a StatefulSet's ordinal name's end (`web-12` → `web-12`), else the name's last
+    /// → `x1k2p`), a StatefulSet's ordinal name's end (`postgres-primary-0` → `primary-0`), else the name's last
     /// eight characters.
     public static func short(_ pod: String) -> String {
         let parts = pod.split(separator: "-", omittingEmptySubsequences: false)
         if parts.count >= 3, let last = parts.last, (4...6).contains(last.count), !last.allSatisfy(\.isNumber) { return String(last) }
         if parts.count >= 2, let last = parts.last, last.allSatisfy(\.isNumber), !last.isEmpty {
-            return String(pod.suffix(min(pod.count, last.count + 1 + min(parts[parts.count - 2].count, 6))))
+            return parts[parts.count - 2].suffix(8) + "-" + last
         }
         return String(pod.suffix(8))
     }

@@ -98,18 +98,15 @@ public enum StreamView {
         // Build and push run before the baseline read that begins the attempt: theirs are the
         // commands since the previous attempt went back to FIX.
         let since = current == nil ? Date.distantFuture : (s.attempts.dropLast().last?.retriedAt ?? .distantPast)
-        func command(_ step: CommandStep) -> StepState {
-            guard let run = s.commands.last(where: { $0.run.phase == .deploy && $0.run.step == step && $0.at >= since })?.run else { return .pending }
-            return run.exitCode == 0 ? .done : .failed
-        }
-        add(command(.build), "build")
-        add(command(.push), "push")
         var latest: [DeployPlan.Kind: DeployRecord] = [:]
         for d in current?.steps ?? [] { latest[d.record.step] = d.record }
-        for step in [DeployPlan.Kind.setImage, .rollout] {
-            let state: StepState = latest[step].map { $0.outcome == .failed ? .failed : ($0.outcome == .done ? .done : .warning) } ?? .pending
-            add(state, step.name.replacingOccurrences(of: "-", with: " "))
+        func state(_ step: DeployPlan.Kind) -> StepState {
+            if let d = latest[step] { return d.outcome == .failed ? .failed : (d.outcome == .done ? .done : .warning) }
+            let command = CommandStep(step)
+            guard let run = s.commands.last(where: { $0.run.phase == .deploy && $0.run.step == command && $0.at >= since })?.run else { return .pending }
+            return run.exitCode == 0 ? .done : .failed
         }
+        for step in [DeployPlan.Kind.build, .push, .setImage, .rollout] { add(state(step), step.name.replacingOccurrences(of: "-", with: " ")) }
         if let back = current?.rollbacks.last { add(.warning, "rollback " + back.record.outcome.name) }
         return out
     }
