@@ -20,7 +20,7 @@ struct StreamGoldenTests {
         for size in Self.sizes {
             let text = try check(StreamFixture.model(now: 2950, size: size), "deploy-stream")
             #expect(text.contains("Monitoring · 3:00 left"))
-            #expect(text.contains("checklist 5/5"))
+            #expect(text.contains("checklist 5/5") || text.contains("checks 5/5"))
             #expect(!text.contains("Pre-deploy checklist"), "the passed checklist is one line")
             #expect(text.contains("Pods · following"))
             #expect(!text.contains("┌ Log"), "the events are one key away, not on screen")

@@ -77,7 +77,8 @@ public enum StreamView {
             return [head, SummaryRow(left: [(m.errors, .normal), gap, (m.p99, .normal)]),
                     SummaryRow(left: [(m.newTemplates, m.templatesRole), gap] + pods), SummaryRow(left: steps), reason]
         default:
-            return [head, SummaryRow(left: [(m.errors, .normal)]), SummaryRow(left: [(m.p99, .normal), ("  ", .normal), (m.newTemplates, m.templatesRole)]),
+            return [head, SummaryRow(left: [(m.errors, .normal)]), SummaryRow(left: [(m.p99, .normal), ("  ", .normal),
+                                                                                (m.newTemplates.replacingOccurrences(of: "new error templates", with: "new templates"), m.templatesRole)]),
                     SummaryRow(left: pods), SummaryRow(left: steps), reason]
         }
     }
@@ -93,7 +94,7 @@ public enum StreamView {
             out.append((state.glyph + (compact ? "" : " "), state.role))
             out.append((text, state == .pending ? .muted : .normal))
         }
-        add(passed == total ? .done : .warning, "checklist \(passed)/\(total)")
+        add(passed == total ? .done : .warning, (compact ? "checks " : "checklist ") + "\(passed)/\(total)")
         let current = s.latestAttempt.flatMap { $0.retriedAt == nil ? $0 : nil }
         // Build and push run before the baseline read that begins the attempt: theirs are the
         // commands since the previous attempt went back to FIX.
@@ -106,7 +107,11 @@ public enum StreamView {
             guard let run = s.commands.last(where: { $0.run.phase == .deploy && $0.run.step == command && $0.at >= since })?.run else { return .pending }
             return run.exitCode == 0 ? .done : .failed
         }
-        for step in [DeployPlan.Kind.build, .push, .setImage, .rollout] { add(state(step), step.name.replacingOccurrences(of: "-", with: " ")) }
+        // At 80 columns build and push go without saying once the image is set.
+        let imageSet = latest[.setImage]?.outcome == .done
+        for step in [DeployPlan.Kind.build, .push, .setImage, .rollout] where !(compact && imageSet && (step == .build || step == .push)) {
+            add(state(step), step.name.replacingOccurrences(of: "-", with: " "))
+        }
         if let back = current?.rollbacks.last { add(.warning, "rollback " + back.record.outcome.name) }
         return out
     }
