@@ -16,6 +16,8 @@ public struct FollowWorkflow: Sendable {
         let follow: DeploymentFollow
         public let deployment: String
         public let namespace: String
+        /// How many containers the deployment's pods run.
+        public let containers: Int
         /// How the pods are followed, in words.
         public var how: String { follow.how }
 
@@ -23,6 +25,7 @@ public struct FollowWorkflow: Sendable {
             self.follow = follow
             deployment = follow.deployment.name
             namespace = follow.deployment.namespace
+            containers = follow.deployment.images.count
         }
 
         public func stop() async { await follow.stop() }
