@@ -8,9 +8,9 @@ extension ConsoleModel {
     /// which of the stream's lines are the targeted error or a new error template.
     mutating func refreshMonitor() {
         guard let monitor else { monitorPanel = nil; return }
-        let (panel, verdict) = MonitorPanel.derive(monitor, now: monitorNow ?? now.timeIntervalSince1970, verdicts: incident.verdicts)
+        let (panel, verdict, baseline) = MonitorPanel.derive(monitor, now: monitorNow ?? now.timeIntervalSince1970, verdicts: incident.verdicts)
         monitorPanel = panel
-        stream?.mark(target: verdict.targetTemplate, newTemplates: verdict.newTemplates.map(\.template))
+        stream?.mark(target: verdict.targetTemplate, newTemplates: verdict.newTemplates.map(\.template), baseline: baseline)
     }
 }
 
@@ -19,8 +19,9 @@ extension MonitorPanel {
 
     /// The panel for `m` at `now` (seconds since 1970). The journal's verdict for this window, when
     /// it has one, stands over the running judgement (it may have ended the window early): this is
-    /// the one place the two are reconciled. Also returns the running verdict (its templates mark the stream).
-    static func derive(_ m: MonitorModel, now: Double, verdicts: [(at: Date, record: VerdictRecord)]) -> (MonitorPanel, Verdict) {
+    /// the one place the two are reconciled. Also returns the running verdict and the baseline's
+    /// templates (they mark the stream's lines).
+    static func derive(_ m: MonitorModel, now: Double, verdicts: [(at: Date, record: VerdictRecord)]) -> (MonitorPanel, Verdict, TemplateMiner) {
         let recorded = m.deployedAt.flatMap { start in verdicts.last { $0.at.timeIntervalSince1970 >= start } }
         let at = recorded.map { min(now, $0.at.timeIntervalSince1970) } ?? now
         let base = m.summary(.baseline), fix = m.summary(.hotfix)
@@ -46,7 +47,7 @@ extension MonitorPanel {
             newTemplates: "new error templates: \(fresh.isEmpty ? "none" : String(fresh.count))",
             pods: "pods \(fix.pods.count) new, \(base.pods.count) old",
             templatesRole: fresh.isEmpty ? .normal : .logError, reason: reason)
-        return (panel, judged.verdict)
+        return (panel, judged.verdict, base.templates)
     }
 
     static func window(_ phase: MonitorPhase) -> String {

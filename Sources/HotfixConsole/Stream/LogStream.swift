@@ -15,9 +15,9 @@ public struct LogStream: Sendable {
     private var containerIndex: [String: Int16] = [:]
     private var shapes: [String] = []
     private var shapeIndex: [String: Int32] = [:]
-    /// Each shape's mark, from the verdict's target and new templates (`mark(target:newTemplates:)`).
+    /// Each shape's mark, from the verdict's target and the baseline's templates (`mark(target:newTemplates:baseline:)`).
     private var shapeMarks: [StreamMark?] = []
-    private var marking: (target: String?, new: [String]) = (nil, [])
+    private var marking = Marking()
 
     public private(set) var filter = StreamFilter()
     /// With a filter: the absolute numbers of the kept lines it passes, oldest first.
@@ -143,29 +143,44 @@ public struct LogStream: Sendable {
         if let known = shapeIndex[shape] { return known }
         guard shapes.count < Self.maxShapes else { return -1 }
         shapes.append(shape)
-        shapeMarks.append(Self.mark(shape, marking.target, marking.new))
+        shapeMarks.append(marking.mark(shape))
         shapeIndex[shape] = Int32(shapes.count - 1)
         return Int32(shapes.count - 1)
     }
 
     // MARK: - Marks
 
-    /// The verdict's targeted error and new error templates, as it stands: lines of those shapes
-    /// are marked (the ones already kept too).
-    public mutating func mark(target: String?, newTemplates: [String]) {
-        guard target != marking.target || newTemplates != marking.new else { return }
-        marking = (target, newTemplates)
-        shapeMarks = shapes.map { Self.mark($0, target, newTemplates) }
+    /// What marks a shape: the verdict's targeted error, and the error templates the baseline has
+    /// (a new pod's error of a shape none of them matches is a new error, as the verdict judges it,
+    /// warm-up included) and the verdict's new templates.
+    struct Marking: Sendable {
+        var target: String?
+        var new: [String] = []
+        var baseline: TemplateMiner?
+        var baselineSize = -1
+
+        func mark(_ shape: String) -> StreamMark? {
+            if let target, LiveShape.matches(shape, template: target) { return .target }
+            if new.contains(where: { LiveShape.matches(shape, template: $0) }) { return .newError }
+            guard let baseline else { return nil }
+            return baseline.match(tokens: shape.split(separator: " ").map(String.init)) == nil ? .newError : nil
+        }
     }
 
-    static func mark(_ shape: String, _ target: String?, _ new: [String]) -> StreamMark? {
-        if let target, LiveShape.matches(shape, template: target) { return .target }
-        return new.contains { LiveShape.matches(shape, template: $0) } ? .newError : nil
+    /// The verdict's targeted error and new templates and the baseline's templates as they stand:
+    /// lines of those shapes are marked (the ones already kept too).
+    public mutating func mark(target: String?, newTemplates: [String], baseline: TemplateMiner?) {
+        let size = baseline.map { $0.clusters.count + $0.overflow } ?? -1
+        guard target != marking.target || newTemplates != marking.new || size != marking.baselineSize else { return }
+        marking = Marking(target: target, new: newTemplates, baseline: baseline, baselineSize: size)
+        shapeMarks = shapes.map(marking.mark)
     }
 
+    /// A line's gutter mark: a pod problem, the targeted error, or (from a new pod) a new error.
     func mark(of line: StreamLine) -> StreamMark? {
         if line.kind == .problem { return .problem }
-        return line.shape >= 0 ? shapeMarks[Int(line.shape)] : nil
+        guard line.shape >= 0, let m = shapeMarks[Int(line.shape)] else { return nil }
+        return m == .newError && !line.isNew ? nil : m
     }
 
     /// More than one container name seen: lines say which.

@@ -63,7 +63,9 @@ public enum StreamView {
         let steps = self.steps(model.incident, compact: width < 80)
         let pods = [(stream.pods, stream.podsRole)]
         guard let m = model.monitor else {
-            let waiting = SummaryRow(left: [("Monitoring · reading the old pods' logs (the baseline), then set image", .title)])
+            let set = model.incident.latestAttempt.map { $0.retriedAt == nil && $0.step(.setImage)?.record.outcome == .done } ?? false
+            let waiting = SummaryRow(left: [("Monitoring · " + (set ? "the rollout began; the window's numbers follow"
+                                                                    : "reading the old pods' logs (the baseline), then set image"), .title)])
             return [waiting, SummaryRow(left: pods), SummaryRow(left: steps)] + Array(repeating: SummaryRow(left: []), count: 3)
         }
         let head = SummaryRow(left: [("Monitoring · " + m.window, .title)], right: (m.verdict, m.verdictRole))
