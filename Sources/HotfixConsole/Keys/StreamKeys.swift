@@ -9,6 +9,7 @@ extension ConsoleModel {
     mutating func performStream(_ action: Action) -> [ConsoleEffect]? {
         guard streamShown, !logFocused, var s = stream else { return nil }
         let height = streamHeight
+        stream = nil  // one copy while it changes (the lines are not copied)
         defer { stream = s }
         if s.showPods {
             switch action {
@@ -79,6 +80,7 @@ extension ConsoleModel {
 
     mutating func setStreamQuery(_ text: String?) {
         guard var s = stream else { return }
+        stream = nil
         var f = s.filter
         f.setQuery(text)
         s.setFilter(f)

@@ -50,6 +50,8 @@ public struct LogStream: Sendable {
 
     /// Lines ever received (the absolute number the next line gets).
     public var received: Int { lines.appended }
+    /// Lines kept now (at most `capacity`).
+    public var kept: Int { lines.count }
     /// Pods the stream has heard of (by a line or the pod watch).
     public var podsSeen: Int { pods.count }
     /// The absolute number of the oldest line kept.

@@ -30,8 +30,9 @@ public final class StreamInbox: LiveLogReader, @unchecked Sendable {
         receive(pod: batch.pod, container: batch.container, isNew: batch.isNew, count: batch.count, batch.forEach)
     }
 
-    /// `count` lines of one container, each handed to `body` by `lines` as its bytes and kubectl's time.
-    func receive(pod: String, container: String, isNew: Bool, count: Int,
+    /// `count` lines of one container, each handed to `body` by `lines` as its bytes and kubectl's
+    /// time (any source of lines: the deploy's batches, a benchmark's).
+    public func receive(pod: String, container: String, isNew: Bool, count: Int,
                  _ lines: ((UnsafeRawBufferPointer, Double) -> Void) -> Void) {
         let key = pod + "/" + container
         var reader = lock.withLock { readers.removeValue(forKey: key) } ?? LiveLineReader(maxLineBytes: maxLineBytes)

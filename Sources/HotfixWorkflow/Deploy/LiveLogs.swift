@@ -15,7 +15,7 @@ public struct FollowedLines: Sendable {
 
     /// Each line's text (no kubectl prefix or timestamp) and kubectl's timestamp, without copying.
     public func forEach(_ body: (UnsafeRawBufferPointer, Double) -> Void) {
-        batch.forEach { text, ts in body(text, Double(ts.seconds) + Double(ts.nanos) / 1e9) }
+        batch.forEach { text, ts in body(text, ts.time) }
     }
 }
 
