@@ -30,7 +30,11 @@ extension ConsoleModel {
             log.append(lines)
         case .activity(let text):
             activity = text.map(Sanitize.inline)
-            if text == nil { job = nil }
+            if text == nil {
+                // The deploy is over: its follower stopped, so the stream has ended.
+                if job == .deploy { stream?.ended = true }
+                job = nil
+            }
         case .monitor(let inputs):
             var m = monitor ?? MonitorModel()
             monitor = nil  // keep one copy while ingesting

@@ -203,6 +203,19 @@ struct StreamModelTests {
         stream.setFilter(f)
         #expect(stream.shownCount == (700..<1200).filter { $0 % 7 == 3 }.count)
 
+        // Errors are kept longer (a quarter of the capacity more, for them alone): e reaches further back.
+        var chatty = LogStream(capacity: 500)
+        let error = LiveLine(level: .error, isError: true, text: "ERROR boom", errorShape: "boom")
+        chatty.take(StreamChunk(lines: (0..<1200).map { StreamInput(pod: "p", container: "api", isNew: true, time: Double($0), line: $0 % 10 == 0 ? error : line) }), now: 0)
+        var errors = StreamFilter()
+        errors.errorsOnly = true
+        chatty.setFilter(errors)
+        #expect(chatty.shownCount == 120, "every error, not only the 50 among the last 500 lines")
+        #expect(chatty.line(chatty.shown(0)).time == 0)
+        chatty.take(StreamChunk(lines: (1200..<2000).map { StreamInput(pod: "p", container: "api", isNew: true, time: Double($0), line: $0 % 10 == 0 ? error : line) }), now: 0)
+        #expect(chatty.shownCount == 125, "the errors' own ring is bounded too")
+        #expect(chatty.line(chatty.shown(0)).time == 750)
+
         let woken = Counter()
         let inbox = StreamInbox(capacity: 100) { woken.add() }
         for chunk in 0..<3 {

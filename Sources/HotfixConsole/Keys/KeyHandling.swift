@@ -20,8 +20,10 @@ extension ConsoleModel {
         }
         if isTooSmall { return key == .char("q") ? [.quit] : [] }
         if let prompt { return edit(prompt, key) }
-        status = nil
-        guard let action = keyMap.action(for: key, in: contexts) else {
+        let action = keyMap.action(for: key, in: contexts)
+        // Looking through the stream keeps the status row (the verdict's next step stays in view).
+        if !(streamShown && action.map(Self.streamActions.contains) == true) { status = nil }
+        guard let action else {
             if key == .escape, logFocused { backToStream() }
             if key == .pageUp || key == .pageDown { log.scroll(by: (key == .pageUp ? -1 : 1) * logHeight, height: logHeight) }
             return []
@@ -77,6 +79,11 @@ extension ConsoleModel {
         }
         return []
     }
+
+    /// The keys that only move through the stream or narrow it.
+    static let streamActions: Set<Action> = [.streamFilter, .errorsOnly, .cycleSide, .podList, .nextMark, .previousMark, .togglePause,
+                                             .clearFilters, .toggleWrap, .follow, .pause, .up, .down, .pageUp, .pageDown, .top, .bottom,
+                                             .pickPod, .closePods]
 
     /// Leaves the log pane; in DEPLOY the stream comes back in its place.
     mutating func backToStream() {

@@ -4,11 +4,19 @@ import HotfixLogs
 /// The DEPLOY pane's live stream: the last `capacity` lines (`logs.history`) of every pod the
 /// deploy follows, the pods with their counts, the filter and where the view is. Lines arrive
 /// in chunks, at most one per frame; a filter keeps an index of the lines it passes, updated
-/// as lines arrive, so a frame reads only the rows it draws. Bounded: lines by `capacity`,
-/// pods, containers and error shapes by fixed tables.
+/// as lines arrive, so a frame reads only the rows it draws. Error lines are also kept in a ring
+/// of their own, a quarter of `capacity`, so errors only (`e`) reaches further back than a
+/// chatty stream's last `capacity` lines. Bounded: lines by `capacity` (and a quarter more for
+/// errors), pods, containers and error shapes by fixed tables.
 public struct LogStream: Sendable {
     public let capacity: Int
     private(set) var lines: LineRing<StreamLine>
+    /// Error entries, their traces and pod problems, with their absolute numbers, kept longer.
+    private var errorLines: LineRing<KeptLine>
+    struct KeptLine: Sendable {
+        var seq: Int
+        var line: StreamLine
+    }
     private(set) var pods: [StreamPod] = []
     private var podIndex: [String: Int32] = [:]
     private(set) var containers: [String] = []
@@ -38,6 +46,8 @@ public struct LogStream: Sendable {
     var podSelection = 0
     /// The incident's events are shown in place of the stream (tab).
     public internal(set) var showEvents = false
+    /// The deploy that fed it is over (its follower stopped): no more lines will come.
+    public internal(set) var ended = false
     /// Long lines wrap onto more rows (`w`) instead of being cut.
     public internal(set) var wrap = false
 
@@ -46,6 +56,7 @@ public struct LogStream: Sendable {
     public init(capacity: Int) {
         self.capacity = max(100, capacity)
         lines = LineRing(capacity: self.capacity)
+        errorLines = LineRing(capacity: max(100, self.capacity / 4))
     }
 
     /// Lines ever received (the absolute number the next line gets).
@@ -57,7 +68,22 @@ public struct LogStream: Sendable {
     /// The absolute number of the oldest line kept.
     var oldest: Int { lines.dropped }
 
-    func line(_ seq: Int) -> StreamLine { lines[seq - oldest] }
+    /// The line numbered `seq`: in the ring of every line, else (older) in the errors' ring.
+    func line(_ seq: Int) -> StreamLine {
+        if seq >= oldest || errorLines.isEmpty { return lines[max(0, seq - oldest)] }
+        var lo = 0, hi = errorLines.count - 1
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if errorLines[mid].seq < seq { lo = mid + 1 } else { hi = mid }
+        }
+        return errorLines[lo].line
+    }
+
+    /// The oldest line number the filter can show: older errors too when it shows errors only.
+    var reachable: Int {
+        guard filter.errorsOnly, !errorLines.isEmpty else { return oldest }
+        return min(oldest, errorLines[0].seq)
+    }
     func pod(of line: StreamLine) -> StreamPod { pods[Int(line.pod)] }
 
     // MARK: - Arriving
@@ -90,10 +116,11 @@ public struct LogStream: Sendable {
     private mutating func append(_ line: StreamLine) {
         let seq = lines.appended
         lines.append(line)
+        if line.isError || line.kind == .problem { errorLines.append(KeptLine(seq: seq, line: line)) }
         if filter.isActive {
             if filter.passes(line, podName: { pods[Int(line.pod)].name }) { passing.append(seq) }
             // Trimmed in steps, not per line: the index may hold up to 1,024 dropped numbers for a while.
-            if seq & 1023 == 0, let first = passing.first, first < oldest { passing.removeFirst(firstKept) }
+            if seq & 1023 == 0, let first = passing.first, first < reachable { passing.removeFirst(firstKept) }
         }
     }
 
@@ -108,7 +135,7 @@ public struct LogStream: Sendable {
         pods[p].restarts = u.restarts
         pods[p].trouble = u.trouble
         var problems: [String] = []
-        if u.restarts > before.restarts { problems.append("restarted (\(u.restarts) time\(u.restarts == 1 ? "" : "s") in all)") }
+        if u.restarts > before.restarts { problems.append("restarted (\(u.restarts) restart\(u.restarts == 1 ? "" : "s") so far)") }
         if let t = u.trouble, t != before.trouble { problems.append(t) }
         for text in problems {
             append(StreamLine(pod: Int32(p), container: -1, isNew: u.isNew, kind: .problem, level: .error, isError: true, isContinuation: false,
@@ -195,6 +222,12 @@ public struct LogStream: Sendable {
         filter = f
         passing = []
         if filter.isActive {
+            if filter.errorsOnly {
+                for i in 0..<errorLines.count where errorLines[i].seq < oldest {
+                    let l = errorLines[i].line
+                    if filter.passes(l, podName: { pods[Int(l.pod)].name }) { passing.append(errorLines[i].seq) }
+                }
+            }
             for i in 0..<lines.count {
                 let l = lines[i]
                 if filter.passes(l, podName: { pods[Int(l.pod)].name }) { passing.append(oldest + i) }
@@ -209,9 +242,9 @@ public struct LogStream: Sendable {
         return passing.count - firstKept
     }
 
-    /// How many numbers at the front of `passing` were dropped from the ring.
+    /// How many numbers at the front of `passing` were dropped from the rings.
     private var firstKept: Int {
-        let oldest = self.oldest
+        let oldest = reachable
         guard let first = passing.first, first < oldest else { return 0 }
         return passing.partitionPoint { $0 >= oldest }
     }

@@ -25,7 +25,7 @@ extension LogStream {
 
     func panel(height: Int, textWidth: Int, now: Double) -> StreamPanel {
         let rows = wrap ? wrappedRows(height: height, width: textWidth) : visible(height: height).map(row)
-        var state = "following", stateRole = Role.ok
+        var state = ended ? "ended with the deploy" : "following", stateRole = ended ? Role.muted : .ok
         if !following {
             state = newWhilePaused > 0 ? "paused · \(Self.count(newWhilePaused)) new (f follows)" : "paused (f follows)"
             stateRole = .warning
