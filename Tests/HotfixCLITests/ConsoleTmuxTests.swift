@@ -106,6 +106,18 @@ import Glibc
         }
     }
 
+    /// The shell in `t` has a normal terminal: stty shows line editing, echo and signals on.
+    static func expectSaneTerminal(_ t: Tmux, _ tmp: TempDir, sourceLocation: SourceLocation = #_sourceLocation) {
+        let sttyFile = tmp.file("stty.txt")
+        t.type("stty -a > \(sttyFile); echo STTY-DONE")
+        t.press("Enter")
+        t.waitFor("the stty output", { $0.split(separator: "\n").contains { $0 == "STTY-DONE" } }, sourceLocation: sourceLocation)
+        let flags = (tmp.read("stty.txt") ?? "").split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" })
+        for flag in ["icrnl", "opost", "isig", "icanon", "echo"] {
+            #expect(flags.contains(Substring(flag)), "stty shows \(flag) off after quitting", sourceLocation: sourceLocation)
+        }
+    }
+
     static func headerClock(_ screen: String) -> String? {
         let first = screen.split(separator: "\n").first.map(String.init) ?? ""
         return first.range(of: #"\d:\d\d:\d\d of 2:00:00"#, options: .regularExpression).map { String(first[$0]) }
@@ -165,14 +177,7 @@ import Glibc
         screen = t.waitFor("Demo sandbox:")
         #expect(t.value("#{alternate_on}") == "0", "still on the alternate screen")
         #expect(t.value("#{cursor_flag}") == "1", "the cursor is still hidden")
-        let sttyFile = tmp.file("stty.txt")
-        t.type("stty -a > \(sttyFile); echo STTY-DONE")
-        t.press("Enter")
-        t.waitFor("the stty output") { $0.split(separator: "\n").contains { $0 == "STTY-DONE" } }
-        let flags = (tmp.read("stty.txt") ?? "").split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" })
-        for flag in ["icrnl", "opost", "isig", "icanon", "echo"] {
-            #expect(flags.contains(Substring(flag)), "stty shows \(flag) off after quitting")
-        }
+        Self.expectSaneTerminal(t, tmp)
 
         // The command printed to try the CLI runs as printed in this shell, where no `hotfix` is on PATH.
         let prefix = "Try the CLI there: "
@@ -497,14 +502,7 @@ import Glibc
         t.type("q")
         t.waitFor("Demo sandbox:", seconds: 20)
         #expect(t.value("#{alternate_on}") == "0", "still on the alternate screen")
-        let sttyFile = tmp.file("stty.txt")
-        t.type("stty -a > \(sttyFile); echo STTY-DONE")
-        t.press("Enter")
-        t.waitFor("the stty output") { $0.split(separator: "\n").contains { $0 == "STTY-DONE" } }
-        let flags = (tmp.read("stty.txt") ?? "").split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" })
-        for flag in ["icrnl", "opost", "isig", "icanon", "echo"] {
-            #expect(flags.contains(Substring(flag)), "stty shows \(flag) off after quitting")
-        }
+        Self.expectSaneTerminal(t, tmp)
     }
 
     /// Kubectl-style lines (`[pod/NAME/api] TIME TEXT`): `count` lines `step` seconds apart from `start`.

@@ -19,10 +19,8 @@ public struct LogStream: Sendable {
     }
     private(set) var pods: [StreamPod] = []
     private var podIndex: [String: Int32] = [:]
-    private(set) var containers: [String] = []
-    private var containerIndex: [String: Int16] = [:]
-    private var shapes: [String] = []
-    private var shapeIndex: [String: Int32] = [:]
+    private var containerNames = NameTable(capacity: 64)
+    private var shapes = NameTable(capacity: 4096)
     /// Each shape's mark, from the verdict's target and the baseline's templates (`mark(target:newTemplates:baseline:)`).
     private var shapeMarks: [StreamMark?] = []
     private var marking = Marking()
@@ -51,7 +49,27 @@ public struct LogStream: Sendable {
     /// Long lines wrap onto more rows (`w`) instead of being cut.
     public internal(set) var wrap = false
 
-    static let maxPods = 2048, maxContainers = 64, maxShapes = 4096
+    static let maxPods = 2048
+
+    /// Names as small numbers, in the order first seen; past `capacity` a name gets -1.
+    struct NameTable: Sendable {
+        let capacity: Int
+        private(set) var names: [String] = []
+        private var index: [String: Int32] = [:]
+
+        init(capacity: Int) { self.capacity = capacity }
+
+        /// The name's number, and whether it was new.
+        mutating func number(_ name: String) -> (Int32, new: Bool) {
+            if let known = index[name] { return (known, false) }
+            guard names.count < capacity else { return (-1, false) }
+            names.append(name)
+            index[name] = Int32(names.count - 1)
+            return (Int32(names.count - 1), true)
+        }
+    }
+
+    var containers: [String] { containerNames.names }
 
     public init(capacity: Int) {
         self.capacity = max(100, capacity)
@@ -160,21 +178,12 @@ public struct LogStream: Sendable {
         return Int32(pods.count - 1)
     }
 
-    private mutating func containerNumber(_ name: String) -> Int16 {
-        if let known = containerIndex[name] { return known }
-        guard containers.count < Self.maxContainers else { return -1 }
-        containers.append(name)
-        containerIndex[name] = Int16(containers.count - 1)
-        return Int16(containers.count - 1)
-    }
+    private mutating func containerNumber(_ name: String) -> Int16 { Int16(containerNames.number(name).0) }
 
     private mutating func shapeNumber(_ shape: String) -> Int32 {
-        if let known = shapeIndex[shape] { return known }
-        guard shapes.count < Self.maxShapes else { return -1 }
-        shapes.append(shape)
-        shapeMarks.append(marking.mark(shape))
-        shapeIndex[shape] = Int32(shapes.count - 1)
-        return Int32(shapes.count - 1)
+        let (n, new) = shapes.number(shape)
+        if new { shapeMarks.append(marking.mark(shape)) }
+        return n
     }
 
     // MARK: - Marks
@@ -202,7 +211,7 @@ public struct LogStream: Sendable {
         let size = baseline.map { $0.clusters.count + $0.overflow } ?? -1
         guard target != marking.target || newTemplates != marking.new || size != marking.baselineSize else { return }
         marking = Marking(target: target, new: newTemplates, baseline: baseline, baselineSize: size)
-        shapeMarks = shapes.map(marking.mark)
+        shapeMarks = shapes.names.map(marking.mark)
     }
 
     /// A line's gutter mark: a pod problem, the targeted error, or (from a new pod) a new error.

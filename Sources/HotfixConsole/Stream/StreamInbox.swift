@@ -55,8 +55,7 @@ public final class StreamInbox: LiveLogReader, @unchecked Sendable {
     public func pod(_ pod: FollowedPod) {
         let woke = lock.withLock { () -> Bool in
             let wasEmpty = isEmpty
-            if pods.count < 10_000 { pods.append(StreamPodUpdate(name: pod.name, isNew: pod.isNew, created: pod.created, restarts: pod.restarts,
-                                                                 trouble: pod.trouble, deleted: pod.deleted)) }
+            if pods.count < 10_000 { pods.append(pod) }
             return wasEmpty
         }
         if woke { wake() }

@@ -1,5 +1,6 @@
 import Foundation
 import HotfixLogs
+import HotfixWorkflow
 
 /// A followed line on its way into the console: where it came from and what it says
 /// (`LiveLineReader` read it on the follower's thread).
@@ -16,21 +17,8 @@ public struct StreamInput: Sendable, Equatable {
     }
 }
 
-/// A pod as the deploy's pod watch last reported it.
-public struct StreamPodUpdate: Sendable, Equatable {
-    public var name: String
-    public var isNew: Bool
-    /// `metadata.creationTimestamp`, seconds since 1970.
-    public var created: Double?
-    public var restarts: Int
-    /// Why a container is not running (`CrashLoopBackOff`, `ImagePullBackOff`, `OOMKilled` …).
-    public var trouble: String?
-    public var deleted: Bool
-
-    public init(name: String, isNew: Bool, created: Double? = nil, restarts: Int = 0, trouble: String? = nil, deleted: Bool = false) {
-        self.name = name; self.isNew = isNew; self.created = created; self.restarts = restarts; self.trouble = trouble; self.deleted = deleted
-    }
-}
+/// A pod as the deploy's pod watch last reported it (the workflow's report, as it comes).
+public typealias StreamPodUpdate = FollowedPod
 
 /// What arrived since the last frame: lines (oldest first), pod changes, and how many lines the
 /// console had to skip because more came than `logs.history` holds between two frames.
