@@ -20,11 +20,13 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
-        .target(name: "HotfixEngine", swiftSettings: strict),
+        // The log pipeline: parsing, counters, latency, templates, the verdict, the sanitizer. Pure, Foundation only.
+        .target(name: "HotfixLogs", swiftSettings: strict),
+        .target(name: "HotfixEngine", dependencies: ["HotfixLogs"], swiftSettings: strict),
         .target(
             name: "HotfixRuntime",
             dependencies: [
-                "HotfixEngine",
+                "HotfixEngine", "HotfixLogs",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -33,6 +35,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The use cases of each phase (incident, git, test and checks, deploy, close): the CLI and the console both call them.
+        .target(name: "HotfixWorkflow", dependencies: ["HotfixEngine", "HotfixRuntime"], swiftSettings: strict),
         // A simulated Kubernetes API server and cluster that the real kubectl talks to (tests, demo).
         .target(
             name: "HotfixSim",
@@ -45,11 +49,13 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "HotfixScreen", dependencies: ["HotfixEngine"], swiftSettings: strict),
+        // The console's controller: model, update, key map, jobs as messages.
+        .target(name: "HotfixConsole", dependencies: ["HotfixEngine", "HotfixLogs", "HotfixScreen", "HotfixWorkflow"], swiftSettings: strict),
         .target(name: "HotfixTerminal", dependencies: ["CNcurses", "HotfixScreen"], swiftSettings: strict),
         .executableTarget(
             name: "hotfix",
             dependencies: [
-                "HotfixEngine", "HotfixRuntime", "HotfixScreen", "HotfixTerminal", "HotfixSim",
+                "HotfixEngine", "HotfixLogs", "HotfixRuntime", "HotfixWorkflow", "HotfixScreen", "HotfixConsole", "HotfixTerminal", "HotfixSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 // Theme files are read with Yams here; HotfixScreen gets a parsed Theme.
                 .product(name: "Yams", package: "Yams"),
@@ -58,10 +64,13 @@ let package = Package(
         ),
         // Temp git repositories with a bare origin, and the real binary, for every test target.
         .target(name: "HotfixTestSupport", dependencies: ["HotfixEngine"], path: "Tests/HotfixTestSupport", swiftSettings: strict),
-        .testTarget(name: "HotfixEngineTests", dependencies: ["HotfixEngine"], exclude: ["Golden"], swiftSettings: strict),
-        .testTarget(name: "HotfixRuntimeTests", dependencies: ["HotfixRuntime", "HotfixSim", "HotfixTestSupport"], swiftSettings: strict),
-        .testTarget(name: "HotfixScreenTests", dependencies: ["HotfixScreen"], resources: [.copy("Golden")], swiftSettings: strict),
+        .testTarget(name: "HotfixLogsTests", dependencies: ["HotfixLogs"], swiftSettings: strict),
+        .testTarget(name: "HotfixEngineTests", dependencies: ["HotfixEngine", "HotfixLogs"], exclude: ["Golden", "Fixtures"], swiftSettings: strict),
+        .testTarget(name: "HotfixRuntimeTests", dependencies: ["HotfixRuntime", "HotfixLogs", "HotfixSim", "HotfixTestSupport"], swiftSettings: strict),
+        .testTarget(name: "HotfixWorkflowTests", dependencies: ["HotfixWorkflow", "HotfixTestSupport"], swiftSettings: strict),
+        .testTarget(name: "HotfixScreenTests", dependencies: ["HotfixScreen"], swiftSettings: strict),
+        .testTarget(name: "HotfixConsoleTests", dependencies: ["HotfixConsole", "HotfixScreen", "HotfixLogs"], resources: [.copy("Golden")], swiftSettings: strict),
         // Depends on the executable so `swift test` always builds the binary it drives.
-        .testTarget(name: "HotfixCLITests", dependencies: ["hotfix", "HotfixRuntime", "HotfixSim", "HotfixTestSupport"], swiftSettings: strict),
+        .testTarget(name: "HotfixCLITests", dependencies: ["hotfix", "HotfixLogs", "HotfixRuntime", "HotfixWorkflow", "HotfixConsole", "HotfixSim", "HotfixTestSupport"], swiftSettings: strict),
     ]
 )

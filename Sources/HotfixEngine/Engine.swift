@@ -1,4 +1,12 @@
+// HotfixEngine: the incident's domain, pure. The model (phases, budgets, checklist), the events
+// and `Engine.decide` that turns a person's command into events, the journal's format and replay
+// (typed names that keep the JSON as it always was), guardrails, countdowns from event times and
+// an injected clock, the git-finish and deploy plans as data, and the report and post-mortem
+// rendered from the record. No I/O, no terminal, no colour: the runtime runs effects, the screen
+// draws.
+
 import Foundation
+import HotfixLogs
 
 /// Something a person (through the CLI or the console) asks the engine to do.
 public enum Command: Sendable, Equatable {

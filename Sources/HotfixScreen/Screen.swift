@@ -1,6 +1,12 @@
-/// Renders the console model into a cell buffer: pure, so tests compare it with golden files.
+// HotfixScreen: pure rendering. A `ConsoleView` (what the console shows at one moment) is drawn
+// into an in-memory cell buffer by widgets that ask for roles, never colours; layout is by
+// constraints, themes map roles to styles. Nothing here reads keys, runs jobs or decides: the
+// controller (HotfixConsole) builds the view, the terminal backend (HotfixTerminal) presents
+// the buffer. Tests compare rendered buffers with golden files.
+
+/// Renders a console view into a cell buffer: pure, so tests compare it with golden files.
 public enum Screen {
-    public static func render(_ model: ConsoleModel) -> CellBuffer {
+    public static func render(_ model: ConsoleView) -> CellBuffer {
         var buf = CellBuffer(size: model.size)
         guard !model.isTooSmall else {
             Overlays.tooSmall(&buf, model)

@@ -1,3 +1,7 @@
+// HotfixSim: a simulated Kubernetes cluster on loopback that the real kubectl talks to, for the
+// demo, drills and tests: discovery, deployments, replica sets, pods and their logs, watches,
+// patches, rollout status and undo, with scenarios for what a new image does.
+
 import Foundation
 
 /// A simulated Kubernetes cluster on 127.0.0.1 that the real kubectl talks to: one namespace,

@@ -1,3 +1,8 @@
+// HotfixTerminal: the only code that touches ncurses. Starts and restores the terminal (on
+// every way out, signals included), maps theme roles to colour pairs (256, 8 or none), decodes
+// keys and resizes, and presents a cell buffer by writing only the cells that changed. One
+// thread owns it: the console's event loop.
+
 import CNcurses
 import Foundation
 import HotfixEngine

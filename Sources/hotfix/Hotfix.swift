@@ -1,3 +1,7 @@
+// hotfix (the executable): ArgumentParser commands that parse, call the workflow (HotfixWorkflow)
+// and print its results as text or --json; the console's event loop (one thread owning ncurses,
+// a mailbox, the journal watch) wired to HotfixConsole; the demo's sandbox; theme loading.
+
 import ArgumentParser
 import Foundation
 import HotfixEngine

@@ -250,6 +250,45 @@ import Glibc
         #expect(status.stdout.contains("\"phase\" : \"fix\"") || status.stdout.contains("\"phase\": \"fix\""), "\(status.stdout)")
     }
 
+    /// The pids whose command line mentions `marker`.
+    static func processes(mentioning marker: String) -> [pid_t] {
+        let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.compactMap { Int32($0) } ?? []
+        return pids.filter { pid in
+            guard let cmd = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+            return String(decoding: cmd, as: UTF8.self).contains(marker)
+        }
+    }
+
+    @Test func quittingWhileTheTestsRunStopsTheTestCommandAndWhatItStarted() throws {
+        // A test command that starts children of its own and waits: all must end when the console
+        // quits. Each process carries the marker in its command line.
+        let marker = "slow-tests-\(UUID().uuidString.prefix(8))"
+        let child = "sh -c 'sleep 300; :' \(marker)-child"
+        let repo = GitSandbox(files: [".hotfix.yml": "test:\n  smoke: [sh, \(marker).sh]\n",
+                                      "\(marker).sh": "echo TESTS-RUNNING\n\(child) &\n\(child)\nwait\n"])
+        defer {
+            let left = Self.processes(mentioning: marker)
+            for pid in left + left.flatMap(TestProcesses.descendants(of:)) { kill(pid, SIGKILL) }
+        }
+        #expect(HotfixBinary.run(["start", "Checkout times out", "--id", "009-checkout"], in: repo.work).status == 0)
+        for _ in 1...3 { _ = HotfixBinary.run(["next", "--override", "walking to TEST for the cancel test"], in: repo.work) }
+        let t = try Tmux(width: 80, height: 24, env: ["HOME": repo.dir.path, "LANG": "C.UTF-8"].merging(GitSandbox.env) { a, _ in a })
+        t.type("cd \(repo.work) && \(HotfixBinary.path) console")
+        t.press("Enter")
+        t.waitFor("the TEST pane", seconds: 30) { $0.contains("TEST · active") }
+        t.type("t")
+        t.waitFor("the test command's first line in the log", seconds: 30) { $0.contains("TESTS-RUNNING") }
+        let deadline = Date() + 10
+        while Self.processes(mentioning: marker).count < 3, Date() < deadline { usleep(50_000) }
+        #expect(Self.processes(mentioning: marker).count == 3, "the script and its two children run")
+        t.type("q")
+        t.waitFor("the shell again", seconds: 15) { !$0.contains("┌ Phases") }
+        // The job's process group got SIGTERM: the script and the children it started are gone.
+        let gone = Date() + 5
+        while !Self.processes(mentioning: marker).isEmpty, Date() < gone { usleep(100_000) }
+        #expect(Self.processes(mentioning: marker).isEmpty, "left running: \(Self.processes(mentioning: marker))")
+    }
+
     @Test func eInCloseOpensThePostmortemInTheEditorAndTheConsoleComesBack() throws {
         let repo = GitSandbox()
         #expect(HotfixBinary.run(["start", "Checkout times out", "--id", "008-checkout"], in: repo.work).status == 0)

@@ -18,31 +18,31 @@ import Testing
     }
 
     /// One deploy as the runner journals it: baseline, set-image, rollout, the verdict, maybe a rollback.
-    static func deploy(_ s: inout Scripted, at minute: Double, outcome: String, commit: String, rollback automatic: Bool? = nil) {
+    static func deploy(_ s: inout Scripted, at minute: Double, outcome: VerdictRecord.Outcome, commit: String, rollback automatic: Bool? = nil) {
         func at(_ m: Double) -> Date { t0 + (minute + m) * 60 }
         s.record(.deploy(DeployRecord(.baseline, .done, image: "registry/app:1.4.2", revision: 1, detail: "selector app=api",
                                       commit: commit, commits: ["\(commit.prefix(7)) Fix: handle None from repo"])), at: at(0))
         s.record(.deploy(DeployRecord(.setImage, .done, image: image)), at: at(0.5))
-        if outcome == "FAIL" {
+        if outcome == .fail {
             s.record(.deploy(DeployRecord(.rollout, .stopped, image: image, detail: "stopped after 12 s: the window failed (CrashLoopBackOff)")), at: at(0.7))
-            s.record(.verdict(VerdictRecord(outcome: "FAIL", reasons: ["pods: crashLoopBackOff app-2-x"], windowSeconds: 0)), at: at(0.7))
+            s.record(.verdict(VerdictRecord(outcome: .fail, reasons: ["pods: crashLoopBackOff app-2-x"], windowSeconds: 0)), at: at(0.7))
         } else {
             s.record(.deploy(DeployRecord(.rollout, .done, image: image, revision: 2)), at: at(1))
             s.record(.verdict(VerdictRecord(outcome: outcome, reasons: ["targeted error: dropped"], windowSeconds: 300)), at: at(6.5))
         }
-        if let automatic { s.record(.rollback(RollbackRecord(revision: 1, image: "registry/app:1.4.2", outcome: "done", automatic: automatic)), at: at(1)) }
+        if let automatic { s.record(.rollback(RollbackRecord(revision: 1, image: "registry/app:1.4.2", outcome: .done, automatic: automatic)), at: at(1)) }
     }
 
     @Test func nextAfterAFailIsRefusedNamingTheVerdictAndRetryAndAnOverrideIsADeviation() throws {
         var s = try Self.inDeploy()
-        Self.deploy(&s, at: 50, outcome: "FAIL", commit: "aaaaaaa1111", rollback: true)
+        Self.deploy(&s, at: 50, outcome: .fail, commit: "aaaaaaa1111", rollback: true)
         let refused = #expect(throws: HotfixError.self) { try Engine.decide(.advance(override: nil), state: s.state) }
         #expect(refused?.kind == .refused)
         #expect(refused?.message.contains("attempt 1's monitoring verdict is FAIL (rolled back): pods: crashLoopBackOff") == true, "\(refused?.message ?? "")")
         #expect(refused?.next?.contains("hotfix retry goes back to FIX for attempt 2") == true, "\(refused?.next ?? "")")
         let status = StatusReport(s.state, now: t0 + 3600)
         #expect(status.blockers.map(\.rule) == [.verdict])
-        #expect(status.verdict == StatusReport.VerdictRow(attempt: 1, outcome: "FAIL", reasons: ["pods: crashLoopBackOff app-2-x"],
+        #expect(status.verdict == StatusReport.VerdictRow(attempt: 1, outcome: .fail, reasons: ["pods: crashLoopBackOff app-2-x"],
                                                           windowSeconds: 0, at: t0 + 50.7 * 60, rolledBack: true))
         // Overridden: the reason is journaled and reported as a deviation.
         try s.perform(.advance(override: "rolled back; fixing forward in the next release"), at: t0 + 55 * 60)
@@ -53,7 +53,7 @@ import Testing
     }
 
     @Test func marginalAndInconclusiveAskForAWrittenReason() throws {
-        for outcome in ["MARGINAL", "INCONCLUSIVE"] {
+        for outcome in [VerdictRecord.Outcome.marginal, .inconclusive] {
             var s = try Self.inDeploy()
             Self.deploy(&s, at: 50, outcome: outcome, commit: "bbb")
             let refused = #expect(throws: HotfixError.self) { try Engine.decide(.advance(override: nil), state: s.state) }
@@ -63,16 +63,16 @@ import Testing
             #expect(s.state.phase == .backport)
         }
         var pass = try Self.inDeploy()
-        Self.deploy(&pass, at: 50, outcome: "PASS", commit: "ccc")
+        Self.deploy(&pass, at: 50, outcome: .pass, commit: "ccc")
         #expect(Guardrails.forAdvance(in: pass.state).isEmpty, "a PASS leaves DEPLOY")
     }
 
     @Test func retryGoesBackToFixOnTheSameClockAndTheSecondAttemptPassesAndIsReported() throws {
         var s = try Self.inDeploy()
         let started = s.state.startedAt
-        Self.deploy(&s, at: 50, outcome: "FAIL", commit: "aaaaaaa1111", rollback: true)
+        Self.deploy(&s, at: 50, outcome: .fail, commit: "aaaaaaa1111", rollback: true)
         let bodies = try s.perform(.retry, at: t0 + 53 * 60)
-        #expect(bodies == [.retried(RetryRecord(attempt: 2, after: "FAIL"))])
+        #expect(bodies == [.retried(RetryRecord(attempt: 2, after: .fail))])
         #expect(s.state.phase == .fix)
         #expect(s.state.startedAt == started, "the clock keeps running")
         #expect(s.state.attemptNumber == 2)
@@ -102,7 +102,7 @@ import Testing
         s.passAll(at: t0 + 65 * 60)
         try s.perform(.advance(override: nil), at: t0 + 66 * 60)
         #expect(s.state.attemptNumber == 2)
-        Self.deploy(&s, at: 70, outcome: "PASS", commit: "ddddddd2222")
+        Self.deploy(&s, at: 70, outcome: .pass, commit: "ddddddd2222")
         #expect(s.state.attempts.count == 2)
         #expect(s.state.attempts.map { $0.outcome } == [.fail, .pass])
         #expect(s.state.attempts[0].rollback?.record.automatic == true && s.state.attempts[1].rollback == nil)
@@ -114,11 +114,11 @@ import Testing
 
         let status = StatusReport(s.state, now: t0 + 78 * 60)
         #expect(status.attempt == 2)
-        #expect(status.attempts.map(\.verdict) == ["FAIL", "PASS"])
+        #expect(status.attempts.map(\.verdict) == [.fail, .pass])
         #expect(status.attempts[0].retriedAt == t0 + 53 * 60)
         #expect(status.attempts[0].rollbacks.map(\.automatic) == [true])
         #expect(status.attempts[0].checklist.first { $0.item == .testsPass }?.evidence == "ok")
-        #expect(status.verdict?.attempt == 2 && status.verdict?.outcome == "PASS")
+        #expect(status.verdict?.attempt == 2 && status.verdict?.outcome == .pass)
 
         let facts = CloseFacts(state: s.state, now: t0 + 80 * 60)
         let report = Report.markdown(facts)
@@ -143,7 +143,7 @@ import Testing
         let early = #expect(throws: HotfixError.self) { try Engine.decide(.retry, state: s.state) }
         #expect(early?.message.contains("retry goes back from DEPLOY to FIX; the incident is in ASSESS") == true)
         s = try Self.inDeploy()
-        Self.deploy(&s, at: 50, outcome: "PASS", commit: "eee")
+        Self.deploy(&s, at: 50, outcome: .pass, commit: "eee")
         let passed = #expect(throws: HotfixError.self) { try Engine.decide(.retry, state: s.state) }
         #expect(passed?.message.contains("attempt 1 passed its monitoring window (PASS)") == true)
         #expect(passed?.next == "hotfix next moves on to BACKPORT")

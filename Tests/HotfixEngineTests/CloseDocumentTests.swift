@@ -26,31 +26,31 @@ import Testing
         try s.perform(.assess(Assessment(broken: "GET /users/{id} returns 500 for deleted users", impact: "all API clients, ~30% of /users requests",
                                          hypothesis: "repository returns None and get_user dereferences it")), at: at(3))
         try s.perform(.advance(override: nil), at: at(4.2))
-        s.record(.git(GitRecord(step: "branch", target: "hotfix/001-api-500", outcome: "done", sha: "1111111111aaaa")), at: at(5))
+        s.record(.git(GitRecord(step: .branch, target: "hotfix/001-api-500", outcome: .done, sha: "1111111111aaaa")), at: at(5))
         try s.perform(.advance(override: nil), at: at(5.5))
-        s.record(.warning(Warning(source: "fix", message: "2 files changed (rule: ONE file if possible)")), at: at(20))
+        s.record(.warning(Warning(source: .unrecognized("fix"), message: "2 files changed (rule: ONE file if possible)")), at: at(20))
         try s.perform(.advance(override: nil, fix: committedFix), at: at(31))
-        s.record(.commandRan(CommandRun(phase: .test, step: "smoke", argv: ["pytest", "tests/integration", "-m", "smoke", "-v"],
+        s.record(.commandRan(CommandRun(phase: .test, step: .smoke, argv: ["pytest", "tests/integration", "-m", "smoke", "-v"],
                                         exitCode: 0, seconds: 3.4, passed: 12, failed: 0)), at: at(35))
         s.passAll(at: at(40))
         try s.perform(.check(Check(item: .typeHints, status: .waived, reason: "only a JSON fixture changed besides users.py")), at: at(41))
         try s.perform(.advance(override: nil), at: at(42))
-        s.record(.deploy(DeployRecord(step: "set-image", outcome: "done", image: "registry/app:hotfix-001-api-500", revision: 5)), at: at(50))
-        s.record(.deploy(DeployRecord(step: "rollout", outcome: "done", image: "registry/app:hotfix-001-api-500", revision: 5)), at: at(52))
-        s.record(.verdict(VerdictRecord(outcome: "PASS", reasons: ["targeted error dropped 100% (6.1% → 0.0%, p < 0.001)", "p99 182 ms (baseline 190 ms)", "no new error templates"],
+        s.record(.deploy(DeployRecord(.setImage, .done, image: "registry/app:hotfix-001-api-500", revision: 5)), at: at(50))
+        s.record(.deploy(DeployRecord(.rollout, .done, image: "registry/app:hotfix-001-api-500", revision: 5)), at: at(52))
+        s.record(.verdict(VerdictRecord(outcome: .pass, reasons: ["targeted error dropped 100% (6.1% → 0.0%, p < 0.001)", "p99 182 ms (baseline 190 ms)", "no new error templates"],
                                         windowSeconds: 300, numbers: ["errorRate": 0, "baselineErrorRate": 0.061])), at: at(57))
         try s.perform(.advance(override: nil), at: at(58))
-        s.record(.git(GitRecord(step: "backport", target: "develop", outcome: "merged", sha: "2222222222")), at: at(60))
-        s.record(.git(GitRecord(step: "backport", target: "feature/billing", outcome: "merged", sha: "3333333333")), at: at(60.5))
-        s.record(.git(GitRecord(step: "backport", target: "feature/search", outcome: "conflict", files: ["app/users.py"])), at: at(61))
-        s.record(.git(GitRecord(step: "backport", target: "feature/search", outcome: "merged", sha: "4444444444")), at: at(72))
+        s.record(.git(GitRecord(step: .backport, target: "develop", outcome: .merged, sha: "2222222222")), at: at(60))
+        s.record(.git(GitRecord(step: .backport, target: "feature/billing", outcome: .merged, sha: "3333333333")), at: at(60.5))
+        s.record(.git(GitRecord(step: .backport, target: "feature/search", outcome: .conflict, files: ["app/users.py"])), at: at(61))
+        s.record(.git(GitRecord(step: .backport, target: "feature/search", outcome: .merged, sha: "4444444444")), at: at(72))
         try s.perform(.advance(override: nil), at: at(73))
         s.record(.changes(ChangeSet(base: "1111111111aaaa", head: "5555555555", files: [
             .init(path: "app/users.py", added: 4, removed: 1, summary: "Fix: handle None from repo"),
             .init(path: "tests/fixtures/users.json", added: 3, removed: 0, summary: "Fix: handle None from repo"),
         ], commits: ["5555555 Fix: handle None from repo"])), at: at(74))
-        s.record(.git(GitRecord(step: "tag", target: "hotfix-001-api-500", outcome: "done", sha: "6666666666abcdef")), at: at(75))
-        s.record(.git(GitRecord(step: "delete-branch", target: "hotfix/001-api-500", outcome: "done")), at: at(76))
+        s.record(.git(GitRecord(step: .tag, target: "hotfix-001-api-500", outcome: .done, sha: "6666666666abcdef")), at: at(75))
+        s.record(.git(GitRecord(step: .deleteBranch, target: "hotfix/001-api-500", outcome: .done)), at: at(76))
         try s.perform(.advance(override: nil), at: at(77))
         return s
     }
@@ -82,7 +82,7 @@ import Testing
 
     @Test func anUnfinishedIncidentSaysWhatDidNotHappen() {
         var s = Scripted()
-        s.record(.git(GitRecord(step: "backport", target: "develop", outcome: "conflict", files: ["a.py"])), at: t0 + 60)
+        s.record(.git(GitRecord(step: .backport, target: "develop", outcome: .conflict, files: ["a.py"])), at: t0 + 60)
         let report = Report.markdown(CloseFacts(state: s.state, now: t0 + 120))
         #expect(report.hasPrefix("## ⏳ Hotfix In Progress"))
         #expect(report.contains("| – | no changes recorded |"))

@@ -57,7 +57,7 @@ import Testing
         #expect(Durations.longClock(t.elapsed) == "0:41:12")
         #expect(Durations.longClock(t.remaining) == "1:18:48")
         #expect(t.detectionToDeploy == TimeInterval(41 * 60 + 12 + 600), "detection was 10 minutes before the start")
-        s.record(.deploy(DeployRecord(step: "rollout", outcome: "done")), at: t0 + 50 * 60)
+        s.record(.deploy(DeployRecord(.rollout, .done)), at: t0 + 50 * 60)
         let after = Timing(s.state, now: t0 + 90 * 60)
         #expect(after.deployed)
         #expect(after.detectionToDeploy == TimeInterval(60 * 60), "frozen at the rollout")
@@ -73,9 +73,9 @@ import Testing
 
     @Test func postmortemIsDue24HoursAfterVerifiedStable() {
         var s = Scripted()
-        s.record(.verdict(VerdictRecord(outcome: "PASS", reasons: ["errors dropped"], windowSeconds: 300)), at: t0 + 3600)
+        s.record(.verdict(VerdictRecord(outcome: .pass, reasons: ["errors dropped"], windowSeconds: 300)), at: t0 + 3600)
         #expect(Timing(s.state, now: t0 + 7200).postmortemDue == t0 + 3600 + 86400)
-        s.record(.artifact(Artifact(kind: "postmortem-done", path: "docs/hotfix/x/postmortem.md")), at: t0 + 9000)
+        s.record(.artifact(Artifact(kind: .postmortemDone, path: "docs/hotfix/x/postmortem.md")), at: t0 + 9000)
         #expect(Timing(s.state, now: t0 + 9001).postmortemDue == nil)
     }
 

@@ -124,7 +124,7 @@ import Testing
         do { try s.perform(.advance(override: nil), at: t0 + 420); Issue.record("allowed without monitoring") } catch {
             #expect(error.message.contains("monitoring"))
         }
-        s.record(.verdict(VerdictRecord(outcome: "PASS", reasons: ["errors down 95%"], windowSeconds: 300)), at: t0 + 800)
+        s.record(.verdict(VerdictRecord(outcome: .pass, reasons: ["errors down 95%"], windowSeconds: 300)), at: t0 + 800)
         try s.perform(.advance(override: nil), at: t0 + 810)
         #expect(s.state.phase == .backport)
     }
@@ -133,17 +133,17 @@ import Testing
         var s = try inTest()
         s.passAll(at: t0 + 400)
         try s.perform(.advance(override: nil), at: t0 + 410)
-        s.record(.verdict(VerdictRecord(outcome: "PASS", reasons: [], windowSeconds: 300)), at: t0 + 800)
+        s.record(.verdict(VerdictRecord(outcome: .pass, reasons: [], windowSeconds: 300)), at: t0 + 800)
         try s.perform(.advance(override: nil), at: t0 + 810)
         do { try s.perform(.advance(override: nil), at: t0 + 820) } catch { #expect(error.message.contains("nothing has been backported")) }
-        s.record(.git(GitRecord(step: "backport", target: "develop", outcome: "merged", sha: "abc")), at: t0 + 830)
-        s.record(.git(GitRecord(step: "backport", target: "feature/a", outcome: "conflict", files: ["app.py"])), at: t0 + 831)
+        s.record(.git(GitRecord(step: .backport, target: "develop", outcome: .merged, sha: "abc")), at: t0 + 830)
+        s.record(.git(GitRecord(step: .backport, target: "feature/a", outcome: .conflict, files: ["app.py"])), at: t0 + 831)
         do { try s.perform(.advance(override: nil), at: t0 + 840) } catch { #expect(error.message.contains("feature/a (conflict)")) }
-        s.record(.git(GitRecord(step: "backport", target: "feature/a", outcome: "merged", sha: "def")), at: t0 + 850)
+        s.record(.git(GitRecord(step: .backport, target: "feature/a", outcome: .merged, sha: "def")), at: t0 + 850)
         try s.perform(.advance(override: nil), at: t0 + 860)
         #expect(s.state.phase == .close)
         do { try s.perform(.advance(override: nil), at: t0 + 870) } catch { #expect(error.message.contains("hotfix-001-api-500")) }
-        s.record(.git(GitRecord(step: "tag", target: "hotfix-001-api-500", outcome: "done", sha: "123")), at: t0 + 880)
+        s.record(.git(GitRecord(step: .tag, target: "hotfix-001-api-500", outcome: .done, sha: "123")), at: t0 + 880)
         try s.perform(.advance(override: nil), at: t0 + 890)
         #expect(s.state.isClosed)
         #expect(throws: HotfixError.self) { try s.perform(.assess(Assessment(broken: "x")), at: t0 + 900) }

@@ -3,6 +3,7 @@ import Foundation
 import Glibc
 #endif
 import HotfixEngine
+import HotfixLogs
 @testable import HotfixRuntime
 import HotfixSim
 import HotfixTestSupport
@@ -17,7 +18,7 @@ import Testing
         var bodies: [EventBody] { lock.withLock { items.map(\.1) } }
         /// When `set image` was recorded.
         var deployedAt: Date? {
-            lock.withLock { items.first { if case .deploy(let d) = $0.1 { d.step == "set-image" } else { false } }?.0 }
+            lock.withLock { items.first { if case .deploy(let d) = $0.1 { d.step == .setImage } else { false } }?.0 }
         }
         var verdicts: [(Date, VerdictRecord)] {
             lock.withLock { items.compactMap { if case .verdict(let v) = $0.1 { ($0.0, v) } else { nil } } }
@@ -28,7 +29,7 @@ import Testing
         var deploys: [DeployRecord] { bodies.compactMap { if case .deploy(let d) = $0 { d } else { nil } } }
         /// When the baseline was recorded (its logs are read after it, before set image).
         var baselineAt: Date? {
-            lock.withLock { items.first { if case .deploy(let d) = $0.1 { d.step == "baseline" } else { false } }?.0 }
+            lock.withLock { items.first { if case .deploy(let d) = $0.1 { d.step == .baseline } else { false } }?.0 }
         }
     }
 
@@ -77,7 +78,7 @@ import Testing
         runner.stopper = stopper
         runner.journal = { bodies in
             journal.add(bodies)
-            if bodies.contains(where: { if case .deploy(let d) = $0 { d.step == "set-image" } else { false } }) { stopper.stop(stop) }
+            if bodies.contains(where: { if case .deploy(let d) = $0 { d.step == .setImage } else { false } }) { stopper.stop(stop) }
         }
         return runner
     }
@@ -106,7 +107,7 @@ import Testing
         let steps = journal.bodies.compactMap { if case .deploy(let d) = $0 { "\(d.step):\(d.outcome)" } else { nil } }
         let rollout = verdict.outcome == .fail ? ["rollout:done", "rollout:stopped"] : ["rollout:done"]
         #expect(steps.count == 3 && steps.prefix(2) == ["baseline:done", "set-image:done"] && rollout.contains(steps[2]), "\(steps)")
-        #expect(journal.verdicts.map(\.1.outcome) == [verdict.outcome.rawValue])
+        #expect(journal.verdicts.map(\.1.outcome) == [VerdictRecord.Outcome(verdict.outcome)])
         if case .deploy(let base) = journal.bodies.first { #expect(base.revision == 1 && base.image == h.sim.baselineImage) }
     }
 
@@ -146,15 +147,15 @@ import Testing
         #expect(deployed.timeIntervalSince(read) < 60, "the baseline read ended early, not after deploy.baseline_wait (120 s):\n\(timeline)")
         #expect(timeline.contains("! baseline: "), "\(timeline)")
         // The rollout's wait was stopped, and the record says so and why.
-        let rollout = try #require(journal.deploys.last { $0.step == "rollout" })
-        #expect(rollout.outcome == "stopped", "\(rollout)")
+        let rollout = try #require(journal.deploys.last { $0.step == .rollout })
+        #expect(rollout.outcome == .stopped, "\(rollout)")
         #expect(rollout.detail?.contains("the window failed at once") == true, "\(rollout.detail ?? "")")
         #expect(rollout.detail?.contains("progress deadline (10 min)") == true, "\(rollout.detail ?? "")")
         let steps = journal.deploys.map { "\($0.step):\($0.outcome)" }
         #expect(steps == ["baseline:done", "set-image:done", "rollout:stopped"], "\(steps)")
         // The verdict, then the automatic rollback, done within seconds too.
         let back = try #require(journal.rollbacks.first)
-        #expect(back.1 == RollbackRecord(revision: 1, image: h.sim.baselineImage, outcome: "done", automatic: true))
+        #expect(back.1 == RollbackRecord(revision: 1, image: h.sim.baselineImage, outcome: .done, automatic: true))
         #expect(back.0.timeIntervalSince(deployed) < 30, "baseline back \(back.0.timeIntervalSince(deployed)) s after set image:\n\(timeline)")
         #expect(try await h.jsonpath("{.spec.template.spec.containers[0].image}") == h.sim.baselineImage)
         // No kubectl (rollout status, a log tail, the watch) is left running against this cluster.
@@ -202,7 +203,7 @@ import Testing
         #expect(try await h.jsonpath("{.spec.template.spec.containers[0].image}") == h.sim.baselineImage)
         #expect(try await h.jsonpath("{.metadata.annotations.deployment\\.kubernetes\\.io/revision}") == "3", "undo re-uses revision 1's ReplicaSet as revision 3")
         let rollbacks = journal.bodies.compactMap { if case .rollback(let r) = $0 { r } else { nil } }
-        #expect(rollbacks.last?.outcome == "done" && rollbacks.last?.automatic == false)
+        #expect(rollbacks.last?.outcome == .done && rollbacks.last?.automatic == false)
     }
 
     @Test func aRollbackAskedForDuringTheWindowEndsItEarlyWithAnHonestVerdictThenRollsBack() async throws {
@@ -212,11 +213,11 @@ import Testing
         #expect(verdict.outcome == .inconclusive, "a window cut short is no PASS: \(verdict.reasons)")
         let record = try #require(journal.verdicts.first?.1)
         #expect(journal.verdicts.count == 1)
-        #expect(record.outcome == "INCONCLUSIVE")
+        #expect(record.outcome == .inconclusive)
         #expect(record.reasons.first?.hasPrefix("window ended early") == true, "\(record.reasons)")
         #expect(record.reasons.first?.contains("the operator rolled back; verdict so far") == true, "\(record.reasons)")
         let steps = journal.bodies.compactMap { if case .deploy(let d) = $0 { d.step } else { nil } }
-        #expect(steps == ["baseline", "set-image", "rollout"], "the rollout is recorded (done or stopped), nothing after")
+        #expect(steps == [.baseline, .setImage, .rollout], "the rollout is recorded (done or stopped), nothing after")
         // The verdict, then the rollback, and nothing of the deploy after it.
         let kinds = journal.bodies.map { body -> String in
             switch body {
@@ -227,7 +228,7 @@ import Testing
         }
         #expect(kinds.suffix(2) == ["verdict", "rollback"], "\(kinds)")
         let rollbacks = journal.bodies.compactMap { if case .rollback(let r) = $0 { r } else { nil } }
-        #expect(rollbacks == [RollbackRecord(revision: 1, image: h.sim.baselineImage, outcome: "done", automatic: false)])
+        #expect(rollbacks == [RollbackRecord(revision: 1, image: h.sim.baselineImage, outcome: .done, automatic: false)])
         #expect(try await h.jsonpath("{.spec.template.spec.containers[0].image}") == h.sim.baselineImage)
     }
 

@@ -110,10 +110,10 @@ final class Journal: @unchecked Sendable {
     /// What the journal fold would give the next run: skipped targets and last outcomes.
     var memory: GitFlow.Memory {
         var m = GitFlow.Memory()
-        for r in records where r.step == "backport" {
+        for r in records where r.step == .backport {
             guard let t = r.target else { continue }
             m.known[t] = r.outcome
-            if r.outcome == "skipped" { m.skipped[t] = r.detail ?? "" } else { m.skipped[t] = nil }
+            if r.outcome == .skipped { m.skipped[t] = r.detail ?? "" } else { m.skipped[t] = nil }
         }
         return m
     }

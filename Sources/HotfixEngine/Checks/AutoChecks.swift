@@ -50,8 +50,8 @@ public enum AutoChecks {
     // MARK: tests-pass
 
     /// Every expected test step's latest run passed, on `head` (the hotfix branch's commit).
-    public static func testsPass(runs: [CommandRun], expected: [String], head: String?) -> CheckOutcome {
-        var latest: [String: CommandRun] = [:]
+    public static func testsPass(runs: [CommandRun], expected: [CommandStep], head: String?) -> CheckOutcome {
+        var latest: [CommandStep: CommandRun] = [:]
         for r in runs { latest[r.step] = r }
         guard !expected.isEmpty else {
             return CheckOutcome(.testsPass, .unknown, "no test command configured or detected: set test.smoke / test.critical in .hotfix.yml")

@@ -5,7 +5,7 @@ import Foundation
 public struct CloseFacts: Sendable {
     public struct BranchResult: Sendable, Equatable {
         public var branch: String
-        public var outcome: String
+        public var outcome: GitOutcome
         public var files: [String]
         /// When a conflict was later resolved by hand and merged.
         public var resolvedAt: Date?
@@ -48,24 +48,24 @@ public struct CloseFacts: Sendable {
         }
         return names.map { name in
             let latest = state.backports[name]!
-            let history = state.gitSteps.filter { $0.record.step == "backport" && $0.record.target == name }
-            let hadConflict = history.contains { $0.record.outcome == "conflict" }
-            let conflictFiles = history.last { $0.record.outcome == "conflict" }?.record.files ?? []
-            let resolved = hadConflict && latest.outcome == "merged" ? latest.at : nil
+            let history = state.gitSteps.filter { $0.record.step == .backport && $0.record.target == name }
+            let hadConflict = history.contains { $0.record.outcome == .conflict }
+            let conflictFiles = history.last { $0.record.outcome == .conflict }?.record.files ?? []
+            let resolved = hadConflict && latest.outcome == .merged ? latest.at : nil
             return BranchResult(branch: name, outcome: latest.outcome,
-                                files: latest.outcome == "conflict" ? latest.files : conflictFiles, resolvedAt: resolved)
+                                files: latest.outcome == .conflict ? latest.files : conflictFiles, resolvedAt: resolved)
         }
     }
 
     public var branchDeleted: Bool {
-        state.gitSteps.contains { $0.record.step == "delete-branch" && ["done", "up-to-date"].contains($0.record.outcome) }
+        state.gitSteps.contains { $0.record.step == .deleteBranch && $0.record.outcome.isDone }
     }
 
     /// Test commands run in TEST (or named smoke/critical), latest run of each step.
     public var testRuns: [CommandRun] {
-        var latest: [String: CommandRun] = [:]
-        var order: [String] = []
-        for (_, run) in state.commands where run.phase == .test || ["smoke", "critical", "manual"].contains(run.step) {
+        var latest: [CommandStep: CommandRun] = [:]
+        var order: [CommandStep] = []
+        for (_, run) in state.commands where run.phase == .test || run.step.isTest {
             if latest[run.step] == nil { order.append(run.step) }
             latest[run.step] = run
         }
@@ -86,7 +86,7 @@ public struct CloseFacts: Sendable {
         }
         let several = state.attempts.count > 1
         for a in state.attempts {
-            guard let (at, v) = a.verdict, v.outcome == "FAIL" else { continue }
+            guard let (at, v) = a.verdict, v.outcome == .fail else { continue }
             out.append(Deviation(at: at, text: "\(several ? "Attempt \(a.number): m" : "M")onitoring verdict FAIL: \(v.reasons.joined(separator: "; "))"))
         }
         for (at, r) in state.rollbacks {
@@ -100,8 +100,8 @@ public struct CloseFacts: Sendable {
     public static func attemptSummary(_ a: Attempt) -> String {
         let outcome = a.verdict?.record.outcome
         let mark = switch outcome {
-        case "PASS": "✅"
-        case "FAIL": "❌"
+        case .pass: "✅"
+        case .fail: "❌"
         case nil: "➖"
         default: "⚠️"
         }
@@ -110,7 +110,7 @@ public struct CloseFacts: Sendable {
         if let commit = a.commit { what += " (commit \(commit.prefix(7)))" }
         if let rolled = a.rolledOutAt {
             parts.append("\(what) rolled out at \(Durations.hhmm(rolled))")
-        } else if let set = a.step(.setImage), set.record.outcome == DeployRecord.Outcome.done.rawValue {
+        } else if let set = a.step(.setImage), set.record.outcome == .done {
             let rollout = a.step(.rollout).map { "rollout \($0.record.outcome)" } ?? "rollout not finished"
             parts.append("\(what) set at \(Durations.hhmm(set.at)), \(rollout)")
         } else {
@@ -120,7 +120,7 @@ public struct CloseFacts: Sendable {
             parts.append("\(r.automatic ? "rolled back automatically" : "rolled back") to revision \(r.revision.map(String.init) ?? "?") at \(Durations.hhmm(at))")
         }
         if let back = a.retriedAt { parts.append("back to FIX at \(Durations.hhmm(back))") }
-        return "\(mark) Attempt \(a.number): \(outcome ?? "no verdict") — " + parts.joined(separator: "; ")
+        return "\(mark) Attempt \(a.number): \(outcome?.name ?? "no verdict") — " + parts.joined(separator: "; ")
     }
 
     /// The first time an event of a kind happened.

@@ -2,20 +2,18 @@ import Foundation
 
 /// A message the runtime should send because of what was just recorded.
 public struct PlannedNotification: Sendable, Equatable {
-    /// `telegram` or `github`.
-    public var channel: String
-    /// `started`, `deployed`, `verdict`, `complete`; `comment-<phase>`, `close` for GitHub.
-    public var kind: String
+    public var channel: NotificationChannel
+    public var kind: NotificationKind
     public var text: String
     /// The GitHub issue number, for GitHub.
     public var target: String?
 
-    public init(channel: String, kind: String, text: String, target: String? = nil) {
+    public init(channel: NotificationChannel, kind: NotificationKind, text: String, target: String? = nil) {
         self.channel = channel; self.kind = kind; self.text = text; self.target = target
     }
 
     public var record: NotificationRecord {
-        NotificationRecord(channel: channel, kind: kind, status: "queued", text: text, target: target)
+        NotificationRecord(channel: channel, kind: kind, status: .queued, text: text, target: target)
     }
 }
 
@@ -53,7 +51,7 @@ public enum Notifications {
                 "id": state.id.rawValue, "ID": state.id.rawValue.uppercased(), "title": state.title,
                 "severity": state.severity.rawValue, "tag": tag,
                 "elapsed": Durations.words((state.closedAt ?? state.lastEventAt).timeIntervalSince(state.startedAt)),
-                "verdict": state.verdict?.outcome ?? "", "reasons": state.verdict?.reasons.joined(separator: "; ") ?? "",
+                "verdict": state.verdict?.outcome.name ?? "", "reasons": state.verdict?.reasons.joined(separator: "; ") ?? "",
                 "image": state.deploySteps.last { $0.record.image != nil }?.record.image ?? "",
                 "phase": "", "detail": "",
             ]
@@ -62,32 +60,32 @@ public enum Notifications {
             for (k, v) in values { text = text.replacingOccurrences(of: "{\(k)}", with: v) }
             return Sanitize.inline(text).trimmingCharacters(in: .whitespaces)
         }
-        func telegram(_ kind: String) {
-            guard settings.telegram, let t = settings.templates[kind] ?? NotifySettings.defaultTemplates[kind] else { return }
-            out.append(PlannedNotification(channel: "telegram", kind: kind, text: fill(t)))
+        func telegram(_ kind: NotificationKind) {
+            guard settings.telegram, let t = settings.templates[kind.name] ?? NotifySettings.defaultTemplates[kind.name] else { return }
+            out.append(PlannedNotification(channel: .telegram, kind: kind, text: fill(t)))
         }
         for event in events {
             switch event.body {
             case .started:
-                telegram("started")
-            case .deploy(let d) where d.step == "rollout" && d.outcome == "done":
-                telegram("deployed")
+                telegram(.started)
+            case .deploy(let d) where d.step == .rollout && d.outcome == .done:
+                telegram(.deployed)
             case .verdict:
-                telegram("verdict")
+                telegram(.verdict)
             case .phaseChanged(let change):
                 if let issue = state.issue, settings.commentOn.contains(change.from) {
                     let detail = change.from == .deploy
                         ? (state.verdict.map { "Hotfix deployed to production. Monitoring verdict: \($0.outcome)." } ?? "Hotfix deployed to production. Monitoring.")
                         : change.to.map { "Next: \($0.title)." } ?? "Incident closed."
-                    out.append(PlannedNotification(channel: "github", kind: "comment-\(change.from.rawValue)",
+                    out.append(PlannedNotification(channel: .github, kind: .comment(change.from),
                                                    text: fill(settings.githubComment, ["phase": change.from.title, "detail": detail]),
                                                    target: String(issue)))
                 }
                 if change.to == nil {
                     if let issue = state.issue {
-                        out.append(PlannedNotification(channel: "github", kind: "close", text: "Fixed in \(tag)", target: String(issue)))
+                        out.append(PlannedNotification(channel: .github, kind: .close, text: "Fixed in \(tag)", target: String(issue)))
                     }
-                    telegram("complete")
+                    telegram(.complete)
                 }
             default:
                 break

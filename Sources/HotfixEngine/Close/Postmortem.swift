@@ -105,7 +105,7 @@ public enum Postmortem {
             let text = "Follow up on \(w.source) warning: \(w.message)"
             if seen.insert(text).inserted { out.append(text) }
         }
-        for b in f.backports where b.outcome == "conflict" {
+        for b in f.backports where b.outcome == .conflict {
             out.append("Merge the fix into \(b.branch) (conflict in \(b.files.joined(separator: ", ")))")
         }
         return out

@@ -39,7 +39,7 @@ public enum Report {
         if features.isEmpty {
             out.append("- ➖ Backported to feature branches: none recorded")
         } else {
-            let allDone = features.allSatisfy { ["merged", "up-to-date", "skipped"].contains($0.outcome) }
+            let allDone = features.allSatisfy { $0.outcome.isHandled }
             out.append("- \(allDone ? "✅" : "⚠️") Backported to feature branches")
             for b in features { out.append("  " + branchLine(b, f)) }
         }
@@ -73,18 +73,18 @@ public enum Report {
                 var counts = ""
                 if let p = t.passed { counts += "\(p) passed" }
                 if let fl = t.failed, fl > 0 { counts += (counts.isEmpty ? "" : ", ") + "\(fl) failed" }
-                let label = t.step == "smoke" ? "Smoke tests" : t.step == "critical" ? "Critical path tests" : "Test `\(MD.cell(t.step))`"
+                let label = t.step == .smoke ? "Smoke tests" : t.step == .critical ? "Critical path tests" : "Test `\(MD.cell(t.step.name))`"
                 let detail = "`\(MD.cell(t.argv.joined(separator: " ")))`" + (counts.isEmpty ? "" : ", \(counts)") + String(format: ", %.1f s", t.seconds)
                 out.append("- \(t.exitCode == 0 ? "✅" : "❌") \(label) \(t.exitCode == 0 ? "passed" : "failed (exit \(t.exitCode))") (\(detail))")
             }
         }
         if let (at, v) = s.verdicts.last {
             _ = at
-            let mark = v.outcome == "PASS" ? "✅" : v.outcome == "MARGINAL" ? "⚠️" : "❌"
+            let mark = v.outcome == .pass ? "✅" : v.outcome == .marginal ? "⚠️" : "❌"
             let of = s.attempts.count > 1 ? " (attempt \(s.attempts.count) of \(s.attempts.count))" : ""
             out.append("- \(mark) Production monitored \(Durations.words(v.windowSeconds)): verdict \(v.outcome)\(of)")
             for r in v.reasons { out.append("  - \(MD.cell(r))") }
-            out.append(v.outcome == "PASS" ? "- ✅ Error rate normalized" : "- ❌ Error rate not shown normalized")
+            out.append(v.outcome == .pass ? "- ✅ Error rate normalized" : "- ❌ Error rate not shown normalized")
         } else if let o = s.overrides.first(where: { $0.override.rule == .monitoring }) {
             out.append("- ⚠️ Production not monitored by hotfix (override: \(MD.cell(o.override.reason)))")
         } else {
@@ -129,17 +129,17 @@ public enum Report {
 
     static func branchLine(_ b: CloseFacts.BranchResult, _ f: CloseFacts) -> String {
         switch b.outcome {
-        case "merged":
+        case .merged:
             if let at = b.resolvedAt {
                 return "- ✅ Backported to \(b.branch): conflict (\(b.files.joined(separator: ", "))), resolved by hand at \(Durations.hhmm(at))"
             }
             return "- ✅ Backported to \(b.branch)"
-        case "up-to-date":
+        case .upToDate:
             return "- ✅ Backported to \(b.branch) (already up to date)"
-        case "skipped":
+        case .skipped:
             let reason = f.state.backports[b.branch]?.detail.map { ": \(MD.cell($0))" } ?? ""
             return "- ➖ \(b.branch): skipped\(reason)"
-        case "conflict":
+        case .conflict:
             return "- ❌ \(b.branch): conflict in \(b.files.joined(separator: ", ")), not resolved"
         default:
             return "- ❌ \(b.branch): \(b.outcome)"

@@ -4,12 +4,12 @@ import Foundation
 public struct ReportJSON: Codable, Sendable {
     public struct Backport: Codable, Sendable {
         public var branch: String
-        public var outcome: String
+        public var outcome: GitOutcome
         public var files: [String]
         public var resolvedAt: Date?
     }
     public struct Test: Codable, Sendable {
-        public var step: String
+        public var step: CommandStep
         public var argv: [String]
         public var exitCode: Int32
         public var passed: Int?

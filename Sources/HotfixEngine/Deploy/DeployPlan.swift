@@ -30,11 +30,27 @@ public struct KubeTarget: Sendable, Equatable, Codable {
 /// read are written as `{selector}`, `{baseline-revision}`, `{pod}`, `{container}`, `{since}`,
 /// `{last}` and `{rollout-timeout}` and filled by `filled(_:)`.
 public struct DeployPlan: Sendable, Equatable {
-    public enum Kind: String, Sendable, Codable, CaseIterable {
-        case build, push, baseline
-        case setImage = "set-image"
-        case rollout, monitor, verdict, rollback
-        case rollbackRollout = "rollback-rollout"
+    /// A step of the plan, and of the journal's deploy records (`DeployRecord.step`).
+    public enum Kind: JournalName {
+        case build, push, baseline, setImage, rollout, monitor, verdict, rollback, rollbackRollout
+        case unrecognized(String)
+
+        public static let known: [Kind] = [.build, .push, .baseline, .setImage, .rollout, .monitor, .verdict, .rollback, .rollbackRollout]
+
+        public var name: String {
+            switch self {
+            case .build: "build"
+            case .push: "push"
+            case .baseline: "baseline"
+            case .setImage: "set-image"
+            case .rollout: "rollout"
+            case .monitor: "monitor"
+            case .verdict: "verdict"
+            case .rollback: "rollback"
+            case .rollbackRollout: "rollback-rollout"
+            case .unrecognized(let name): name
+            }
+        }
     }
 
     public struct Step: Sendable, Equatable {
@@ -166,7 +182,7 @@ public struct DeployPlan: Sendable, Equatable {
         var lines: [String] = []
         for (i, step) in (steps + rollbackSteps(toRevision: nil)).enumerated() {
             let optional = step.kind == .rollback || step.kind == .rollbackRollout ? " (on rollback)" : ""
-            lines.append("\(i + 1). \(step.kind.rawValue): \(step.title)\(optional)")
+            lines.append("\(i + 1). \(step.kind.name): \(step.title)\(optional)")
             for c in step.commands { lines.append("     $ " + c.map(Self.quoted).joined(separator: " ")) }
             if let note = step.note { lines.append("     (\(note))") }
         }

@@ -1,3 +1,5 @@
+import HotfixLogs
+
 /// Minimal text cleaning for values echoed back in messages and on screen.
 public enum Sanitize {
     /// One printable line: control characters (C0, DEL, C1) and escape sequences become nothing,

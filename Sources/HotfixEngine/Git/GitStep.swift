@@ -1,19 +1,52 @@
 /// A step of the git flow, as recorded in the journal (`GitRecord.step`).
-public enum GitStepName: String, Sendable, Codable, CaseIterable {
-    case branch, preflight, backport
-    case mergeMain = "merge-main"
-    case tag, push
-    case deleteBranch = "delete-branch"
+public enum GitStepName: JournalName {
+    case branch, preflight, backport, mergeMain, tag, push, deleteBranch
+    case unrecognized(String)
+
+    public static let known: [GitStepName] = [.branch, .preflight, .backport, .mergeMain, .tag, .push, .deleteBranch]
+
+    public var name: String {
+        switch self {
+        case .branch: "branch"
+        case .preflight: "preflight"
+        case .backport: "backport"
+        case .mergeMain: "merge-main"
+        case .tag: "tag"
+        case .push: "push"
+        case .deleteBranch: "delete-branch"
+        case .unrecognized(let name): name
+        }
+    }
 }
 
 /// How a git step ended (`GitRecord.outcome`).
-public enum GitOutcome: String, Sendable, Codable, CaseIterable {
-    case done, merged
-    case upToDate = "up-to-date"
-    case conflict, skipped, failed, planned
+public enum GitOutcome: JournalName {
+    case done, merged, upToDate, conflict, skipped, failed, planned
+    case unrecognized(String)
 
-    /// Nothing left to do for a backport target with this outcome.
+    public static let known: [GitOutcome] = [.done, .merged, .upToDate, .conflict, .skipped, .failed, .planned]
+
+    public var name: String {
+        switch self {
+        case .done: "done"
+        case .merged: "merged"
+        case .upToDate: "up-to-date"
+        case .conflict: "conflict"
+        case .skipped: "skipped"
+        case .failed: "failed"
+        case .planned: "planned"
+        case .unrecognized(let name): name
+        }
+    }
+
+    /// Nothing left to do for a backport target with this outcome (an unrecognized one is not handled).
     public var isHandled: Bool { self == .merged || self == .upToDate || self == .skipped }
+
+    /// The step did not go through: a conflict or a failure.
+    public var isFailure: Bool { self == .conflict || self == .failed }
+
+    /// The step's work is there: done now, or found already done.
+    public var isDone: Bool { self == .done || self == .upToDate }
 }
 
 /// One step of the finish plan, in the order it runs.

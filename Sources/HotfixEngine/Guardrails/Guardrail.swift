@@ -1,4 +1,5 @@
 import Foundation
+import HotfixLogs
 
 /// The workflow's never-do list, as rules the engine checks before acting.
 public enum Guardrail: String, Codable, Sendable, CaseIterable {
@@ -102,7 +103,7 @@ public enum Guardrails {
     /// Leaving DEPLOY: the latest attempt's monitoring window must have judged it, and PASS.
     static func leavingDeploy(_ state: IncidentState) -> [GuardrailVerdict] {
         guard let attempt = state.latestAttempt, attempt.retriedAt == nil, let (_, v) = attempt.verdict,
-              let outcome = VerdictOutcome(rawValue: v.outcome) else {
+              let outcome = v.outcome.verdict else {
             return [GuardrailVerdict(
                 rule: .monitoring,
                 message: "no monitoring window has judged this deploy yet",

@@ -158,8 +158,8 @@ public struct Note: Codable, Sendable, Equatable {
 /// A command that ran: git, tests, docker, kubectl, gh.
 public struct CommandRun: Codable, Sendable, Equatable {
     public var phase: Phase?
-    /// What the step was for, e.g. `smoke`, `pull`, `set-image`.
-    public var step: String
+    /// What the step was for: a test step, a git step, the image's build or push.
+    public var step: CommandStep
     public var argv: [String]
     public var exitCode: Int32
     public var seconds: Double
@@ -168,7 +168,7 @@ public struct CommandRun: Codable, Sendable, Equatable {
     public var outputTail: [String]?
     public var commit: String?
 
-    public init(phase: Phase?, step: String, argv: [String], exitCode: Int32, seconds: Double,
+    public init(phase: Phase?, step: CommandStep, argv: [String], exitCode: Int32, seconds: Double,
                 passed: Int? = nil, failed: Int? = nil, outputTail: [String]? = nil, commit: String? = nil) {
         self.phase = phase; self.step = step; self.argv = argv; self.exitCode = exitCode
         self.seconds = seconds; self.passed = passed; self.failed = failed
@@ -176,132 +176,20 @@ public struct CommandRun: Codable, Sendable, Equatable {
     }
 }
 
-/// A git step of the branch or finish plan and its result.
-public struct GitRecord: Codable, Sendable, Equatable {
-    /// `branch`, `preflight`, `backport`, `merge-main`, `tag`, `push`, `delete-branch`.
-    public var step: String
-    /// The target branch for backports and merges.
-    public var target: String?
-    /// `done`, `merged`, `up-to-date`, `conflict`, `skipped`, `failed`, `planned`.
-    public var outcome: String
-    public var sha: String?
-    public var files: [String]?
-    public var detail: String?
-
-    public init(step: String, target: String? = nil, outcome: String, sha: String? = nil,
-                files: [String]? = nil, detail: String? = nil) {
-        self.step = step; self.target = target; self.outcome = outcome
-        self.sha = sha; self.files = files; self.detail = detail
-    }
-}
-
-/// A deploy step: build, push, baseline, set-image, rollout.
-public struct DeployRecord: Codable, Sendable, Equatable {
-    /// How a deploy step ended.
-    public enum Outcome: String, Sendable, Codable {
-        case done, failed
-        /// Ended by hotfix before it finished (`rollout status` once the window had failed, or
-        /// on a rollback); `detail` says why.
-        case stopped
-    }
-
-    public var step: String
-    public var outcome: String
-    public var image: String?
-    public var revision: Int?
-    public var detail: String?
-    /// The baseline step: the commit deployed (the repository's HEAD) and the fix's commits not
-    /// on main, `sha subject`, newest first (absent in older records).
-    public var commit: String?
-    public var commits: [String]?
-
-    public init(step: String, outcome: String, image: String? = nil, revision: Int? = nil, detail: String? = nil) {
-        self.step = step; self.outcome = outcome; self.image = image; self.revision = revision; self.detail = detail
-    }
-
-    public init(_ step: DeployPlan.Kind, _ outcome: Outcome, image: String? = nil, revision: Int? = nil, detail: String? = nil,
-                commit: String? = nil, commits: [String]? = nil) {
-        self.init(step: step.rawValue, outcome: outcome.rawValue, image: image, revision: revision, detail: detail)
-        self.commit = commit
-        self.commits = commits
-    }
-}
-
-/// The monitoring window's verdict.
-public struct VerdictRecord: Codable, Sendable, Equatable {
-    /// `PASS`, `MARGINAL`, `FAIL`, `INCONCLUSIVE`.
-    public var outcome: String
-    public var reasons: [String]
-    public var windowSeconds: Double
-    public var numbers: [String: Double]
-
-    public init(outcome: String, reasons: [String], windowSeconds: Double, numbers: [String: Double] = [:]) {
-        self.outcome = outcome; self.reasons = reasons; self.windowSeconds = windowSeconds; self.numbers = numbers
-    }
-}
-
-/// `hotfix retry`: DEPLOY went back to FIX for another attempt, on the same branch and clock.
-public struct RetryRecord: Codable, Sendable, Equatable {
-    /// The attempt that begins (2, 3, …).
-    public var attempt: Int
-    /// The verdict of the attempt left behind (`FAIL`, …); nil when it had none.
-    public var after: String?
-
-    public init(attempt: Int, after: String?) { self.attempt = attempt; self.after = after }
-}
-
-/// A rollback of the deployment.
-public struct RollbackRecord: Codable, Sendable, Equatable {
-    public var revision: Int?
-    public var image: String?
-    public var outcome: String
-    public var automatic: Bool
-
-    public init(revision: Int?, image: String?, outcome: String, automatic: Bool = false) {
-        self.revision = revision; self.image = image; self.outcome = outcome; self.automatic = automatic
-    }
-}
-
-/// A notification or GitHub action: queued, sent or failed.
-public struct NotificationRecord: Codable, Sendable, Equatable {
-    /// `telegram`, `github`.
-    public var channel: String
-    /// `started`, `deployed`, `verdict`, `complete`, `comment`, `close`.
-    public var kind: String
-    /// `queued`, `sent`, `failed`, `skipped`.
-    public var status: String
-    public var attempt: Int
-    public var detail: String?
-    /// The message as sent (never a secret), so a queued one can be delivered later by `hotfix sync`.
-    public var text: String?
-    /// The issue number or chat the message is for (never a token).
-    public var target: String?
-
-    public init(channel: String, kind: String, status: String, attempt: Int = 1, detail: String? = nil,
-                text: String? = nil, target: String? = nil) {
-        self.channel = channel; self.kind = kind; self.status = status; self.attempt = attempt; self.detail = detail
-        self.text = text; self.target = target
-    }
-
-    /// One outbox slot: a later record with the same key supersedes an earlier one.
-    public var key: String { "\(channel)/\(kind)" }
-}
-
 /// A file the tool wrote (report, post-mortem) or a post-mortem marked written.
 public struct Artifact: Codable, Sendable, Equatable {
-    /// `report`, `postmortem`, `postmortem-done`.
-    public var kind: String
+    public var kind: ArtifactKind
     public var path: String
 
-    public init(kind: String, path: String) { self.kind = kind; self.path = path }
+    public init(kind: ArtifactKind, path: String) { self.kind = kind; self.path = path }
 }
 
 /// Something a person should see: a minimal-change rule broken, a phase run out of order.
 public struct Warning: Codable, Sendable, Equatable {
-    public var source: String
+    public var source: WarningSource
     public var message: String
 
-    public init(source: String, message: String) { self.source = source; self.message = message }
+    public init(source: WarningSource, message: String) { self.source = source; self.message = message }
 }
 
 /// What the fix changed, read from git once and kept in the record for the report.

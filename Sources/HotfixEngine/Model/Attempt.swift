@@ -1,4 +1,5 @@
 import Foundation
+import HotfixLogs
 
 /// One try of the fix in production: a deploy and what came of it. An attempt begins with each
 /// deploy (its baseline read); `hotfix retry` sends DEPLOY back to FIX, and the next deploy is the
@@ -27,12 +28,12 @@ public struct Attempt: Sendable {
 
     /// The step of a kind, latest first.
     public func step(_ kind: DeployPlan.Kind) -> (at: Date, record: DeployRecord)? {
-        steps.last { $0.record.step == kind.rawValue }
+        steps.last { $0.record.step == kind }
     }
 
     /// The image it rolled out (or tried to).
     public var image: String? {
-        step(.setImage)?.record.image ?? steps.last { $0.record.step != DeployPlan.Kind.baseline.rawValue && $0.record.image != nil }?.record.image
+        step(.setImage)?.record.image ?? steps.last { $0.record.step != .baseline && $0.record.image != nil }?.record.image
     }
 
     /// The commit it deployed (the repository's HEAD when the deploy began), when recorded.
@@ -43,16 +44,16 @@ public struct Attempt: Sendable {
 
     /// When its rollout finished, if it did.
     public var rolledOutAt: Date? {
-        steps.last { $0.record.step == DeployPlan.Kind.rollout.rawValue && $0.record.outcome == DeployRecord.Outcome.done.rawValue }?.at
+        steps.last { $0.record.step == .rollout && $0.record.outcome == .done }?.at
     }
 
     /// The last rollback that went through, if any.
     public var rollback: (at: Date, record: RollbackRecord)? {
-        rollbacks.last { $0.record.outcome == DeployRecord.Outcome.done.rawValue }
+        rollbacks.last { $0.record.outcome == .done }
     }
 
     /// The verdict's outcome, if it was judged.
-    public var outcome: VerdictOutcome? { verdict.flatMap { VerdictOutcome(rawValue: $0.record.outcome) } }
+    public var outcome: VerdictOutcome? { verdict?.record.outcome.verdict }
 }
 
 extension IncidentState {
@@ -62,7 +63,7 @@ extension IncidentState {
         let begins: Bool
         if let last = attempts.last, last.retriedAt == nil {
             // A baseline read begins the next deploy, unless this one has only built and pushed so far.
-            begins = record.step == DeployPlan.Kind.baseline.rawValue
+            begins = record.step == .baseline
                 && (last.step(.baseline) != nil || last.step(.setImage) != nil || last.verdict != nil)
         } else {
             begins = true

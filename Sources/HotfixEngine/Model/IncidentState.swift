@@ -10,15 +10,14 @@ public struct PhaseVisit: Sendable, Equatable, Codable {
 /// A backport target's latest result.
 public struct BackportStatus: Sendable, Equatable, Codable {
     public var branch: String
-    /// `merged`, `up-to-date`, `conflict`, `skipped`, `failed`, `planned`.
-    public var outcome: String
+    public var outcome: GitOutcome
     public var sha: String?
     public var files: [String]
     public var detail: String?
     public var at: Date
 
     /// Merged, up to date, or skipped with a reason: nothing left to do for this branch.
-    public var isHandled: Bool { ["merged", "up-to-date", "skipped"].contains(outcome) }
+    public var isHandled: Bool { outcome.isHandled }
 }
 
 /// The incident as the journal says it is: a fold over its events, nothing stored besides.
@@ -52,7 +51,7 @@ public struct IncidentState: Sendable, Equatable {
     public var verdicts: [(at: Date, record: VerdictRecord)] = []
     public var rollbacks: [(at: Date, record: RollbackRecord)] = []
     public var notifications: [(at: Date, record: NotificationRecord)] = []
-    public var artifacts: [String: String] = [:]
+    public var artifacts: [ArtifactKind: String] = [:]
     public var postmortemDoneAt: Date?
     public var warnings: [(at: Date, warning: Warning)] = []
     /// The latest record of what the fix changed.
@@ -84,7 +83,7 @@ public struct IncidentState: Sendable, Equatable {
             if latest[n.key] == nil { order.append(n.key) }
             latest[n.key] = n
         }
-        return order.compactMap { latest[$0] }.filter { $0.status == "queued" || $0.status == "failed" }
+        return order.compactMap { latest[$0] }.filter { $0.status.isPending }
     }
 
     /// The latest verdict of a monitoring window, if any.
@@ -94,7 +93,12 @@ public struct IncidentState: Sendable, Equatable {
     /// MARGINAL (an earlier attempt's verdict does not vouch for a later deploy).
     public var verifiedAt: Date? {
         guard let judged = attempts.last(where: { $0.verdict != nil })?.verdict else { return nil }
-        return ["PASS", "MARGINAL"].contains(judged.record.outcome) ? judged.at : nil
+        return judged.record.outcome.isStable ? judged.at : nil
+    }
+
+    /// Merged, tagged and pushed: what is left in CLOSE is the report.
+    public var isFinished: Bool {
+        tag != nil && gitSteps.contains { $0.record.step == .push && $0.record.outcome == .done }
     }
 
     public static func == (a: IncidentState, b: IncidentState) -> Bool {
@@ -136,18 +140,18 @@ extension IncidentState {
             commands.append((at, run))
         case .git(let g):
             gitSteps.append((at, g))
-            if g.step == "backport", let target = g.target {
+            if g.step == .backport, let target = g.target {
                 backports[target] = BackportStatus(branch: target, outcome: g.outcome, sha: g.sha,
                                                    files: g.files ?? [], detail: g.detail, at: at)
             }
-            if g.step == "backport", g.target == nil, g.outcome == "done" { backportsChecked = true }
-            if g.step == "tag", g.outcome == "done" || g.outcome == "up-to-date" {
+            if g.step == .backport, g.target == nil, g.outcome == .done { backportsChecked = true }
+            if g.step == .tag, g.outcome.isDone {
                 tag = (g.target ?? "hotfix-\(id)", g.sha)
             }
         case .deploy(let d):
             deploySteps.append((at, d))
             attemptForDeploy(d, at: at)
-            if d.step == DeployPlan.Kind.rollout.rawValue, d.outcome == DeployRecord.Outcome.done.rawValue { deployedAt = at }
+            if d.step == .rollout, d.outcome == .done { deployedAt = at }
         case .verdict(let v):
             verdicts.append((at, v))
             if attempts.isEmpty { attempts.append(Attempt(number: 1, startedAt: at, checklist: checklist)) }
@@ -167,7 +171,7 @@ extension IncidentState {
             notifications.append((at, n))
         case .artifact(let a):
             artifacts[a.kind] = a.path
-            if a.kind == "postmortem-done", postmortemDoneAt == nil { postmortemDoneAt = at }
+            if a.kind == .postmortemDone, postmortemDoneAt == nil { postmortemDoneAt = at }
         case .warning(let w):
             warnings.append((at, w))
         case .changes(let c):

@@ -30,7 +30,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
     /// The latest monitoring verdict and the attempt it judged.
     public struct VerdictRow: Codable, Sendable, Equatable {
         public var attempt: Int
-        public var outcome: String
+        public var outcome: VerdictRecord.Outcome
         public var reasons: [String]
         public var windowSeconds: Double
         public var at: Date
@@ -41,14 +41,14 @@ public struct StatusReport: Codable, Sendable, Equatable {
     /// One attempt: its deploy, verdict, rollback and the checklist it was deployed with.
     public struct AttemptRow: Codable, Sendable, Equatable {
         public struct Step: Codable, Sendable, Equatable {
-            public var step: String
-            public var outcome: String
+            public var step: DeployPlan.Kind
+            public var outcome: DeployRecord.Outcome
             public var at: Date
             public var detail: String?
         }
         public struct Rollback: Codable, Sendable, Equatable {
             public var revision: Int?
-            public var outcome: String
+            public var outcome: RollbackRecord.Outcome
             public var automatic: Bool
             public var at: Date
         }
@@ -61,7 +61,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
         public var rolledOutAt: Date?
         public var steps: [Step]
         /// `PASS`, `MARGINAL`, `FAIL`, `INCONCLUSIVE`; null while not judged.
-        public var verdict: String?
+        public var verdict: VerdictRecord.Outcome?
         public var verdictAt: Date?
         public var reasons: [String]
         public var rollbacks: [Rollback]

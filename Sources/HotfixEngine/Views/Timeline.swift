@@ -65,7 +65,7 @@ public enum Timeline {
         case .notification(let n):
             text = "\(n.channel) \(n.kind): \(n.status)" + (n.attempt > 1 ? " (attempt \(n.attempt))" : "") + (n.detail.map { " — \($0)" } ?? "")
         case .artifact(let a):
-            text = a.kind == "postmortem-done" ? "post-mortem marked written" : "\(a.kind) written to \(a.path)"
+            text = a.kind == .postmortemDone ? "post-mortem marked written" : "\(a.kind) written to \(a.path)"
         case .warning(let w):
             text = "warning (\(w.source)): \(w.message)"
         case .retried(let r):

@@ -30,7 +30,7 @@ public struct CheckRunner: Sendable {
 
     /// The diff of `hotfix/{id}` against its merge base with main; nil when the branch is missing.
     public func branchDiff(_ id: IncidentID) async -> BranchDiff? {
-        let branch = Placeholders.expand(config.git.branch, ["id": id.rawValue])
+        let branch = config.git.settings.branchName(id)
         guard let tip = await git(["rev-parse", "--verify", "--quiet", "refs/heads/\(branch)^{commit}"])?.trimmingCharacters(in: .whitespacesAndNewlines),
               let base = await git(["merge-base", config.git.main, tip])?.trimmingCharacters(in: .whitespacesAndNewlines) else { return nil }
         let files = (await git(["diff", "--name-only", "--no-renames", base, tip]) ?? "").split(separator: "\n").map(String.init)
@@ -75,7 +75,7 @@ public struct CheckRunner: Sendable {
     /// Runs every automatic check; `runs` are the journal's test runs.
     public func runAll(_ id: IncidentID, runs: [CommandRun]) async -> [CheckOutcome] {
         let diff = await branchDiff(id)
-        let branch = Placeholders.expand(config.git.branch, ["id": id.rawValue])
+        let branch = config.git.settings.branchName(id)
         let noBranch = "branch \(branch) does not exist yet: run hotfix branch"
         let expected = TestRunner(root: root, config: config, runner: runner).steps().map(\.step)
         var out: [CheckOutcome] = [AutoChecks.testsPass(runs: runs, expected: expected, head: diff?.tip)]

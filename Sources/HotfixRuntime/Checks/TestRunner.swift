@@ -1,9 +1,9 @@
 import Foundation
 import HotfixEngine
 
-/// A test command to run in TEST: its step name (`smoke`, `critical`, `manual`) and argv.
+/// A test command to run in TEST: its step (`smoke`, `critical`, `manual`) and argv.
 public struct TestStep: Sendable, Equatable {
-    public var step: String
+    public var step: CommandStep
     public var argv: [String]
 }
 
@@ -29,9 +29,9 @@ public struct TestRunner: Sendable {
             }
         }
         var out: [TestStep] = []
-        if !smoke.isEmpty { out.append(TestStep(step: "smoke", argv: smoke)) }
-        if !critical.isEmpty { out.append(TestStep(step: "critical", argv: critical)) }
-        if !config.test.manual.isEmpty { out.append(TestStep(step: "manual", argv: config.test.manual)) }
+        if !smoke.isEmpty { out.append(TestStep(step: .smoke, argv: smoke)) }
+        if !critical.isEmpty { out.append(TestStep(step: .critical, argv: critical)) }
+        if !config.test.manual.isEmpty { out.append(TestStep(step: .manual, argv: config.test.manual)) }
         return out
     }
 

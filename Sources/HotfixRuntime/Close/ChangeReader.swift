@@ -17,8 +17,9 @@ public struct ChangeReader: Sendable {
         return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// The change set, or nil when neither the branch nor a merge tag can be found.
-    public func read(main: String, branch: String, tag: String) async -> ChangeSet? {
+    /// The change set of incident `id`, or nil when neither its branch nor its merge tag can be found.
+    public func read(_ id: IncidentID, settings: GitSettings) async -> ChangeSet? {
+        let main = settings.main, branch = settings.branchName(id), tag = settings.tagName(id)
         var base: String?, head: String?
         if let tip = await git(["rev-parse", "--verify", "--quiet", "refs/heads/\(branch)^{commit}"]),
            let mb = await git(["merge-base", main, tip]) {

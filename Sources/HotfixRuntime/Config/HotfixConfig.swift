@@ -104,6 +104,15 @@ public struct HotfixConfig: Sendable, Equatable {
     public init() {}
 }
 
+extension HotfixConfig.Git {
+    /// The git section as the flow's settings; an empty remote or develop means none. Every name the
+    /// flow makes (the branch, the tag) comes from these settings.
+    public var settings: GitSettings {
+        GitSettings(remote: remote.isEmpty ? nil : remote, main: main, develop: develop.isEmpty ? nil : develop,
+                    branch: branch, tag: tag, backport: backport)
+    }
+}
+
 /// `{id}`, `{branch}`, `{image}`, `{tag}` in argv templates and names.
 public enum Placeholders {
     /// Replaces placeholders inside each argument; one argument stays one argument, never split.

@@ -1,5 +1,6 @@
 import Foundation
 import HotfixEngine
+import HotfixLogs
 
 /// What the DEPLOY phase reports while it runs: for the CLI's printout and the console's pane.
 public enum DeployProgress: Sendable {
@@ -103,7 +104,7 @@ public struct DeployRunner: Sendable {
     private func steps(_ following: Following) async throws(HotfixError) -> Verdict {
         for kind in [DeployPlan.Kind.build, .push] {
             guard let step = plan.step(kind), let argv = step.commands.first else { continue }
-            try await command(kind.rawValue, argv, title: step.title, missing: "deploy.\(kind.rawValue)")
+            try await command(kind, argv, title: step.title, missing: "deploy.\(kind.name)")
         }
 
         progress(.step("read the baseline of deployment/\(s.deployment)", command: kubectl.argv(KubeCall.getDeployment(s.deployment))))
@@ -167,7 +168,7 @@ public struct DeployRunner: Sendable {
                 if !rolloutRecorded {
                     bodies.append(.deploy(DeployRecord(.rollout, .stopped, image: s.image, detail: "stopped: the deploy itself was stopped (the console quit)")))
                 }
-                try? await journal(bodies + [.warning(Warning(source: "deploy", message: error.message))])
+                try? await journal(bodies + [.warning(Warning(source: .deploy, message: error.message))])
                 throw error
             }
             if !rolloutRecorded, let done = rollout.outcome {
@@ -309,14 +310,14 @@ public struct DeployRunner: Sendable {
             let r = try await kubectl.rolloutStatus(deployment: s.deployment, timeout: wait) { progress(.output($0)) }
             guard r.succeeded else { throw Kubectl.failure(r, what: "rollout status after the rollback") }
         } catch {
-            try await journal([.rollback(RollbackRecord(revision: revision, image: image, outcome: "failed: \(error.message)", automatic: automatic))])
+            try await journal([.rollback(RollbackRecord(revision: revision, image: image, outcome: .failed(error.message), automatic: automatic))])
             throw error
         }
-        try await journal([.rollback(RollbackRecord(revision: revision, image: image, outcome: "done", automatic: automatic))])
+        try await journal([.rollback(RollbackRecord(revision: revision, image: image, outcome: .done, automatic: automatic))])
     }
 
     /// Runs a build or push command, streamed and journaled.
-    func command(_ step: String, _ argv: [String], title: String, missing key: String) async throws(HotfixError) {
+    func command(_ step: DeployPlan.Kind, _ argv: [String], title: String, missing key: String) async throws(HotfixError) {
         progress(.step(title, command: argv))
         let result: ProcessResult
         do {
@@ -325,7 +326,7 @@ public struct DeployRunner: Sendable {
             throw HotfixError.environment("\(error.message) (needed by \(key))", untouched: "nothing was deployed",
                                           next: "install \(argv.first ?? "the tool"), or change \(key) in .hotfix.yml (for example when CI builds the image)")
         }
-        try await journal([.commandRan(CommandRun(phase: .deploy, step: step, argv: argv, exitCode: result.exitCode, seconds: result.seconds,
+        try await journal([.commandRan(CommandRun(phase: .deploy, step: CommandStep(step), argv: argv, exitCode: result.exitCode, seconds: result.seconds,
                                                   outputTail: result.tail(8)))])
         guard result.succeeded else {
             throw HotfixError.refused("\(step) failed with exit \(result.exitCode): \(result.tail(2).joined(separator: " / "))",

@@ -1,5 +1,6 @@
 import Foundation
 import HotfixEngine
+import HotfixLogs
 
 /// Shares the monitor between the log consumer and the window's clock.
 final class MonitorBox: @unchecked Sendable {

@@ -23,10 +23,9 @@ public struct BranchStart: Sendable {
     }
 
     /// `createdBefore`: the journal already records this branch as created by this incident, so
-    /// finding it is a rerun, not a clash.
+    /// finding it is a rerun, not a clash. The settings are validated by the caller, before this runs.
     public func run(id: IncidentID, createdBefore: Bool = false, dryRun: Bool) async throws(HotfixError) -> BranchResult {
         let settings = survey.settings
-        try settings.validate()
         let branch = settings.branchName(id), tag = settings.tagName(id), main = settings.main
         var commands: [[String]] = []
         var warnings: [String] = []
@@ -51,7 +50,7 @@ public struct BranchStart: Sendable {
         } else if dryRun {
             commands.append(["git", "fetch", "--prune", "--no-tags", remote])
         } else {
-            try await survey.fetch(step: GitStepName.branch.rawValue)
+            try await survey.fetch(step: GitStepName.branch)
         }
 
         // An earlier run of this incident made the branch: switch to it and stop there.
@@ -118,7 +117,7 @@ public struct BranchStart: Sendable {
     }
 
     func mustChange(_ argv: [String], sha: String? = nil) async throws(HotfixError) {
-        let r = try await git.change(argv, step: GitStepName.branch.rawValue) { _ in sha }
+        let r = try await git.change(argv, step: GitStepName.branch) { _ in sha }
         guard r.succeeded else { throw GitClient.failure(r) }
     }
 }

@@ -4,7 +4,7 @@ import HotfixEngine
 /// One git command that changed (or may have changed) the repository, for the journal.
 public struct GitCommandRecord: Sendable, Equatable {
     /// The flow step it belongs to: `branch`, `backport`, `merge-main`, `tag`, `push`, …
-    public var step: String
+    public var step: GitStepName
     public var result: ProcessResult
     /// The commit or tag object it produced, when there is one.
     public var sha: String?
@@ -25,9 +25,11 @@ public struct GitClient: Sendable {
         "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "PAGER": "cat", "LC_ALL": "C", "LANGUAGE": nil,
     ]
 
-    public init(directory: String, observer: Observer? = nil) {
+    /// `ownProcessGroup`: each git runs in a process group of its own, stopped as a group when the
+    /// task is cancelled (the console's jobs; see `ProcessRunner.ownProcessGroup`).
+    public init(directory: String, observer: Observer? = nil, ownProcessGroup: Bool = false) {
         self.directory = directory
-        self.runner = ProcessRunner(environment: GitClient.environment)
+        self.runner = ProcessRunner(environment: GitClient.environment, ownProcessGroup: ownProcessGroup)
         self.observer = observer
     }
 
@@ -46,7 +48,7 @@ public struct GitClient: Sendable {
 
     /// Runs a command that changes the repository (argv starts with `git`) and reports it.
     @discardableResult
-    public func change(_ argv: [String], step: String, sha: ((ProcessResult) -> String?)? = nil) async throws(HotfixError) -> ProcessResult {
+    public func change(_ argv: [String], step: GitStepName, sha: ((ProcessResult) -> String?)? = nil) async throws(HotfixError) -> ProcessResult {
         let r = try await runner.run(argv, in: directory)
         let produced = r.succeeded ? sha?(r) : nil
         try await observer?(GitCommandRecord(step: step, result: r, sha: produced))

@@ -35,7 +35,7 @@ public struct GitFinisher: Sendable {
     /// does not repeat what the journal already says. A dry run runs only the conflict prediction
     /// (which changes no ref) and records nothing.
     public func run(_ steps: [FinishStep], facts start: RepoFacts, options: FinishOptions,
-                    known: [String: String] = [:], dryRun: Bool) async throws(HotfixError) -> FinishRun {
+                    known: [String: GitOutcome] = [:], dryRun: Bool) async throws(HotfixError) -> FinishRun {
         var facts = start
         var reports: [StepReport] = []
         for step in steps {
@@ -48,7 +48,7 @@ public struct GitFinisher: Sendable {
                 for action in actions {
                     let result = try await execute(action, step: step, facts: &facts, dryRun: dryRun, report: &report)
                     if let failure = result.failure {
-                        report.record = GitRecord(step: step.name.rawValue, target: target, outcome: GitOutcome.failed.rawValue,
+                        report.record = GitRecord(step: step.name, target: target, outcome: GitOutcome.failed,
                                                   detail: failure.message)
                         try await journal(report.record, dryRun)
                         reports.append(report)
@@ -57,25 +57,25 @@ public struct GitFinisher: Sendable {
                     sha = result.sha ?? sha
                 }
                 if step == .preflight || (step == .prepare) { break }
-                report.record = GitRecord(step: step.name.rawValue, target: target,
-                                          outcome: dryRun ? GitOutcome.planned.rawValue : outcome.rawValue, sha: sha,
+                report.record = GitRecord(step: step.name, target: target,
+                                          outcome: dryRun ? GitOutcome.planned : outcome, sha: sha,
                                           detail: dryRun ? "dry run" : nil)
             case .already(let outcome, let sha, let detail):
                 if step == .prepare || step == .preflight { break }
-                if case .backport(let name) = step, let prior = known[name].flatMap(GitOutcome.init(rawValue:)),
+                if case .backport(let name) = step, let prior = known[name],
                    prior == .merged || prior == .upToDate { break }
-                report.record = GitRecord(step: step.name.rawValue, target: target, outcome: outcome.rawValue, sha: sha, detail: detail)
+                report.record = GitRecord(step: step.name, target: target, outcome: outcome, sha: sha, detail: detail)
             case .skip(let reason):
-                if case .backport(let name) = step, known[name] == GitOutcome.skipped.rawValue { break }
-                report.record = GitRecord(step: step.name.rawValue, target: target, outcome: GitOutcome.skipped.rawValue, detail: reason)
+                if case .backport(let name) = step, known[name] == GitOutcome.skipped { break }
+                report.record = GitRecord(step: step.name, target: target, outcome: GitOutcome.skipped, detail: reason)
             case .conflict(let files):
-                report.record = GitRecord(step: step.name.rawValue, target: target, outcome: GitOutcome.conflict.rawValue,
+                report.record = GitRecord(step: step.name, target: target, outcome: GitOutcome.conflict,
                                           sha: facts.target(target ?? "")?.base, files: files,
                                           detail: "the merge would conflict; the branch was left as it was")
             case .fail(let why):
-                report.record = GitRecord(step: step.name.rawValue, target: target, outcome: GitOutcome.failed.rawValue, detail: why)
+                report.record = GitRecord(step: step.name, target: target, outcome: GitOutcome.failed, detail: why)
             case .stop(let error):
-                report.record = GitRecord(step: step.name.rawValue, target: target, outcome: GitOutcome.failed.rawValue,
+                report.record = GitRecord(step: step.name, target: target, outcome: GitOutcome.failed,
                                           detail: error.message)
                 try await journal(report.record, dryRun)
                 reports.append(report)
@@ -108,7 +108,7 @@ public struct GitFinisher: Sendable {
     /// Runs one action (in a dry run: lists it and pretends it worked) and updates the facts.
     func execute(_ action: GitAction, step: FinishStep, facts: inout RepoFacts, dryRun: Bool,
                  report: inout StepReport) async throws(HotfixError) -> ActionResult {
-        let stepName = step.name.rawValue
+        let stepName = step.name
         switch action {
         case .predict(let target, let base, let fix):
             let argv = GitArgv.mergeTree(base: base, fix: fix)
@@ -121,7 +121,7 @@ public struct GitFinisher: Sendable {
             let tree = fields.first?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             let conflicts = r.exitCode == 1 ? Array(fields.dropFirst().prefix { !$0.isEmpty }) : []
             facts.predictions[target] = MergePrediction(base: base, tree: r.exitCode == 0 ? tree : nil, conflicts: conflicts)
-            let record = GitRecord(step: GitStepName.preflight.rawValue, target: target, outcome: GitOutcome.planned.rawValue,
+            let record = GitRecord(step: GitStepName.preflight, target: target, outcome: GitOutcome.planned,
                                    sha: base, files: conflicts.isEmpty ? nil : conflicts,
                                    detail: conflicts.isEmpty ? "merges cleanly" : "would conflict")
             try await journal(record, dryRun)

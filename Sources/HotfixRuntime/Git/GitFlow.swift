@@ -9,9 +9,10 @@ public struct GitFlow: Sendable {
     let record: GitFinisher.Recorder
 
     /// `observer` hears every command that changes the repository; `record` every step result.
-    public init(directory: String, settings: GitSettings, observer: GitClient.Observer? = nil,
+    /// `settings` are validated by the caller (`GitSettings.validate`), once, before any flow runs.
+    public init(directory: String, settings: GitSettings, observer: GitClient.Observer? = nil, ownProcessGroup: Bool = false,
                 record: @escaping GitFinisher.Recorder) {
-        git = GitClient(directory: directory, observer: observer)
+        git = GitClient(directory: directory, observer: observer, ownProcessGroup: ownProcessGroup)
         self.settings = settings
         self.record = record
     }
@@ -19,8 +20,8 @@ public struct GitFlow: Sendable {
     /// What the journal already knows: targets skipped with a reason, and each target's last outcome.
     public struct Memory: Sendable {
         public var skipped: [String: String]
-        public var known: [String: String]
-        public init(skipped: [String: String] = [:], known: [String: String] = [:]) {
+        public var known: [String: GitOutcome]
+        public init(skipped: [String: String] = [:], known: [String: GitOutcome] = [:]) {
             self.skipped = skipped; self.known = known
         }
     }
@@ -28,10 +29,9 @@ public struct GitFlow: Sendable {
     /// Reads the repository (fetching first unless `dryRun`) and applies the early refusals.
     public func facts(id: IncidentID, title: String, memory: Memory, options: FinishOptions,
                       dryRun: Bool) async throws(HotfixError) -> RepoFacts {
-        try settings.validate()
         let survey = RepoSurvey(git: git, settings: settings)
         let facts = try await survey.facts(id: id, title: title, skipped: memory.skipped, fetchFirst: !dryRun,
-                                           step: GitStepName.preflight.rawValue)
+                                           step: GitStepName.preflight)
         if let refusal = FinishPlan.refusal(facts, options) { throw refusal }
         return facts
     }
@@ -51,15 +51,15 @@ public struct GitFlow: Sendable {
         // A target the journal still holds as open but that is gone from here and the remote needs nothing more.
         let present = Set(facts.targets.map(\.name))
         for (name, outcome) in memory.known.sorted(by: { $0.key < $1.key }) where !present.contains(name) {
-            guard run.stopped == nil, let o = GitOutcome(rawValue: outcome), !o.isHandled else { continue }
-            let record = GitRecord(step: GitStepName.backport.rawValue, target: name, outcome: GitOutcome.skipped.rawValue,
+            guard run.stopped == nil, !outcome.isHandled else { continue }
+            let record = GitRecord(step: GitStepName.backport, target: name, outcome: GitOutcome.skipped,
                                    detail: "the branch no longer exists locally or on \(facts.remoteName)")
             if !dryRun { try await self.record(record) }
             run.reports.append(StepReport(step: .backport(name), record: record, commands: []))
         }
         if run.stopped == nil, !dryRun {
             let summary = GitFlow.summary(run)
-            let record = GitRecord(step: GitStepName.backport.rawValue, outcome: GitOutcome.done.rawValue, detail: summary)
+            let record = GitRecord(step: GitStepName.backport, outcome: GitOutcome.done, detail: summary)
             try await self.record(record)
             run.reports.append(StepReport(step: .backportsDone, record: record, commands: []))
         }
@@ -90,10 +90,10 @@ public struct GitFlow: Sendable {
     }
 
     /// Targets this run left unhandled (conflict or failed), with their outcome.
-    public static func unhandled(_ run: FinishRun) -> [(target: String, outcome: String)] {
+    public static func unhandled(_ run: FinishRun) -> [(target: String, outcome: GitOutcome)] {
         run.reports.compactMap { r in
             guard case .backport(let name) = r.step, let rec = r.record,
-                  let outcome = GitOutcome(rawValue: rec.outcome), !outcome.isHandled, outcome != .planned else { return nil }
+                  !rec.outcome.isHandled, rec.outcome != .planned else { return nil }
             return (name, rec.outcome)
         }
     }
@@ -105,7 +105,7 @@ public struct GitFlow: Sendable {
         for r in run.reports {
             guard case .backport = r.step else { continue }
             targets += 1
-            counts[r.record?.outcome ?? "handled before", default: 0] += 1
+            counts[r.record?.outcome.name ?? "handled before", default: 0] += 1
         }
         let parts = counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
         return "\(targets) target\(targets == 1 ? "" : "s")" + (parts.isEmpty ? "" : ": " + parts.joined(separator: ", "))

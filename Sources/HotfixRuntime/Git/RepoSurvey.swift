@@ -18,7 +18,7 @@ public struct RepoSurvey: Sendable {
     }
 
     /// Refreshes the remote-tracking branches (never tags: those are checked with ls-remote).
-    public func fetch(step: String) async throws(HotfixError) {
+    public func fetch(step: GitStepName) async throws(HotfixError) {
         guard let remote = settings.remote else { return }
         let r = try await git.change(["git", "fetch", "--prune", "--no-tags", remote], step: step)
         guard r.succeeded else {
@@ -86,7 +86,7 @@ public struct RepoSurvey: Sendable {
 
     /// Looks at everything the finish plan needs. With `fetchFirst` the remote-tracking refs are refreshed first.
     public func facts(id: IncidentID, title: String, skipped: [String: String] = [:],
-                      fetchFirst: Bool, step: String) async throws(HotfixError) -> RepoFacts {
+                      fetchFirst: Bool, step: GitStepName) async throws(HotfixError) -> RepoFacts {
         let hasRemote = try await hasRemote()
         if hasRemote, fetchFirst { try await fetch(step: step) }
         let remote = hasRemote ? settings.remote : nil

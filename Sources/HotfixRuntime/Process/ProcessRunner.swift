@@ -41,9 +41,10 @@ public struct ProcessRunner: Sendable {
     /// (the command and whatever it started) gets SIGTERM, then SIGKILL after two seconds.
     public var ownProcessGroup = false
 
-    public init(environment: [String: String?] = [:], outputLimit: Int = 16 * 1024 * 1024) {
+    public init(environment: [String: String?] = [:], outputLimit: Int = 16 * 1024 * 1024, ownProcessGroup: Bool = false) {
         self.environment = environment
         self.outputLimit = outputLimit
+        self.ownProcessGroup = ownProcessGroup
     }
 
     var platformOptions: PlatformOptions {
@@ -72,7 +73,7 @@ public struct ProcessRunner: Sendable {
         do {
             let result = try await Subprocess.run(
                 Self.executable(tool), arguments: Arguments(Array(argv.dropFirst())),
-                environment: env, workingDirectory: directory.map { FilePath($0) },
+                environment: env, workingDirectory: directory.map { FilePath($0) }, platformOptions: platformOptions,
                 input: .string(input ?? ""), output: .string(limit: outputLimit), error: .string(limit: outputLimit))
             return ProcessResult(argv: argv, exitCode: Self.code(result.terminationStatus),
                                  stdout: result.standardOutput, stderr: result.standardError,

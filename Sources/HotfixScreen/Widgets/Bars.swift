@@ -1,8 +1,8 @@
 import HotfixEngine
 
-/// The status row (prompts and results) and the help bar generated from the key map.
+/// The status row (prompts and results) and the help bar (the keys the controller lists).
 enum Bars {
-    static func status(_ buf: inout CellBuffer, _ rect: Rect, _ model: ConsoleModel) {
+    static func status(_ buf: inout CellBuffer, _ rect: Rect, _ model: ConsoleView) {
         buf.fill(rect)
         var x = rect.x + 1
         switch model.prompt {
@@ -30,7 +30,7 @@ enum Bars {
             buf.put((DisplayWidth.of(question) > room ? Text.fit(question, room) : question) + " [y/N]", x: x, y: rect.y, role: .warning,
                     limit: rect.width - 2)
             return
-        case .confirm(_, let question):
+        case .confirm(let question):
             // The answer keys stay in view: a long question is cut, never the [y/N].
             let room = max(0, rect.width - 9)
             x += buf.put((DisplayWidth.of(question) > room ? Text.fit(question, room) : question) + " [y/N] ", x: x, y: rect.y, role: .warning, limit: rect.width - 2)
@@ -49,22 +49,9 @@ enum Bars {
         }
     }
 
-    static func help(_ buf: inout CellBuffer, _ rect: Rect, _ model: ConsoleModel) {
+    static func help(_ buf: inout CellBuffer, _ rect: Rect, _ model: ConsoleView) {
         buf.fill(rect)
-        // While a job runs, the keys that start one would only be refused: leave them out.
-        let startsAJob: Set<Action> = [.runStep, .runTests, .writeReport]
-        // `b` (retry) once a verdict that is not PASS offers the way back to FIX.
-        var items = model.keyMap.bar(for: model.contexts)
-            .filter { model.activity == nil || !startsAJob.contains($0.action) }
-            .filter { $0.action != .retry || model.retryOffered }
-            .map { ($0.keyLabel, $0.short) }
-        if case .confirm = model.prompt {
-            items = [("y", "yes, run it"), ("n/enter", "no (the default)"), ("pgup/pgdn", "read the plan"), ("ctrl-c", "quit")]
-        } else if case .retry = model.prompt {
-            items = [("y", "yes, back to FIX"), ("n/enter", "no (the default)"), ("ctrl-c", "quit")]
-        } else if model.prompt != nil {
-            items = [("enter", "save"), ("esc", "cancel"), ("ctrl-c", "quit")]
-        }
+        var items = model.helpBar.map { ($0.keys, $0.label) }
         func width(_ list: [(String, String)]) -> Int { list.reduce(0) { $0 + DisplayWidth.of($1.0) + DisplayWidth.of($1.1) + 3 } }
         // Drop from the middle so the context keys and `? help` / `q quit` survive.
         while width(items) > rect.width - 1, items.count > 2 { items.remove(at: items.count - 3) }

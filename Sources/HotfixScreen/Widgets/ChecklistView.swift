@@ -21,7 +21,7 @@ enum ChecklistView {
         }
     }
 
-    static func drawSummary(_ buf: inout CellBuffer, _ rect: Rect, _ model: ConsoleModel) {
+    static func drawSummary(_ buf: inout CellBuffer, _ rect: Rect, _ model: ConsoleView) {
         let state = model.incident
         let passed = ChecklistItem.allCases.filter { state.checklist[$0]?.status.clearsGate ?? false }.count
         let inner = Block.draw(&buf, rect, title: "Checklist \(passed)/\(ChecklistItem.allCases.count)")
@@ -32,7 +32,7 @@ enum ChecklistView {
     }
 
     /// Lines of the main-pane checklist: each item, then its evidence or waiver reason.
-    static func rows(_ model: ConsoleModel, width: Int) -> [PaneRow] {
+    static func rows(_ model: ConsoleView, width: Int) -> [PaneRow] {
         var rows: [PaneRow] = []
         for (i, item) in ChecklistItem.allCases.enumerated() {
             let entry = model.incident.checklist[item] ?? CheckEntry()

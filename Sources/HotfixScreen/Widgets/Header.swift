@@ -2,7 +2,7 @@ import HotfixEngine
 
 /// The top row: id, severity, title, and the overall countdown with its pace.
 enum Header {
-    static func draw(_ buf: inout CellBuffer, _ rect: Rect, _ model: ConsoleModel, _ timing: Timing) {
+    static func draw(_ buf: inout CellBuffer, _ rect: Rect, _ model: ConsoleView, _ timing: Timing) {
         let s = model.incident
         buf.fill(rect)
         let clock: String

@@ -2,7 +2,7 @@ import HotfixEngine
 
 /// The left column's last box: the workflow's detection-to-deploy target and the linked issue.
 enum InfoBox {
-    static func draw(_ buf: inout CellBuffer, _ rect: Rect, _ model: ConsoleModel, _ timing: Timing) {
+    static func draw(_ buf: inout CellBuffer, _ rect: Rect, _ model: ConsoleView, _ timing: Timing) {
         let inner = Block.draw(&buf, rect, title: "Incident")
         let s = model.incident
         var rows: [(String, Role)] = []

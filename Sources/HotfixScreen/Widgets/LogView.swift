@@ -2,7 +2,7 @@ import Foundation
 
 /// The log pane: visible rows only, search matches highlighted, follow/pause state in the title.
 enum LogView {
-    static func draw(_ buf: inout CellBuffer, _ rect: Rect, _ model: ConsoleModel) {
+    static func draw(_ buf: inout CellBuffer, _ rect: Rect, _ model: ConsoleView) {
         let log = model.log
         let height = max(0, rect.height - 2)
         let first = log.firstLine(height: height)

@@ -2,7 +2,7 @@ import HotfixEngine
 
 /// The main pane: the viewed phase's title, purpose and rows, scrolled to keep the selection in view.
 enum MainPane {
-    static func draw(_ buf: inout CellBuffer, _ rect: Rect, _ model: ConsoleModel, _ timing: Timing) {
+    static func draw(_ buf: inout CellBuffer, _ rect: Rect, _ model: ConsoleView, _ timing: Timing) {
         let t = timing.timing(of: model.viewed)
         var title = model.viewed.title
         switch t.progress {

@@ -1,13 +1,10 @@
 /// Screens drawn over or instead of the console: the `?` help and the too-small notice.
 enum Overlays {
-    static func help(_ buf: inout CellBuffer, _ model: ConsoleModel) {
-        let bindings = model.keyMap.bindings
+    static func help(_ buf: inout CellBuffer, _ model: ConsoleView) {
         var rows: [(String, String, Role)] = []
-        for context in KeyContext.allCases {
-            let group = bindings.filter { $0.context == context }
-            guard !group.isEmpty else { continue }
-            rows.append((context.title, "", .title))
-            for b in group { rows.append((b.keyLabel, b.description, .help)) }
+        for section in model.helpSections {
+            rows.append((section.title, "", .title))
+            for b in section.rows { rows.append((b.keys, b.label, .help)) }
         }
         // The overlay replaces the console (all but the help bar) so nothing shows through.
         let maxHeight = buf.height - 1
@@ -33,8 +30,8 @@ enum Overlays {
         }
     }
 
-    static func tooSmall(_ buf: inout CellBuffer, _ model: ConsoleModel) {
-        let need = ConsoleModel.minimumSize
+    static func tooSmall(_ buf: inout CellBuffer, _ model: ConsoleView) {
+        let need = ConsoleView.minimumSize
         let lines = [
             ("terminal too small: need \(need.width)x\(need.height), have \(buf.width)x\(buf.height)", Role.warning),
             ("enlarge the window, or press q to quit", Role.muted),

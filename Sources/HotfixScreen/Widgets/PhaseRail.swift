@@ -2,7 +2,7 @@ import HotfixEngine
 
 /// The seven phases with time used against budget, styled by state.
 enum PhaseRail {
-    static func draw(_ buf: inout CellBuffer, _ rect: Rect, _ model: ConsoleModel, _ timing: Timing) {
+    static func draw(_ buf: inout CellBuffer, _ rect: Rect, _ model: ConsoleView, _ timing: Timing) {
         let inner = Block.draw(&buf, rect, title: "Phases")
         for (i, t) in timing.phases.enumerated() where i < inner.height {
             let y = inner.y + i

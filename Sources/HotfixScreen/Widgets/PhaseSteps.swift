@@ -3,7 +3,7 @@ import HotfixEngine
 
 /// What the main pane lists for each phase, derived from the incident state.
 enum PhaseSteps {
-    static func rows(_ model: ConsoleModel, width: Int) -> [PaneRow] {
+    static func rows(_ model: ConsoleView, width: Int) -> [PaneRow] {
         let steps = phaseRows(model, width: width)
         let hints = hint(model)
         guard !hints.isEmpty else { return steps }
@@ -11,7 +11,7 @@ enum PhaseSteps {
     }
 
     /// Which key runs the viewed phase's step (and what it runs), and when `n` moves on.
-    static func hint(_ model: ConsoleModel) -> [String] {
+    static func hint(_ model: ConsoleView) -> [String] {
         let s = model.incident, phase = model.viewed
         guard let active = s.phase else { return phase == .close ? ["R writes the report and the post-mortem again"] : [] }
         guard phase.index <= active.index || (phase == .deploy && active == .test) else { return [] }
@@ -21,7 +21,7 @@ enum PhaseSteps {
         case .assess:
             return []
         case .branch:
-            let done = s.gitSteps.contains { $0.record.step == "branch" }
+            let done = s.gitSteps.contains { $0.record.step == .branch }
             return done ? (isActive ? ["branch created · " + onward] : []) : ["enter runs hotfix branch: fetch, cut the branch"]
         case .fix:
             return ["enter checks the change against main: hotfix diff"] + (isActive ? [onward + " once the fix is committed"] : [])
@@ -44,18 +44,18 @@ enum PhaseSteps {
             return ["enter runs hotfix backport (local merges, nothing pushed)"] + (handled && isActive ? [onward] : [])
         case .close:
             let report = "R writes the report and the post-mortem"
-            if model.finished { return ["enter or " + report, onward] }
+            if model.incident.isFinished { return ["enter or " + report, onward] }
             return ["enter shows the plan (hotfix finish --dry-run), then y/n:", "  merge, tag, push, delete the branch; then the report", report]
         }
     }
 
-    static func phaseRows(_ model: ConsoleModel, width: Int) -> [PaneRow] {
+    static func phaseRows(_ model: ConsoleView, width: Int) -> [PaneRow] {
         let s = model.incident
         switch model.viewed {
         case .assess: return assess(model, width: width)
         case .branch: return branch(s)
         case .fix: return fix(s)
-        case .test: return commands(s, phase: .test, steps: testSteps, none: "no test run recorded yet: press t to run the smoke and critical-path tests")
+        case .test: return commands(s, phase: .test, tests: true, none: "no test run recorded yet: press t to run the smoke and critical-path tests")
             + [.blank, .heading("Pre-deploy checklist")] + ChecklistView.rows(model, width: width)
             + [.blank, .heading("Minimal change")] + minimalChange(s)
         case .deploy: return MonitorView.rows(model, width: width) + [.heading("Pre-deploy checklist")] + ChecklistView.rows(model, width: width)
@@ -66,7 +66,7 @@ enum PhaseSteps {
         }
     }
 
-    static func assess(_ model: ConsoleModel, width: Int) -> [PaneRow] {
+    static func assess(_ model: ConsoleView, width: Int) -> [PaneRow] {
         var rows: [PaneRow] = []
         for field in AssessField.allCases {
             let selected = !model.logFocused && model.selection == field.rawValue
@@ -83,8 +83,8 @@ enum PhaseSteps {
     }
 
     static func branch(_ s: IncidentState) -> [PaneRow] {
-        let record = s.gitSteps.last { $0.record.step == "branch" }?.record
-        let state: StepState = record.map { ["conflict", "failed"].contains($0.outcome) ? .failed : .done } ?? .pending
+        let record = s.gitSteps.last { $0.record.step == .branch }?.record
+        let state: StepState = record.map { $0.outcome.isFailure ? .failed : .done } ?? .pending
         var rows = [
             PaneRow.step(state, "git checkout main"),
             .step(state, "git pull --ff-only"),
@@ -99,7 +99,7 @@ enum PhaseSteps {
         if s.warnings.isEmpty {
             rows.append(.step(.done, "no minimal-change warnings on the diff so far"))
         } else {
-            for w in s.warnings { rows.append(.step(.warning, w.warning.message, detail: w.warning.source)) }
+            for w in s.warnings { rows.append(.step(.warning, w.warning.message, detail: w.warning.source.name)) }
         }
         return rows + commands(s, phase: .fix, none: nil)
     }
@@ -121,11 +121,9 @@ enum PhaseSteps {
         ]
     }
 
-    /// The test runs' step names: a run counts for TEST even when started from another phase.
-    static let testSteps: Set<String> = ["smoke", "critical", "manual"]
-
-    static func commands(_ s: IncidentState, phase: Phase, steps: Set<String> = [], none: String?) -> [PaneRow] {
-        let runs = s.commands.filter { $0.run.phase == phase || steps.contains($0.run.step) }
+    /// The commands run in `phase`; with `tests`, also the test runs started from another phase.
+    static func commands(_ s: IncidentState, phase: Phase, tests: Bool = false, none: String?) -> [PaneRow] {
+        let runs = s.commands.filter { $0.run.phase == phase || (tests && $0.run.step.isTest) }
         if runs.isEmpty { return none.map { [.step(.pending, $0)] } ?? [] }
         return runs.map { run in
             let r = run.run
@@ -147,20 +145,20 @@ enum PhaseSteps {
             rows.append(.step(a.outcome == .pass ? .done : .failed, "attempt \(a.number): \(a.outcome?.rawValue ?? "no verdict")",
                               detail: (a.image ?? "") + back))
         }
-        var latest: [String: DeployRecord] = [:]
+        var latest: [DeployPlan.Kind: DeployRecord] = [:]
         for d in current?.steps ?? [] { latest[d.record.step] = d.record }
-        for step in ["build", "push", "set-image", "rollout"] {
-            guard let d = latest[step] else { rows.append(.step(.pending, step)); continue }
-            let state: StepState = d.outcome == "failed" ? .failed : (d.outcome == "done" ? .done : .warning)
-            rows.append(.step(state, step, detail: [d.outcome, d.image, d.revision.map { "rev \($0)" }].compactMap { $0 }.joined(separator: " · ")))
+        for step in [DeployPlan.Kind.build, .push, .setImage, .rollout] {
+            guard let d = latest[step] else { rows.append(.step(.pending, step.name)); continue }
+            let state: StepState = d.outcome == .failed ? .failed : (d.outcome == .done ? .done : .warning)
+            rows.append(.step(state, step.name, detail: [d.outcome.name, d.image, d.revision.map { "rev \($0)" }].compactMap { $0 }.joined(separator: " · ")))
         }
         if let v = current?.verdict?.record {
-            let state: StepState = v.outcome == "PASS" ? .done : (v.outcome == "FAIL" ? .failed : .warning)
+            let state: StepState = v.outcome == .pass ? .done : (v.outcome == .fail ? .failed : .warning)
             rows.append(.step(state, "verdict \(v.outcome)", detail: v.reasons.first ?? ""))
         } else {
             rows.append(.step(.pending, "monitoring window (\(Durations.words(window)) after a \(Durations.words(warmup)) warm-up) and verdict"))
         }
-        for r in current?.rollbacks ?? [] { rows.append(.step(.warning, "rollback\(r.record.automatic ? " (automatic)" : "")", detail: r.record.outcome)) }
+        for r in current?.rollbacks ?? [] { rows.append(.step(.warning, "rollback\(r.record.automatic ? " (automatic)" : "")", detail: r.record.outcome.name)) }
         return rows
     }
 
@@ -169,37 +167,37 @@ enum PhaseSteps {
             return [.step(.pending, "nothing backported yet: develop and every feature/* branch get the fix")]
         }
         return s.backports.values.sorted { $0.branch < $1.branch }.flatMap { b -> [PaneRow] in
-            let state: StepState = b.isHandled ? .done : (["conflict", "failed"].contains(b.outcome) ? .failed : .pending)
-            var rows = [PaneRow.step(state, b.branch, detail: [b.outcome, b.sha.map { String($0.prefix(10)) }].compactMap { $0 }.joined(separator: " · "))]
+            let state: StepState = b.isHandled ? .done : (b.outcome.isFailure ? .failed : .pending)
+            var rows = [PaneRow.step(state, b.branch, detail: [b.outcome.name, b.sha.map { String($0.prefix(10)) }].compactMap { $0 }.joined(separator: " · "))]
             if !b.files.isEmpty { rows.append(PaneRow(indent: 5, text: "conflicts: \(b.files.joined(separator: ", "))", role: .logError)) }
             return rows
         }
     }
 
     static func close(_ s: IncidentState, timing: Timing, zone: TimeZone) -> [PaneRow] {
-        func git(_ step: String) -> GitRecord? { s.gitSteps.last { $0.record.step == step }?.record }
+        func git(_ step: GitStepName) -> GitRecord? { s.gitSteps.last { $0.record.step == step }?.record }
         func state(_ r: GitRecord?) -> StepState {
             guard let r else { return .pending }
-            return ["conflict", "failed"].contains(r.outcome) ? .failed : .done
+            return r.outcome.isFailure ? .failed : .done
         }
-        func notified(_ channel: String, _ kind: String) -> NotificationRecord? {
+        func notified(_ channel: NotificationChannel, _ kind: NotificationKind) -> NotificationRecord? {
             s.notifications.last { $0.record.channel == channel && $0.record.kind == kind }?.record
         }
         func sent(_ n: NotificationRecord?) -> StepState {
             guard let n else { return .pending }
-            return n.status == "sent" ? .done : (n.status == "failed" ? .failed : .warning)
+            return n.status == .sent ? .done : (n.status == .failed ? .failed : .warning)
         }
         var rows: [PaneRow] = [
-            .step(state(git("merge-main")), "merge hotfix/\(s.id) into main (--no-ff)", detail: git("merge-main")?.sha.map { String($0.prefix(10)) } ?? ""),
+            .step(state(git(.mergeMain)), "merge hotfix/\(s.id) into main (--no-ff)", detail: git(.mergeMain)?.sha.map { String($0.prefix(10)) } ?? ""),
             .step(s.tag == nil ? .pending : .done, "annotated tag hotfix-\(s.id)", detail: s.tag?.sha.map { String($0.prefix(10)) } ?? ""),
-            .step(state(git("push")), "push main, the tag and the backported branches"),
-            .step(state(git("delete-branch")), "delete hotfix/\(s.id) (remote and local)"),
-            .step(sent(notified("github", "close")), s.issue.map { "close issue #\($0)" } ?? "close the issue"),
-            .step(sent(notified("telegram", "complete")), "notify: hotfix complete"),
-            .step(s.artifacts["report"] == nil ? .pending : .done, "write the incident report", detail: s.artifacts["report"] ?? ""),
+            .step(state(git(.push)), "push main, the tag and the backported branches"),
+            .step(state(git(.deleteBranch)), "delete hotfix/\(s.id) (remote and local)"),
+            .step(sent(notified(.github, .close)), s.issue.map { "close issue #\($0)" } ?? "close the issue"),
+            .step(sent(notified(.telegram, .complete)), "notify: hotfix complete"),
+            .step(s.artifacts[.report] == nil ? .pending : .done, "write the incident report", detail: s.artifacts[.report] ?? ""),
         ]
         if s.postmortemDoneAt != nil {
-            rows.append(.step(.done, "post-mortem written", detail: s.artifacts["postmortem"] ?? ""))
+            rows.append(.step(.done, "post-mortem written", detail: s.artifacts[.postmortem] ?? ""))
         } else if let due = timing.postmortemDue {
             // Due a day after the fix was stable: the time alone would read as today.
             let left = due.timeIntervalSince(timing.now)

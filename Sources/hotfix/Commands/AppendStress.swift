@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HotfixEngine
+import HotfixWorkflow
 import HotfixRuntime
 
 /// Appends notes one by one and acknowledges each after it is on disk: the crash test kills it.
@@ -15,8 +16,8 @@ struct AppendStress: AsyncParsableCommand {
     @Option var tag: String = "stress"
 
     func run() async throws {
-        let session = try await Session.open()
-        let id = try session.select(options)
+        let session = try await Wiring.session()
+        let id = try session.select(options.incident)
         for k in 1...max(1, count) {
             try session.append(.note("\(tag) \(k)"), on: id)
             // Unbuffered: the ack must leave the process the moment the event is on disk.

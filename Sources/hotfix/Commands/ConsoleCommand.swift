@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import HotfixConsole
 import HotfixEngine
+import HotfixWorkflow
 import HotfixRuntime
 #if canImport(Glibc)
 import Glibc
@@ -24,8 +26,8 @@ struct ConsoleCommand: AsyncParsableCommand {
 
     func run() async throws {
         try Self.requireTerminal()
-        let session = try await Session.open()
-        let id = try session.select(options)
+        let session = try await Wiring.session()
+        let id = try session.select(options.incident)
         try await Self.open(session: session, id: id, theme: theme)
     }
 
@@ -56,8 +58,8 @@ struct ConsoleCommand: AsyncParsableCommand {
 
     /// Plain `hotfix` opens the console when it runs in a terminal inside a repository with an open incident.
     static func opensByDefault() async -> Bool {
-        guard isTerminal, let session = try? await Session.open() else { return false }
-        return (try? session.store.select(nil, environment: session.environment)) != nil
+        guard isTerminal, let session = try? await Wiring.session() else { return false }
+        return (try? session.select(nil)) != nil
     }
 }
 
@@ -82,8 +84,8 @@ struct MonitorCommand: AsyncParsableCommand {
     func run() async throws {
         let replay = try MonitorReplay.load(replay: replay, baseline: baseline, speed: speed)
         try ConsoleCommand.requireTerminal()
-        let session = try await Session.open()
-        let id = try session.select(options)
+        let session = try await Wiring.session()
+        let id = try session.select(options.incident)
         try await ConsoleCommand.open(session: session, id: id, theme: theme, replay: replay)
     }
 }

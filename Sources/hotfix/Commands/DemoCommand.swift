@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HotfixEngine
+import HotfixWorkflow
 import HotfixRuntime
 import HotfixSim
 
@@ -58,7 +59,7 @@ struct Demo: AsyncParsableCommand {
             let start = try Start.parse(["API returns 500 on /users endpoint", "--id", "001-api-500",
                                          "--severity", "P0", "--detected", "12m ago", "--issue", "42"])
             try await start.run()
-            let session = try await Session.open()
+            let session = try await Wiring.session()
             try await ConsoleCommand.open(session: session, id: try IncidentID("001-api-500"), theme: theme)
         } catch {
             failure = error

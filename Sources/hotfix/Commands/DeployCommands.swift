@@ -1,14 +1,16 @@
 import ArgumentParser
 import Foundation
 import HotfixEngine
+import HotfixLogs
+import HotfixWorkflow
 import HotfixRuntime
 #if canImport(Glibc)
 import Glibc
 #endif
 
-extension Session {
+extension Output {
     /// Asks yes/no on the terminal; without a terminal the answer is no.
-    func confirm(_ question: String) -> Bool {
+    static func confirm(_ question: String) -> Bool {
         guard isatty(0) != 0 else { return false }
         FileHandle.standardOutput.write(Data("\(question) [y/N] ".utf8))
         let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
@@ -20,7 +22,7 @@ extension Session {
 struct DeployPrinter: Sendable {
     let lastMonitor = MonitorClockBox()
 
-    func callAsFunction(_ p: DeployProgress) {
+    func callAsFunction(_ p: DeployEvent) {
         switch p {
         case .step(let title, let command):
             Output.line("▶ \(title)")
@@ -90,41 +92,37 @@ struct Deploy: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Deploy although the checklist is not done, with a written reason.", valueName: "reason")) var override: String?
 
     func run() async throws {
-        let session = try await Session.open()
-        let (state, _) = try session.loadSelected(options)
-        let id = state.id
-        let plan = session.deployPlan(id).plan
+        let session = try await Wiring.session()
+        let id = try session.select(options.incident)
+        let deploy = DeployWorkflow(session)
         if dryRun {
-            for line in session.deployPlanText(id) { Output.line(line) }
+            for line in deploy.planText(id) { Output.line(line) }
             return
         }
-        try await session.enterDeploy(state, override: override)
-        guard yes || session.confirm(session.deployQuestion(id)) else {
+        try await deploy.enter(id, override: override)
+        guard yes || Output.confirm(deploy.question(id)) else {
             throw HotfixError.refused("not confirmed", untouched: "nothing was deployed",
                                       next: "answer y, or pass --yes (scripts); hotfix deploy --dry-run shows every command")
         }
         let printer = DeployPrinter()
-        var runner = session.deployRunner(id) { printer($0) }
-        runner.source = await DeploySource.read(root: session.repository.root, main: session.config.git.main)
         // A `hotfix rollback` from another terminal ends this window early, as it does the console's.
-        let stopper = WindowStopper()
-        runner.stopper = stopper
-        let watch = Self.watchForRollback(journal: session.store.journal(id).path, stopper: stopper)
+        let window = WindowControl()
+        let watch = deploy.stopOnRollbackElsewhere(id, window: window)
         defer { watch.cancel() }
         // SIGTERM, SIGHUP or Ctrl-C stop the deploy the way the console's quit does: the window
         // ends, kubectl proxy and every kubectl are stopped, the stop is journaled.
-        let work = Task { [runner] in try await runner.run() }
+        let work = Task { () async throws(HotfixError) -> DeployOutcome in try await deploy.deploy(id, window: window) { printer($0) } }
         let signals = Self.cancelOnSignals(work)
         defer { signals.forEach { $0.cancel() } }
-        let verdict = try await work.value
+        let outcome = try await work.value
+        let verdict = outcome.verdict
         Output.line("Verdict: \(verdict.outcome.rawValue)")
         for r in verdict.reasons { Output.line("  - \(Sanitize.inline(r))") }
-        let attempt = (try? session.store.load(id).state.attempts.last?.number) ?? 1
-        let retry = "hotfix retry (back to FIX for attempt \(attempt + 1), same branch, the clock keeps running)"
-        if stopper.requested == .rolledBackElsewhere {
+        let retry = "hotfix retry (back to FIX for attempt \(outcome.attempt + 1), same branch, the clock keeps running)"
+        if outcome.stopped == .rolledBackElsewhere {
             Output.line("The deployment was rolled back from another terminal; this window ended early.")
         } else if verdict.outcome == .fail {
-            if !plan.settings.autoRollback { Output.line("Roll back with: hotfix rollback") }
+            if !outcome.autoRollback { Output.line("Roll back with: hotfix rollback") }
             Output.line("Next: \(retry); hotfix next is refused after a FAIL (--override REASON passes it)")
         } else if verdict.outcome == .pass {
             Output.line("Next: hotfix next (BACKPORT)")
@@ -137,29 +135,13 @@ struct Deploy: AsyncParsableCommand {
 
 extension Deploy {
     /// Cancels `task` on SIGTERM, SIGHUP or SIGINT (instead of dying with children left behind).
-    static func cancelOnSignals<T>(_ task: Task<T, any Error>) -> [any DispatchSourceSignal] {
+    static func cancelOnSignals<T, E: Error>(_ task: Task<T, E>) -> [any DispatchSourceSignal] {
         [SIGTERM, SIGHUP, SIGINT].map { sig in
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler { task.cancel() }
             source.resume()
             return source
-        }
-    }
-
-    /// Polls the journal twice a second; a rollback journaled by hand (not the automatic one
-    /// this deploy may make itself) stops the window.
-    static func watchForRollback(journal path: String, stopper: WindowStopper) -> Task<Void, Never> {
-        let follower = JournalFollower(path: path)
-        _ = follower.poll()  // what is there already
-        return Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(500))
-                let manual = follower.poll().contains { event in
-                    if case .rollback(let r) = event.body { !r.automatic } else { false }
-                }
-                if manual { stopper.stop(.rolledBackElsewhere); return }
-            }
         }
     }
 }
@@ -180,18 +162,16 @@ struct Rollback: AsyncParsableCommand {
     @Option(name: .customLong("to-revision"), help: "Another revision than the recorded baseline.") var revision: Int?
 
     func run() async throws {
-        let session = try await Session.open()
-        let (state, _) = try session.loadSelected(options)
-        let target = try session.rollbackTarget(state, revision: revision)
-        let (plan, kubectl) = session.deployPlan(state.id)
-        Output.line("$ \(target.undo.joined(separator: " "))")
-        guard yes || session.confirm(target.question) else {
+        let session = try await Wiring.session()
+        let id = try session.select(options.incident)
+        let deploy = DeployWorkflow(session)
+        let planned = try deploy.rollbackPlan(id, revision: revision)
+        Output.line("$ \(planned.undo.joined(separator: " "))")
+        guard yes || Output.confirm(planned.question) else {
             throw HotfixError.refused("not confirmed", untouched: "nothing was rolled back", next: "answer y, or pass --yes")
         }
         let printer = DeployPrinter()
-        let runner = session.deployRunner(state.id) { printer($0) }
-        try await runner.rollback(toRevision: target.revision, image: target.image)
-        let after = try await kubectl.deployment(plan.settings.deployment)
-        Output.line("Rolled back: deployment/\(plan.settings.deployment) runs \(after.images[plan.settings.container] ?? "?") at revision \(after.revision).")
+        let after = try await deploy.rollback(id, planned) { printer($0) }
+        Output.line("Rolled back: deployment/\(planned.deployment) runs \(after.images[planned.container] ?? "?") at revision \(after.revision).")
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HotfixEngine
 import HotfixRuntime
+import HotfixWorkflow
 
 struct Start: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,23 +27,14 @@ struct Start: AsyncParsableCommand {
         // Validate everything that needs no repository first: bad input never touches disk.
         let severity = try Severity(parsing: severity)
         if let id { _ = try IncidentID(id) }
-        let session = try await Session.open()
-        let now = session.clock.now
-        let detectedAt = try detected.map { raw throws(HotfixError) in try Durations.parseWhen(raw, now: now) }
-        let started = try Engine.start(title: title, id: id, severity: severity, detectedAt: detectedAt, issue: issue,
-                                       budgets: session.config.budgets, existing: session.store.ids(), now: now)
-        let journal = session.store.journal(started.id)
-        let events = try journal.transact(clock: session.clock) { (current: IncidentState?) throws(HotfixError) -> [EventBody] in
-            guard current == nil else { throw HotfixError.usage("incident \(started.id) already exists") }
-            return [.started(started)]
-        }
-        guard let fresh = IncidentState.replay(events) else { return }
-        let state = try await session.dispatch(events, state: fresh)
+        let session = try await Wiring.session()
+        let opened = try await IncidentWorkflow(session).start(title: title, id: id, severity: severity, detected: detected, issue: issue)
+        let state = opened.state
         if json {
             try Output.json(StatusReport(state, now: session.clock.now))
         } else {
             print("Started incident \(state.id) (\(state.severity.rawValue)): \(Sanitize.inline(state.title))")
-            print("Journal: \(journal.path)")
+            print("Journal: \(opened.journalPath)")
             print("Phase ASSESS, \(state.budgets[.assess].minutesLabel) min: what is broken, impact scope, quick hypothesis.")
             print("Next: hotfix assess --broken TEXT --impact TEXT --hypothesis TEXT, then hotfix next")
         }
@@ -59,9 +51,8 @@ struct Status: AsyncParsableCommand {
     @Flag(help: "Print the stable JSON shape documented in the README.") var json = false
 
     func run() async throws {
-        let session = try await Session.open()
-        let loaded = try session.loadSelected(options)
-        let report = StatusReport(loaded.state, now: session.clock.now, fix: await session.fixProgress(loaded.state))
+        let session = try await Wiring.session()
+        let report = try await IncidentWorkflow(session).status(try session.select(options.incident))
         if json { try Output.json(report) } else { print(StatusText.render(report), terminator: "") }
     }
 }
@@ -75,16 +66,12 @@ struct List: AsyncParsableCommand {
     @Flag(help: "Print a JSON array of status objects.") var json = false
 
     func run() async throws {
-        let session = try await Session.open()
-        let now = session.clock.now
+        let session = try await Wiring.session()
+        let incidents = IncidentWorkflow(session)
         // The full status of every incident only for --json; the table comes from the index.
-        if json {
-            var reports: [StatusReport] = []
-            for state in session.store.all() { reports.append(StatusReport(state, now: now, fix: await session.fixProgress(state))) }
-            try Output.json(reports)
-            return
-        }
-        let rows = session.store.summaries()
+        if json { try Output.json(await incidents.list()); return }
+        let rows = incidents.summaries()
+        let now = session.clock.now
         if rows.isEmpty { print("No incidents in this repository. Start one with: hotfix start \"what is broken\""); return }
         for r in rows {
             let where_ = r.phase?.title ?? "closed"
@@ -103,11 +90,9 @@ struct Timeline: AsyncParsableCommand {
     @Flag(help: "Print a JSON array of {seq, at, type, summary}.") var json = false
 
     func run() async throws {
-        let session = try await Session.open()
-        let loaded = try session.loadSelected(options)
-        let entries = HotfixEngine.Timeline.entries(loaded.events)
+        let session = try await Wiring.session()
+        let (entries, start) = try IncidentWorkflow(session).timeline(try session.select(options.incident))
         if json { try Output.json(entries); return }
-        let start = loaded.state.startedAt
         for e in entries {
             print("\(Durations.iso(e.at))  +\(Durations.longClock(e.at.timeIntervalSince(start)))  \(e.summary)")
         }
@@ -136,10 +121,9 @@ struct Assess: AsyncParsableCommand {
                                valueName: "text")) var target: String?
 
     func run() async throws {
-        let session = try await Session.open()
-        let id = try session.select(options)
-        let (state, _) = try await session.perform(.assess(Assessment(broken: broken, impact: impact, hypothesis: hypothesis, target: target)), on: id)
-        let a = state.assessment
+        let session = try await Wiring.session()
+        let id = try session.select(options.incident)
+        let a = try await IncidentWorkflow(session).assess(id, Assessment(broken: broken, impact: impact, hypothesis: hypothesis, target: target)).assessment
         print("Assessment of \(id):")
         print("  broken:     \(a.broken.map(Sanitize.inline) ?? "–")")
         print("  impact:     \(a.impact.map(Sanitize.inline) ?? "–")")
@@ -169,27 +153,13 @@ struct Next: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Pass refusing guardrails, with a written reason.", valueName: "reason")) var override: String?
 
     func run() async throws {
-        let session = try await Session.open()
-        let id = try session.select(options)
-        // Leaving TEST: a commit after the test run makes tests-pass stale before the gate is judged.
-        try await session.refreshTestsPass(id)
-        // Leaving FIX: judged on the branch's commits (no empty fix), read from git now.
-        let fix = await session.fixProgress(try session.store.load(id).state)
-        let (state, events) = try await session.perform(.advance(override: override, fix: fix), on: id)
-        guard let event = events.first, case .phaseChanged(let change) = event.body else {
+        let session = try await Wiring.session()
+        let id = try session.select(options.incident)
+        guard let move = try await IncidentWorkflow(session).next(id, override: override) else {
             print("Incident \(id) is already closed.")
             return
         }
-        for o in change.overrides { Output.warn("override of '\(o.rule.rawValue)': \(o.message) — reason: \(o.reason)") }
-        if let fix, fix.onBranch, !fix.commits.isEmpty, !fix.uncommitted.isEmpty {
-            Output.warn("not committed, so not part of the fix: \(Guardrails.names(fix.uncommitted.map(Sanitize.inline)))")
-        }
-        if let to = change.to {
-            let budget = state.budgets[to]
-            print("\(change.from.title) done. Now \(to.title) (\(budget.minutesLabel) min): \(to.purpose(monitorWindow: session.config.deploy.window).replacingOccurrences(of: "{id}", with: id.rawValue)).")
-        } else {
-            print("\(change.from.title) done. Incident \(id) closed after \(Durations.words(Timing(state, now: session.clock.now).elapsed)).")
-        }
+        print(PhaseText.moved(move, monitorWindow: session.config.deploy.window, now: session.clock.now))
     }
 }
 
@@ -211,16 +181,11 @@ struct Retry: AsyncParsableCommand {
     @OptionGroup var options: IncidentOptions
 
     func run() async throws {
-        let session = try await Session.open()
-        let id = try session.select(options)
-        let (state, events) = try await session.perform(.retry, on: id)
-        guard let event = events.first, case .retried(let r) = event.body else { return }
-        let branch = Placeholders.expand(session.config.git.branch, ["id": id.rawValue])
+        let session = try await Wiring.session()
+        let id = try session.select(options.incident)
+        guard let (r, state) = try await DeployWorkflow(session).retry(id) else { return }
         let timing = Timing(state, now: session.clock.now)
-        print("DEPLOY → FIX for attempt \(r.attempt) on \(branch); the clock keeps running (\(Durations.longClock(timing.elapsed)) of \(Durations.longClock(timing.total))).")
-        if let left = state.attempts.last, left.rollback == nil, let image = left.image, left.step(.setImage)?.record.outcome == "done" {
-            Output.warn("attempt \(left.number)'s image \(image) is still rolled out: hotfix rollback puts the baseline back")
-        }
+        print("DEPLOY → FIX for attempt \(r.attempt) on \(session.gitSettings.branchName(id)); the clock keeps running (\(Durations.longClock(timing.elapsed)) of \(Durations.longClock(timing.total))).")
         if let left = state.attempts.last {
             print("Attempt \(left.number) keeps its record: \(left.outcome?.rawValue ?? "no verdict")\(left.rollback != nil ? ", rolled back" : "").")
         }
@@ -263,9 +228,8 @@ struct CheckItem: AsyncParsableCommand {
             guard item == nil, !pass, !fail, waive == nil else {
                 throw HotfixError.usage("--auto runs every check; it takes no item, --pass, --fail or --waive")
             }
-            let session = try await Session.open()
-            let id = try session.select(options)
-            let (outcomes, state) = try await session.autoCheck(id)
+            let session = try await Wiring.session()
+            let (outcomes, state) = try await TestWorkflow(session).autoCheck(try session.select(options.incident))
             try AutoCheckOutput.print(outcomes, state: state, json: json)
             return
         }
@@ -276,10 +240,9 @@ struct CheckItem: AsyncParsableCommand {
             throw HotfixError.usage("choose exactly one of --pass, --fail, --waive REASON")
         }
         let status: CheckStatus = pass ? .passed : fail ? .failed : .waived
-        let session = try await Session.open()
-        let id = try session.select(options)
-        let (state, _) = try await session.perform(.check(Check(item: item, status: status, evidence: evidence, reason: waive)), on: id)
-        let open = ChecklistItem.allCases.filter { !(state.checklist[$0]?.status.clearsGate ?? false) }
+        let session = try await Wiring.session()
+        let (_, open) = try await IncidentWorkflow(session).check(try session.select(options.incident),
+                                                                  Check(item: item, status: status, evidence: evidence, reason: waive))
         print("\(item.rawValue): \(status.rawValue)")
         print(open.isEmpty ? "Checklist complete: DEPLOY is allowed." : "Still open: \(open.map(\.rawValue).joined(separator: ", "))")
     }
@@ -295,9 +258,8 @@ struct NoteCommand: AsyncParsableCommand {
     @Argument(help: "The note.") var text: String
 
     func run() async throws {
-        let session = try await Session.open()
-        let id = try session.select(options)
-        let (state, _) = try await session.perform(.note(text), on: id)
+        let session = try await Wiring.session()
+        let state = try await IncidentWorkflow(session).note(try session.select(options.incident), text)
         print("Noted (event \(state.lastSeq)).")
     }
 }
@@ -313,7 +275,7 @@ struct Init: AsyncParsableCommand {
 
     func run() async throws {
         if printOnly { print(ConfigTemplate.text, terminator: ""); return }
-        let session = try await Session.open()
+        let session = try await Wiring.session()
         let path = session.repository.root + "/" + ConfigLoader.fileName
         if FileManager.default.fileExists(atPath: path), !force {
             throw HotfixError.refused("\(path) already exists", untouched: "it was left as it is",

@@ -1,5 +1,6 @@
 import Foundation
 import HotfixEngine
+import HotfixLogs
 #if canImport(Glibc)
 import Glibc
 #endif

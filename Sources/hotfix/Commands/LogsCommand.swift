@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HotfixEngine
+import HotfixLogs
 
 /// `hotfix logs`: the monitoring window's engine without the console.
 struct LogsCommand: AsyncParsableCommand {

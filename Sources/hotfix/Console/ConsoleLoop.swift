@@ -1,7 +1,9 @@
 import Foundation
 import HotfixEngine
 import HotfixRuntime
+import HotfixConsole
 import HotfixScreen
+import HotfixWorkflow
 import HotfixTerminal
 #if canImport(Glibc)
 import Glibc
@@ -19,6 +21,8 @@ final class ConsoleLoop: @unchecked Sendable {
     let theme: Theme
     let noColor: Bool
     let mailbox: Mailbox
+    /// Runs the phase steps through the workflow, posting progress to the mailbox.
+    let steps: StepJob
     let firstFrameFile: String?
     var startupStatus: StatusMessage?
     /// A recorded deploy to play into the monitoring window (`hotfix monitor --replay`).
@@ -30,17 +34,20 @@ final class ConsoleLoop: @unchecked Sendable {
     /// The background job (tests, a git step, a deploy), if one is going.
     var job: (task: Task<Void, Never>, done: DispatchSemaphore)?
     /// Ends the running deploy's monitoring window early (`r`, or a rollback made elsewhere).
-    var windowStopper: WindowStopper?
+    var windowControl: WindowControl?
 
     init(session: Session, id: IncidentID, theme: Theme, noColor: Bool) throws(HotfixError) {
-        self.session = session
+        let mailbox = try Mailbox()
+        self.mailbox = mailbox
+        // The console's jobs: warnings into the log pane, every command in a process group of its own.
+        steps = StepJob(session: session, id: id) { mailbox.post($0) }
+        self.session = steps.session
         self.id = id
         journal = session.store.journal(id)
         clock = session.clock
         let environment = session.environment
         self.theme = theme
         self.noColor = noColor
-        mailbox = try Mailbox()
         firstFrameFile = environment["HOTFIX_FIRST_FRAME_FILE"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
@@ -53,10 +60,7 @@ final class ConsoleLoop: @unchecked Sendable {
         defer { Terminal.defaultSignals(Self.signals) }
         let terminal = try Terminal(theme: theme, noColor: noColor)
         defer { terminal.stop() }
-        // Warnings from work done in this process go to the log pane, not over the screen.
         let mailbox = mailbox
-        Output.warnings.claim { text in mailbox.post(.output([LogLine(at: nil, text: "  ! " + text, level: .warn)])) }
-        defer { Output.warnings.claim(nil) }
         defer { stopJob() }
 
         guard var model = ConsoleModel(events: initial, now: clock.now, size: terminal.size) else {
@@ -71,13 +75,13 @@ final class ConsoleLoop: @unchecked Sendable {
         if let replay {
             model.viewed = .deploy
             let (mailbox, clock) = (mailbox, clock)
-            replayTask = Task { await replay.play(into: mailbox, clock: clock) }
+            replayTask = Task { await replay.play(clock: clock) { mailbox.post($0) } }
         }
         defer { replayTask?.cancel() }
 
         let watch = JournalWatch(path: journal.path)
         let fixWatch = FixWatch()
-        fixWatch.refresh(model.incident, session: session, mailbox: mailbox)
+        fixWatch.refresh(model.incident, session: session) { mailbox.post($0) }
         var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: mailbox.readFD, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: watch.fd, events: Int16(POLLIN), revents: 0)]
@@ -117,18 +121,26 @@ final class ConsoleLoop: @unchecked Sendable {
                     switch effect {
                     case .quit:
                         return
+                    case .start(let job) where job == .deploy || job == .rollback:
+                        let deploy = DeployJob(steps: steps, window: job == .deploy ? WindowControl() : nil)
+                        windowControl = deploy.window
+                        startJob { await deploy.run(job) }
                     case .start(let job):
-                        let stopper = job == .deploy ? WindowStopper() : nil
-                        windowStopper = stopper
-                        startJob(stopper: stopper) { await $0.run(job) }
+                        let steps = steps
+                        startJob { await steps.run(job) }
                     case .plan(let job) where job.planIsInstant:
-                        StepJob(session: session, id: id, mailbox: mailbox).planRollback()
+                        DeployJob(steps: steps).planRollback()
+                    case .plan(let job) where job == .deploy:
+                        DeployJob(steps: steps).planDeploy()
                     case .plan(let job):
-                        startJob { await $0.plan(job) }
+                        let steps = steps
+                        startJob { await steps.plan(job) }
                     case .endWindow(let why):
-                        windowStopper?.stop(why)
-                    case .suspend(let args):
-                        terminal.suspend { runInForeground(args) }
+                        windowControl?.stop(why)
+                    case .editPostmortem:
+                        var failure: HotfixError?
+                        terminal.suspend { failure = EditJob.editPostmortem(steps) }
+                        if let failure { queue.append(.failed(failure)) }
                         queue.append(.resize(terminal.refreshSize()))
                     case .append(let bodies):
                         if let failure = perform(bodies, basedOn: model.incident.lastSeq) { queue.append(failure) }
@@ -138,7 +150,7 @@ final class ConsoleLoop: @unchecked Sendable {
                 }
             }
             terminal.present(Screen.render(model))
-            fixWatch.refresh(model.incident, session: session, mailbox: mailbox)
+            fixWatch.refresh(model.incident, session: session) { mailbox.post($0) }
         }
     }
 
@@ -146,52 +158,18 @@ final class ConsoleLoop: @unchecked Sendable {
     /// then nothing is written and the console shows the fresh state.
     func perform(_ bodies: [EventBody], basedOn seq: Int) -> ConsoleMessage? {
         do {
-            var state: IncidentState?
-            let written = try journal.transact(clock: clock) { (current: IncidentState?) throws(HotfixError) -> [EventBody] in
-                guard let current, current.lastSeq == seq else {
-                    throw HotfixError.refused("the incident changed just now (another terminal, or the running tests)",
-                                              next: "look at the screen again and repeat the action if it still applies")
-                }
-                state = current
-                return bodies
-            }
-            if var state {
-                for e in written { state.apply(e) }
-                notify(written, state)
-            }
+            try session.append(bodies, basedOn: seq, on: id)
             return nil
         } catch {
             return .failed(error)
         }
     }
 
-    /// What the CLI sends after the same events (GitHub comments, the issue close, Telegram),
-    /// sent in the background; the results reach the screen through the journal.
-    func notify(_ events: [Event], _ state: IncidentState) {
-        let session = self.session
-        guard !Notifications.plan(after: events, state: state, settings: session.notifier.settings).isEmpty else { return }
-        Task.detached { _ = try? await session.dispatch(events, state: state) }
-    }
-
-    /// Runs `hotfix ARGS… --incident ID` on the real terminal and waits (the editor for the post-mortem).
-    func runInForeground(_ args: [String]) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: StepJob.executable)
-        process.arguments = args + ["--incident", id.rawValue]
-        process.currentDirectoryURL = URL(fileURLWithPath: session.repository.root)
-        do {
-            try process.run()
-            process.waitUntilExit()
-        } catch {
-            mailbox.post(.failed(HotfixError.environment("cannot run hotfix \(args.joined(separator: " ")): \(error.localizedDescription)")))
-        }
-    }
-
     /// Starts a job in the background (the model refuses a second one while one is going).
-    func startJob(stopper: WindowStopper? = nil, _ work: @escaping @Sendable (StepJob) async -> Void) {
-        let (steps, done) = (StepJob(session: session, id: id, mailbox: mailbox, stopper: stopper), DispatchSemaphore(value: 0))
+    func startJob(_ work: @escaping @Sendable () async -> Void) {
+        let done = DispatchSemaphore(value: 0)
         let task = Task {
-            await work(steps)
+            await work()
             done.signal()
         }
         job = (task, done)

@@ -1,5 +1,6 @@
 import Foundation
 import HotfixEngine
+import HotfixConsole
 import HotfixScreen
 #if canImport(Glibc)
 import Glibc

@@ -22,7 +22,7 @@ enum StatusText {
         }
         if r.attempts.count > 1 || r.attempt > 1 {
             let each = r.attempts.map { a in
-                "\(a.attempt) \(a.verdict ?? "no verdict")" + (a.rollbacks.contains { $0.outcome == "done" } ? " (rolled back)" : "")
+                "\(a.attempt) \(a.verdict?.name ?? "no verdict")" + (a.rollbacks.contains { $0.outcome == .done } ? " (rolled back)" : "")
             }
             let now = r.attempt > (r.attempts.last?.attempt ?? 0) ? "; now attempt \(r.attempt), not deployed yet" : ""
             line("Attempts: \(each.joined(separator: ", "))\(now)")

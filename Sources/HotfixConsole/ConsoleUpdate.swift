@@ -1,0 +1,101 @@
+import Foundation
+import HotfixEngine
+import HotfixLogs
+import HotfixScreen
+
+extension ConsoleModel {
+    /// Applies one message; returns what the runtime should do. Changes to the incident are
+    /// never made here: they are decided by `Engine.decide` and come back through the journal.
+    /// What the screen shows of the monitoring window is derived here, once per message that can
+    /// change it.
+    public mutating func update(_ message: ConsoleMessage) -> [ConsoleEffect] {
+        let effects = apply(message)
+        switch message {
+        case .tick, .monitor, .monitorModel, .journal: refreshMonitor()
+        default: break
+        }
+        return effects
+    }
+
+    mutating func apply(_ message: ConsoleMessage) -> [ConsoleEffect] {
+        switch message {
+        case .tick(let date):
+            now = date
+            monitor?.settle()
+        case .resize(let s):
+            size = s
+        case .journal(let events):
+            return receive(events)
+        case .output(let lines):
+            log.append(lines)
+        case .activity(let text):
+            activity = text.map(Sanitize.inline)
+            if text == nil { job = nil }
+        case .monitor(let inputs):
+            var m = monitor ?? MonitorModel()
+            monitor = nil  // keep one copy while ingesting
+            for input in inputs {
+                switch input {
+                case .line(let text, let side, let at): m.ingest(text, side: side, receivedAt: at)
+                case .deployStarted(let at): m.deployStarted(at: at)
+                case .clock(let at): monitorNow = at
+                }
+            }
+            monitor = m
+        case .failed(let error):
+            status = StatusMessage(error.description, role: .overdue)
+        case .confirm(let job, let question):
+            if prompt == nil {
+                prompt = .confirm(job, question: question)
+                status = nil
+            } else {
+                status = StatusMessage("the plan of \(job.title) is in the log; run it again when you are done typing", role: .warning)
+            }
+        case .monitorModel(let m):
+            monitor = m
+            monitorNow = nil
+        case .status(let message):
+            status = message
+        case .fix(let progress):
+            fix = progress
+        case .key(let key):
+            return press(key)
+        }
+        return []
+    }
+
+    mutating func receive(_ events: [Event]) -> [ConsoleEffect] {
+        let before = incident.phase
+        var effects: [ConsoleEffect] = []
+        for e in events where e.seq > incident.lastSeq {
+            // A rollback while this console's window is open was made elsewhere: its own comes after the verdict.
+            if case .rollback = e.body, deployWindowOpen { effects = [.endWindow(.rolledBackElsewhere)] }
+            incident.apply(e)
+        }
+        log.append(events.flatMap(EventLog.lines(for:)))
+        if incident.phase != before {
+            // A refusal shown for the old phase no longer applies.
+            if prompt == nil, status?.role == .overdue || status?.role == .warning { status = nil }
+            if viewed == before ?? viewed {
+                viewed = incident.phase ?? .close
+                selection = 0
+            }
+        }
+        return effects
+    }
+
+    /// This console's deploy has set the new image and its window has no verdict yet (the rollout
+    /// and the monitoring window): a rollback may cut it short.
+    public var deployWindowOpen: Bool {
+        guard job == .deploy, let setImage = newImageSetAt else { return false }
+        return !incident.verdicts.contains { $0.at >= setImage } && !incident.rollbacks.contains { $0.at >= setImage }
+    }
+
+    /// When the latest deploy set the new image (after reading its baseline), if it has.
+    var newImageSetAt: Date? {
+        guard let setImage = incident.deploySteps.last(where: { $0.record.step == .setImage && $0.record.outcome == .done }),
+              let baseline = incident.deploySteps.last(where: { $0.record.step == .baseline }), baseline.at <= setImage.at else { return nil }
+        return setImage.at
+    }
+
+}

@@ -1,0 +1,120 @@
+import Foundation
+import HotfixEngine
+import HotfixScreen
+import HotfixWorkflow
+
+/// DEPLOY and the rollback run from the console through the same workflow as `hotfix deploy` and
+/// `hotfix rollback`, in this process so the monitoring window is live: steps and output into
+/// the log, the window's model into the DEPLOY pane, every result into the journal.
+public struct DeployJob: Sendable {
+    let session: Session
+    let id: IncidentID
+    let post: @Sendable (ConsoleMessage) -> Void
+    /// For DEPLOY: ends its monitoring window early when the console asks.
+    public let window: WindowControl?
+
+    public init(steps: StepJob, window: WindowControl? = nil) {
+        session = steps.session
+        id = steps.id
+        post = steps.post
+        self.window = window
+    }
+
+    var deploy: DeployWorkflow { DeployWorkflow(session) }
+
+    func log(_ text: String, _ level: LineTone = .muted, at: Date? = nil) {
+        post(.output([LogLine(at: at, text: text, level: level)]))
+    }
+
+    func status(_ text: String, _ role: Role) { post(.status(StatusMessage(text, role: role))) }
+
+    /// Shows the deploy's plan (as `hotfix deploy --dry-run` prints it) in the log, then asks.
+    public func planDeploy() {
+        defer { post(.activity(nil)) }
+        log("▶ the deploy's plan (as hotfix deploy --dry-run prints it; nothing is changed yet)", .info, at: session.clock.now)
+        for line in deploy.planText(id).dropFirst() { log("  " + line) }
+        post(.confirm(.deploy, question: deploy.question(id)))
+    }
+
+    /// Shows the rollback line in the log and asks; at once, so it can run beside a deploy.
+    public func planRollback() {
+        do throws(HotfixError) {
+            let planned = try deploy.rollbackPlan(id)
+            log("▶ the rollback (nothing is changed yet), then kubectl rollout status:", .info, at: session.clock.now)
+            log("  $ " + GitText.shellWords(planned.undo))
+            post(.confirm(.rollback, question: planned.question))
+        } catch {
+            post(.failed(error))
+        }
+    }
+
+    /// Runs the deploy or the rollback (confirmed already).
+    public func run(_ job: ConsoleJob) async {
+        switch job {
+        case .deploy: await runDeploy()
+        case .rollback: await rollback()
+        default: break
+        }
+        post(.activity(nil))
+    }
+
+    /// DEPLOY through the checklist gate, then the deploy itself; the status row says what comes next.
+    func runDeploy() async {
+        do throws(HotfixError) {
+            post(.activity("deploy: the checklist gate"))
+            try await deploy.enter(id, override: nil)
+            let outcome = try await deploy.deploy(id, window: window, progress: progress)
+            let verdict = outcome.verdict
+            let reason = verdict.reasons.first.map { " · " + $0 } ?? ""
+            switch outcome.stopped {
+            case .rollback:
+                let back = outcome.rollback
+                let to = back.map { "revision \($0.revision.map(String.init) ?? "?")\($0.image.map { " (\($0))" } ?? "")" } ?? "the baseline"
+                status("rolled back to \(to); window ended early, \(verdict.outcome.rawValue)", .warning)
+                return
+            case .rolledBackElsewhere:
+                status("rolled back from elsewhere: window ended early, \(verdict.outcome.rawValue)", .warning)
+                return
+            case nil:
+                break
+            }
+            switch verdict.outcome {
+            case .pass: status("verdict PASS: n moves on to BACKPORT\(reason)", .ok)
+            case .fail: status("verdict FAIL: \(outcome.autoRollback ? "" : "r rolls back, ")b goes back to FIX (hotfix retry)\(reason)", .overdue)
+            default: status("verdict \(verdict.outcome.rawValue): n with a reason, r rolls back, b goes back to FIX\(reason)", .warning)
+            }
+        } catch {
+            post(.failed(error))
+        }
+    }
+
+    func rollback() async {
+        do throws(HotfixError) {
+            let planned = try deploy.rollbackPlan(id)
+            _ = try await deploy.rollback(id, planned, progress: progress)
+            status("rolled back to revision \(planned.revision)", .ok)
+        } catch {
+            post(.failed(error))
+        }
+    }
+
+    /// Deploy progress as console messages.
+    var progress: @Sendable (DeployEvent) -> Void {
+        let (post, clock) = (post, session.clock)
+        return { p in
+            switch p {
+            case .step(let title, let command):
+                post(.activity("deploy: " + title))
+                var lines = [LogLine(at: clock.now, text: "▶ " + title, level: .info)]
+                if let command { lines.append(LogLine(at: nil, text: "  $ " + GitText.shellWords(command), level: .muted)) }
+                post(.output(lines))
+            case .output(let line):
+                post(.output([LogLine(at: nil, text: "  │ " + line.text, level: line.isError ? .warn : .muted)]))
+            case .notice(let text):
+                post(.output([LogLine(at: nil, text: "  ! " + text, level: .warn)]))
+            case .monitor(let model, _):
+                post(.monitorModel(model))
+            }
+        }
+    }
+}

@@ -1,0 +1,152 @@
+import HotfixEngine
+import HotfixScreen
+
+/// Something a key does in the console.
+public enum Action: Hashable, Sendable {
+    case quit, help
+    case advance
+    case viewPrevious, viewNext, viewPhase(Int)
+    case up, down
+    case edit, toggle, waive, runTests
+    /// Run the viewed phase's step (BRANCH branch, FIX diff, DEPLOY deploy, BACKPORT backport, CLOSE finish).
+    case runStep
+    case rollback, writeReport, editPostmortem
+    /// After a deploy that did not pass: back to FIX for the next attempt (`hotfix retry`).
+    case retry
+    case focusLog
+    case follow, pause, search, nextMatch, previousMatch
+    case pageUp, pageDown, top, bottom
+}
+
+/// Where the keyboard is: the main pane (with what it shows) or the log pane.
+public enum KeyContext: String, Hashable, Sendable, CaseIterable {
+    case everywhere, assess, branch, fix, tests, deploy, backport, close, finished, checklist, main, log
+
+    public var title: String {
+        switch self {
+        case .everywhere: "Everywhere"
+        case .assess: "ASSESS answers"
+        case .branch: "BRANCH phase"
+        case .fix: "FIX phase"
+        case .tests: "TEST phase"
+        case .deploy: "DEPLOY phase"
+        case .backport: "BACKPORT phase"
+        case .close: "CLOSE phase"
+        case .finished: "CLOSE, once merged, tagged and pushed"
+        case .checklist: "Pre-deploy checklist"
+        case .main: "Main pane"
+        case .log: "Log pane (after l)"
+        }
+    }
+
+    /// The context of the keys that run a phase's steps (ASSESS has its answers instead).
+    public static func of(_ phase: Phase) -> KeyContext? {
+        switch phase {
+        case .assess: nil
+        case .branch: .branch
+        case .fix: .fix
+        case .test: .tests
+        case .deploy: .deploy
+        case .backport: .backport
+        case .close: .close
+        }
+    }
+}
+
+/// One binding: keys, the action, and the words the help bar and the overlay show.
+public struct Binding: Sendable {
+    public var keys: [Key]
+    public var action: Action
+    /// Short text for the help bar, e.g. `toggle`.
+    public var short: String
+    /// A sentence for the `?` overlay.
+    public var description: String
+    public var context: KeyContext
+    /// Shown in the one-line help bar (the overlay shows every binding).
+    public var inBar: Bool
+
+    public var keyLabel: String { keys.map(\.label).joined(separator: "/") }
+}
+
+/// The console's key bindings as data: the help bar and the overlay are generated from it.
+public struct KeyMap: Sendable {
+    public var bindings: [Binding]
+
+    public static let standard = KeyMap(bindings: [
+        Binding(keys: [.char("e"), .enter], action: .edit, short: "edit answer", description: "type the selected answer in place; enter saves, esc cancels", context: .assess, inBar: true),
+        Binding(keys: [.enter], action: .runStep, short: "create branch", description: "hotfix branch: fetch, fast-forward main, create and check out hotfix/{id} (local refs only)", context: .branch, inBar: true),
+        Binding(keys: [.enter], action: .runStep, short: "check diff", description: "hotfix diff: the change against main and its minimal-change warnings", context: .fix, inBar: true),
+        Binding(keys: [.char("t"), .enter], action: .runTests, short: "run tests", description: "run the smoke and critical-path tests; their output streams into the log", context: .tests, inBar: true),
+        Binding(keys: [.enter], action: .runStep, short: "deploy", description: "show the plan (hotfix deploy --dry-run), then y/n: build, push, roll out, monitor", context: .deploy, inBar: true),
+        Binding(keys: [.char("r")], action: .rollback, short: "rollback", description: "show the kubectl rollout undo line, then y/n: roll back to the baseline revision", context: .deploy, inBar: true),
+        Binding(keys: [.char("b")], action: .retry, short: "retry", description: "y/n, then back to FIX for the next attempt (hotfix retry)", context: .deploy, inBar: true),
+        Binding(keys: [.enter], action: .runStep, short: "backport", description: "hotfix backport: merge into develop and every feature/* (local, nothing pushed)", context: .backport, inBar: true),
+        Binding(keys: [.enter], action: .runStep, short: "finish", description: "show the plan (hotfix finish --dry-run), then y/n: merge, tag, push, delete the branch; then the report", context: .close, inBar: true),
+        Binding(keys: [.enter, .char("R")], action: .writeReport, short: "report", description: "finish is done: write the report and the post-mortem (hotfix report, hotfix postmortem)", context: .finished, inBar: true),
+        Binding(keys: [.char("R")], action: .writeReport, short: "report", description: "write the report and the post-mortem (hotfix report, hotfix postmortem)", context: .close, inBar: true),
+        Binding(keys: [.char("E")], action: .editPostmortem, short: "edit post-mortem", description: "open the post-mortem in $EDITOR (the console steps aside and comes back)", context: .close, inBar: false),
+        Binding(keys: [.char(" ")], action: .toggle, short: "toggle", description: "pass the selected item, or clear it", context: .checklist, inBar: true),
+        Binding(keys: [.char("w")], action: .waive, short: "waive", description: "waive the selected item with a written reason", context: .checklist, inBar: true),
+        Binding(keys: [.up, .char("k")], action: .up, short: "up", description: "select the item above", context: .main, inBar: false),
+        Binding(keys: [.down, .char("j")], action: .down, short: "down", description: "select the item below", context: .main, inBar: false),
+        Binding(keys: [.char("n")], action: .advance, short: "next phase", description: "finish the active phase and start the next (guardrails may ask for a reason)", context: .main, inBar: true),
+        Binding(keys: [.left, .right], action: .viewNext, short: "view phase", description: "view the previous / next phase (the active one keeps running)", context: .everywhere, inBar: true),
+        Binding(keys: [.char("1"), .char("2"), .char("3"), .char("4"), .char("5"), .char("6"), .char("7")], action: .viewPhase(0), short: "phase", description: "view phase 1 to 7", context: .everywhere, inBar: false),
+        Binding(keys: [.char("l")], action: .focusLog, short: "logs", description: "move the keyboard to the log pane and back", context: .everywhere, inBar: true),
+        Binding(keys: [.up, .char("k")], action: .up, short: "scroll up", description: "scroll the log up one line", context: .log, inBar: false),
+        Binding(keys: [.down, .char("j")], action: .down, short: "scroll down", description: "scroll the log down one line", context: .log, inBar: false),
+        Binding(keys: [.pageUp, .pageDown], action: .pageUp, short: "page", description: "scroll the log one page (works from the main pane too)", context: .log, inBar: true),
+        Binding(keys: [.char("g"), .char("G")], action: .top, short: "top/end", description: "jump to the first / last log line", context: .log, inBar: false),
+        Binding(keys: [.char("f")], action: .follow, short: "follow", description: "follow new log lines (jumps to the end)", context: .log, inBar: true),
+        Binding(keys: [.char("p")], action: .pause, short: "pause", description: "freeze the log view; new lines are counted, not shown", context: .log, inBar: true),
+        Binding(keys: [.char("/")], action: .search, short: "search", description: "search the log; matches are highlighted", context: .log, inBar: true),
+        Binding(keys: [.char("n"), .char("N")], action: .nextMatch, short: "next/prev match", description: "jump to the next / previous match", context: .log, inBar: true),
+        Binding(keys: [.char("?")], action: .help, short: "help", description: "show every binding", context: .everywhere, inBar: true),
+        Binding(keys: [.char("q"), .ctrl("c")], action: .quit, short: "quit", description: "leave the console (the incident keeps running)", context: .everywhere, inBar: true),
+    ])
+
+    /// The contexts active for the current view, most specific first.
+    /// `finished`: CLOSE's merge, tag and push are done, so enter writes the report.
+    public static func contexts(logFocused: Bool, selectable: KeyContext?, viewing phase: Phase, finished: Bool = false) -> [KeyContext] {
+        if logFocused { return [.log, .everywhere] }
+        let step = KeyContext.of(phase).map { $0 == .close && finished ? [.finished, $0] : [$0] } ?? []
+        return step + (selectable.map { [$0] } ?? []) + [.main, .everywhere]
+    }
+
+    /// The action of `key` in `contexts` (searched in order), if any.
+    public func action(for key: Key, in contexts: [KeyContext]) -> Action? {
+        for context in contexts {
+            for binding in bindings where binding.context == context {
+                guard let i = binding.keys.firstIndex(of: key) else { continue }
+                return Self.variant(binding.action, keyIndex: i)
+            }
+        }
+        return nil
+    }
+
+    /// Bindings that list several keys mean a family: left/right, 1…7, up/down, pgup/pgdn, g/G, n/N.
+    static func variant(_ action: Action, keyIndex i: Int) -> Action {
+        switch action {
+        case .viewNext: i == 0 ? .viewPrevious : .viewNext
+        case .viewPhase: .viewPhase(i)
+        case .pageUp: i == 0 ? .pageUp : .pageDown
+        case .top: i == 0 ? .top : .bottom
+        case .nextMatch: i == 0 ? .nextMatch : .previousMatch
+        default: action
+        }
+    }
+
+    /// The bindings for the help bar in `contexts`, most specific first; one whose keys all do
+    /// something else here (a more specific binding took them) is left out.
+    public func bar(for contexts: [KeyContext]) -> [Binding] {
+        var taken = Set<Key>()
+        var out: [Binding] = []
+        for context in contexts {
+            for b in bindings where b.context == context && b.inBar && !b.keys.allSatisfy(taken.contains) {
+                taken.formUnion(b.keys)
+                out.append(b)
+            }
+        }
+        return out
+    }
+}

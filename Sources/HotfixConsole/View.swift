@@ -1,0 +1,63 @@
+import Foundation
+import HotfixEngine
+import HotfixScreen
+
+extension ConsoleModel {
+    /// What the screen draws now: the model's visible part, with the help built from the key map.
+    public var view: ConsoleView {
+        ConsoleView(incident: incident, now: now, size: size, timeZone: timeZone, viewed: viewed, selection: selection,
+                    logFocused: logFocused, prompt: prompt?.view, showHelp: showHelp, helpScroll: helpScroll, log: log,
+                    status: status, activity: activity, helpBar: helpBar, helpSections: keyMap.sections,
+                    deployWindow: deployWindow, deployWarmup: deployWarmup, monitor: monitorPanel)
+    }
+
+    /// The help bar: the bindings of the current contexts, or the prompt's own keys.
+    var helpBar: [HelpItem] {
+        switch prompt {
+        case .confirm:
+            return [HelpItem("y", "yes, run it"), HelpItem("n/enter", "no (the default)"), HelpItem("pgup/pgdn", "read the plan"),
+                    HelpItem("ctrl-c", "quit")]
+        case .retry:
+            return [HelpItem("y", "yes, back to FIX"), HelpItem("n/enter", "no (the default)"), HelpItem("ctrl-c", "quit")]
+        case .some:
+            return [HelpItem("enter", "save"), HelpItem("esc", "cancel"), HelpItem("ctrl-c", "quit")]
+        case nil:
+            // While a job runs, the keys that start one would only be refused: leave them out.
+            let startsAJob: Set<Action> = [.runStep, .runTests, .writeReport]
+            // `b` (retry) once a verdict that is not PASS offers the way back to FIX.
+            return keyMap.bar(for: contexts)
+                .filter { activity == nil || !startsAJob.contains($0.action) }
+                .filter { $0.action != .retry || retryOffered }
+                .map { HelpItem($0.keyLabel, $0.short) }
+        }
+    }
+}
+
+extension Prompt {
+    /// What the screen shows of the prompt (a confirmation shows its question, not its job).
+    var view: PromptView {
+        switch self {
+        case .answer(let f, let t): .answer(f, t)
+        case .waive(let i, let t): .waive(i, t)
+        case .search(let t): .search(t)
+        case .override(let t): .override(t)
+        case .confirm(_, let question): .confirm(question: question)
+        case .retry(let question): .retry(question: question)
+        }
+    }
+}
+
+extension KeyMap {
+    /// Every binding grouped by where it applies, for the `?` overlay.
+    public var sections: [HelpSection] {
+        KeyContext.allCases.compactMap { context in
+            let group = bindings.filter { $0.context == context }
+            return group.isEmpty ? nil : HelpSection(title: context.title, rows: group.map { HelpItem($0.keyLabel, $0.description) })
+        }
+    }
+}
+
+extension Screen {
+    /// Draws the console model as it is now.
+    public static func render(_ model: ConsoleModel) -> CellBuffer { render(model.view) }
+}
