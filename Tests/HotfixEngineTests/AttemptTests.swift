@@ -78,6 +78,8 @@ import Testing
                 "\(refused?.message ?? "")")
         #expect(refused?.next?.hasPrefix("deploy it again (hotfix deploy, a new window) or hotfix retry goes back to FIX for attempt 2") == true, "\(refused?.next ?? "")")
         #expect(StatusReport(s.state, now: t0 + 3600).blockers.map(\.rule) == [.verdict])
+        // retry is offered (a PASS not rolled back has nothing to retry).
+        #expect(try Engine.retry(s.state) == RetryRecord(attempt: 2, after: .pass))
         // A new deploy is a new attempt with its own window: its PASS leaves DEPLOY again.
         Self.deploy(&s, at: 60, outcome: .pass, commit: "ccc")
         #expect(s.state.latestAttempt?.number == 2)
@@ -87,6 +89,7 @@ import Testing
         Self.deploy(&failed, at: 50, outcome: .pass, commit: "ddd")
         failed.record(.rollback(RollbackRecord(revision: 1, image: nil, outcome: .failed("forbidden"), automatic: false)), at: t0 + 58 * 60)
         #expect(Guardrails.forAdvance(in: failed.state).isEmpty)
+        #expect(throws: HotfixError.self) { try Engine.retry(failed.state) }
     }
 
     @Test func retryGoesBackToFixOnTheSameClockAndTheSecondAttemptPassesAndIsReported() throws {

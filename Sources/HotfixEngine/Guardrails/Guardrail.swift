@@ -112,7 +112,7 @@ public enum Guardrails {
         let retry = "hotfix retry goes back to FIX for attempt \(attempt.number + 1) (same branch, the clock keeps running)"
         if outcome == .pass {
             // A PASS that was rolled back afterwards is no longer a fix in production.
-            guard let rollback = attempt.rollback, let judged = attempt.verdict?.at, rollback.at >= judged else { return [] }
+            guard let rollback = attempt.rolledBackAfterVerdict else { return [] }
             let to = rollback.record.image.map { " to \(Sanitize.inline($0))" } ?? ""
             return [GuardrailVerdict(
                 rule: .verdict,
