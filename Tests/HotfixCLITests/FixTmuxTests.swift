@@ -50,7 +50,7 @@ import Glibc
         screen = t.waitFor("the console back, the change in the pane", seconds: 20) {
             $0.contains("┌ Phases") && $0.contains("! app/users.py") && $0.contains("uncommitted")
         }
-        #expect(screen.contains("back from editor.sh: app/users.py"), "\(screen)")
+        #expect(screen.contains("back from editor.sh: app/users.py changed"), "\(screen)")
         let edited = (try? String(contentsOfFile: work + "/app/users.py", encoding: .utf8)) ?? ""
         #expect(edited.contains("    if user is None:\n        return None\n"), "\(edited)")
 

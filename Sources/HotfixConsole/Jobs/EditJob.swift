@@ -40,20 +40,31 @@ public enum EditJob {
     }
 
     /// Runs `program` on the terminal (the console has stepped aside) and says what the status row
-    /// shows when it is back.
+    /// shows when it is back: for an editor, whether the file changed.
     public static func run(_ program: TerminalProgram, editing file: EditableFile?) -> StatusMessage {
+        let before = file.flatMap { stamp($0.absolute) }
         let result = wait { () async throws(HotfixError) -> Int32 in try await program.run() }
         let name = program.name
         switch (result, file) {
         case (.failure(let error), _):
             return StatusMessage(error.description, role: .overdue)
         case (.success(let code), let file?):
-            let new = file.isNew && !FileManager.default.fileExists(atPath: file.absolute) ? " (not saved: still no such file)" : ""
-            if code != 0 { return StatusMessage("\(name) exited with status \(code); \(file.relative) is as it was last saved\(new)", role: .warning) }
-            return StatusMessage("back from \(name): \(file.relative)\(new); the FIX view shows the change, c commits it", role: .ok)
+            let after = stamp(file.absolute)
+            if code != 0 {
+                return StatusMessage("\(name) exited with status \(code); \(file.relative) is as it was last saved", role: .warning)
+            }
+            if after == nil { return StatusMessage("back from \(name): \(file.relative) was not saved (no such file yet)", role: .warning) }
+            if after == before { return StatusMessage("back from \(name): \(file.relative), not changed", role: .ok) }
+            return StatusMessage("back from \(name): \(file.relative) changed; the FIX view shows it, c commits it", role: .ok)
         case (.success, nil):
             return StatusMessage("back from the shell (\(name)); the FIX view shows the branch as it is now", role: .ok)
         }
+    }
+
+    /// A file's size and modification time, to tell whether an editor changed it.
+    static func stamp(_ path: String) -> [String]? {
+        guard let a = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
+        return ["\(a[.size] ?? "")", "\((a[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)"]
     }
 
     /// Waits on this thread for async work (the event loop's thread: nothing else needs it meanwhile).
