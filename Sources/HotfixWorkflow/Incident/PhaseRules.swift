@@ -40,6 +40,14 @@ extension Session {
             .progress(id: state.id, changes: changes, largeDiffLines: config.git.largeDiff)
     }
 
+    /// The files and lines of the hotfix branch against main with the minimal-change warnings (the
+    /// console's FIX pane; no python3), while `state` is in FIX; nil when git cannot say.
+    public func fixChanges(_ state: IncidentState) async -> DiffReview? {
+        guard state.phase == .fix else { return nil }
+        return try? await DiffWatch(git: GitClient(directory: repository.root, ownProcessGroup: processGroups), settings: gitSettings)
+            .review(id: state.id, largeDiffLines: config.git.largeDiff, functions: false)
+    }
+
     /// `next`: moves on (or closes after CLOSE), through the guardrails; nil when already closed.
     /// Leaving FIX is judged on the branch's commits, read from git now (no empty fix).
     func move(_ id: IncidentID, override: String?) async throws(HotfixError) -> PhaseMove? {
