@@ -20,23 +20,27 @@ import Glibc
         return StepJob(session: session, id: try IncidentID("001-api-500")) { _ in }
     }
 
-    func edit(_ repo: GitSandbox, _ path: String, editor: String) throws -> StatusMessage {
+    /// `EditJob.run` on a thread of its own, as the console's event loop runs it: it waits there for
+    /// work on the cooperative pool, which a test's own pool thread must not block.
+    func edit(_ repo: GitSandbox, _ path: String, editor: String) async throws -> StatusMessage {
         let (program, file) = try EditJob.file(try steps(repo, editor: editor), path).get()
-        return EditJob.run(program, editing: file)
+        return await withCheckedContinuation { done in
+            Thread { done.resume(returning: EditJob.run(program, editing: file)) }.start()
+        }
     }
 
-    @Test func theStatusSaysWhetherTheEditorChangedTheFile() throws {
+    @Test func theStatusSaysWhetherTheEditorChangedTheFile() async throws {
         let repo = GitSandbox(files: ["app/users.py": "x = 1\n"])
         repo.dir.write("append.sh", "#!/bin/sh\necho 'y = 2' >> \"$1\"\n")
         repo.dir.write("fail.sh", "#!/bin/sh\nexit 3\n")
         for script in ["append.sh", "fail.sh"] { chmod(repo.dir.file(script), 0o755) }
 
-        #expect(try edit(repo, "app/users.py", editor: "true").text == "back from true: app/users.py, not changed")
-        let changed = try edit(repo, "app/users.py", editor: repo.dir.file("append.sh"))
+        #expect(try await edit(repo, "app/users.py", editor: "true").text == "back from true: app/users.py, not changed")
+        let changed = try await edit(repo, "app/users.py", editor: repo.dir.file("append.sh"))
         #expect(changed.text == "back from append.sh: app/users.py changed; the FIX view shows it, c commits it")
         #expect(changed.role == .ok)
-        #expect(try edit(repo, "app/new.py", editor: "true").text == "back from true: app/new.py was not saved (no such file yet)")
-        let failed = try edit(repo, "app/users.py", editor: repo.dir.file("fail.sh"))
+        #expect(try await edit(repo, "app/new.py", editor: "true").text == "back from true: app/new.py was not saved (no such file yet)")
+        let failed = try await edit(repo, "app/users.py", editor: repo.dir.file("fail.sh"))
         #expect(failed.text == "fail.sh exited with status 3; app/users.py is as it was last saved")
         #expect(failed.role == .warning)
 
