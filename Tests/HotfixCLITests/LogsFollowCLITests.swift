@@ -42,6 +42,8 @@ import Glibc
     }
 
     @Test func everyPodIsFollowedSternStyleANewRolloutIsNewAndCtrlCLeavesNoKubectl() async throws {
+        let slot = await ClusterGate.slot()
+        defer { slot.release() }
         let sim = try await SimCluster.start(scenario: .newError, speed: 10)
         defer { sim.stop() }
         let repo = repo(sim)
@@ -78,6 +80,8 @@ import Glibc
     }
 
     @Test func filtersNarrowWhatIsPrintedAndBadOnesAreRefusedPlainly() async throws {
+        let slot = await ClusterGate.slot()
+        defer { slot.release() }
         let sim = try await SimCluster.start(scenario: .newError, speed: 10)
         defer { sim.stop() }
         let repo = repo(sim)

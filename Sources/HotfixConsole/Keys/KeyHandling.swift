@@ -59,6 +59,9 @@ extension ConsoleModel {
                 return []
             }
             return [.editPostmortem]
+        case .editFile: return pickFile()
+        case .openShell: return openShell()
+        case .commitFix: askCommitMessage()
         case .waive:
             guard let item = selectedItem else { break }
             prompt = .waive(item, TextInput(incident.checklist[item]?.reason ?? ""))
@@ -173,6 +176,7 @@ extension ConsoleModel {
             editFilter(key, input: input, previous: previous)
             return []
         }
+        if case .pickFile(let pick) = current { return pickKey(pick, key) }
         if case .retry = current {
             switch key {
             case .char("y"), .char("Y"):
@@ -265,8 +269,10 @@ extension ConsoleModel {
         case .filter(let input, let previous):
             editFilter(.enter, input: input, previous: previous)
             return []
-        case .retry:
+        case .retry, .pickFile:
             return edit(current, .enter)
+        case .commitMessage:
+            return commitMessageEntered(text)
         }
     }
 }

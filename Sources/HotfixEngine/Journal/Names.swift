@@ -5,12 +5,13 @@ public enum CommandStep: JournalName {
     /// TEST's commands.
     case smoke, critical, manual
     /// The git flow's steps (`GitStepName`).
-    case branch, preflight, backport, mergeMain, tag, push, deleteBranch
+    case branch, preflight, backport, mergeMain, tag, push, deleteBranch, commit
     /// DEPLOY's image build (its push is `push`).
     case build
     case unrecognized(String)
 
-    public static let known: [CommandStep] = [.smoke, .critical, .manual, .branch, .preflight, .backport, .mergeMain, .tag, .push, .deleteBranch, .build]
+    public static let known: [CommandStep] = [.smoke, .critical, .manual, .branch, .preflight, .backport, .mergeMain, .tag, .push, .deleteBranch,
+                                              .commit, .build]
 
     public var name: String {
         switch self {
@@ -24,6 +25,7 @@ public enum CommandStep: JournalName {
         case .tag: "tag"
         case .push: "push"
         case .deleteBranch: "delete-branch"
+        case .commit: "commit"
         case .build: "build"
         case .unrecognized(let name): name
         }

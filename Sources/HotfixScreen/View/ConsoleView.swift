@@ -36,18 +36,20 @@ public struct ConsoleView: Sendable {
     public var stream: StreamPanel?
     /// The log pane takes the DEPLOY pane's place (tab in the stream: the incident's events).
     public var logFillsDeployPane: Bool
+    /// The FIX pane's repository, live branch, editor and (in the demo) what is wrong.
+    public var fix: FixContext
 
     public init(incident: IncidentState, now: Date, size: Size, timeZone: TimeZone, viewed: Phase, selection: Int = 0,
                 logFocused: Bool = false, prompt: PromptView? = nil, showHelp: Bool = false, helpScroll: Int = 0,
                 log: LogPane = LogPane(), status: StatusMessage? = nil, activity: String? = nil, helpBar: [HelpItem] = [],
                 helpSections: [HelpSection] = [], deployWindow: Double = 300, deployWarmup: Double = 30,
-                monitor: MonitorPanel? = nil, stream: StreamPanel? = nil, logFillsDeployPane: Bool = false) {
+                monitor: MonitorPanel? = nil, stream: StreamPanel? = nil, logFillsDeployPane: Bool = false, fix: FixContext = FixContext()) {
         self.incident = incident; self.now = now; self.size = size; self.timeZone = timeZone; self.viewed = viewed
         self.selection = selection; self.logFocused = logFocused; self.prompt = prompt; self.showHelp = showHelp
         self.helpScroll = helpScroll; self.log = log; self.status = status; self.activity = activity
         self.helpBar = helpBar; self.helpSections = helpSections; self.deployWindow = deployWindow
         self.deployWarmup = deployWarmup; self.monitor = monitor; self.stream = stream
-        self.logFillsDeployPane = logFillsDeployPane
+        self.logFillsDeployPane = logFillsDeployPane; self.fix = fix
     }
 
     /// Below this the console shows only the too-small notice.
@@ -70,6 +72,10 @@ public enum PromptView: Equatable, Sendable {
     case confirm(question: String)
     /// Back to FIX for the next attempt? (y/n, default no)
     case retry(question: String)
+    /// `E` in FIX: which file to open in the editor.
+    case pickFile(FilePick)
+    /// `c` in FIX: the commit's message, typed in place (`Fix: ` first).
+    case commitMessage(TextInput)
 }
 
 /// One key (or keys) and what it does, for the help bar.

@@ -60,7 +60,7 @@ struct Demo: AsyncParsableCommand {
                                          "--severity", "P0", "--detected", "12m ago", "--issue", "42"])
             try await start.run()
             let session = try await Wiring.session()
-            try await ConsoleCommand.open(session: session, id: try IncidentID("001-api-500"), theme: theme)
+            try await ConsoleCommand.open(session: session, id: try IncidentID("001-api-500"), theme: theme, drill: DemoFiles.drill)
         } catch {
             failure = error
         }
