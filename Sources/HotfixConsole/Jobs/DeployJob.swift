@@ -12,12 +12,15 @@ public struct DeployJob: Sendable {
     let post: @Sendable (ConsoleMessage) -> Void
     /// For DEPLOY: ends its monitoring window early when the console asks.
     public let window: WindowControl?
+    /// For DEPLOY: gets every followed line and pod report (the DEPLOY pane's stream).
+    public let reader: (any LiveLogReader)?
 
-    public init(steps: StepJob, window: WindowControl? = nil) {
+    public init(steps: StepJob, window: WindowControl? = nil, reader: (any LiveLogReader)? = nil) {
         session = steps.session
         id = steps.id
         post = steps.post
         self.window = window
+        self.reader = reader
     }
 
     var deploy: DeployWorkflow { DeployWorkflow(session) }
@@ -63,7 +66,7 @@ public struct DeployJob: Sendable {
         do throws(HotfixError) {
             post(.activity("deploy: the checklist gate"))
             try await deploy.enter(id, override: nil)
-            let outcome = try await deploy.deploy(id, window: window, progress: progress)
+            let outcome = try await deploy.deploy(id, window: window, reader: reader, progress: progress)
             let verdict = outcome.verdict
             let reason = verdict.reasons.first.map { " · " + $0 } ?? ""
             switch outcome.stopped {

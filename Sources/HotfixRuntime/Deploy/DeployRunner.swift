@@ -66,6 +66,8 @@ public struct DeployRunner: Sendable {
     /// Every followed line goes to these readers too (the monitor always reads them): a live log
     /// view reads the same streams without following the pods twice.
     public var lineReaders = LogFanout()
+    /// Every pod watch report (a pod appeared, changed or went away), for a live view's pod list.
+    public var podReaders: (@Sendable (FollowEvent) -> Void)?
 
     public init(plan: DeployPlan, kubectl: Kubectl, runner: ProcessRunner = ProcessRunner(), root: String, clock: any Clock,
                 baselineLookback: Double? = nil,
@@ -126,7 +128,7 @@ public struct DeployRunner: Sendable {
         let follower = await follow(baseline, since: start - baselineLookback)
         following.set(follower)
         let readers = LogFanout([MonitorSink(box: box), lineReaders])
-        let consumer = Task { await Self.consume(follower.start(sink: readers), box: box, progress: progress) }
+        let consumer = Task { [podReaders] in await Self.consume(follower.start(sink: readers), box: box, progress: progress, pods: podReaders) }
         defer { consumer.cancel() }
         try await readBaseline(box)
 
@@ -247,17 +249,11 @@ public struct DeployRunner: Sendable {
     /// The follower for the window: one `kubectl proxy` for every stream; when it cannot start,
     /// one kubectl per container (and a notice saying so).
     func follow(_ baseline: DeploymentInfo, since: Date) async -> any PodLogFollowing {
-        if followThroughProxy {
-            do {
-                let proxy = try KubeProxy(kubectl: kubectl, parent: proxyDirectory)
-                progress(.step("follow every pod's logs through one kubectl proxy (private socket \(proxy.socketPath))", command: proxy.argv))
-                return try await ProxyFollower.start(proxy: proxy, namespace: baseline.namespace, selector: baseline.selector,
-                                                     baselineHash: baseline.templateHash, since: since, lineCap: lineCap)
-            } catch {
-                progress(.notice("kubectl proxy cannot start (\(error.message)); following with one kubectl per container instead"))
-            }
-        }
-        return LogFollower(kubectl: kubectl, selector: baseline.selector, baselineHash: baseline.templateHash, since: since, lineCap: lineCap)
+        let progress = progress
+        return await DeploymentFollow.follower(
+            kubectl: kubectl, deployment: baseline, since: since, lineCap: lineCap, proxyDirectory: proxyDirectory, throughProxy: followThroughProxy,
+            starting: { progress(.step("follow every pod's logs through one kubectl proxy (private socket \($0.socketPath))", command: $0.argv)) },
+            notice: { progress(.notice($0)) }).0
     }
 
     /// Lets the old pods' recent logs arrive before `set image` replaces those pods: until every
@@ -335,11 +331,16 @@ public struct DeployRunner: Sendable {
     }
 
     /// Feeds the follower's events into the monitor: lines by side, pod troubles as problems.
-    static func consume(_ events: AsyncStream<FollowEvent>, box: MonitorBox, progress: @Sendable (DeployProgress) -> Void) async {
+    static func consume(_ events: AsyncStream<FollowEvent>, box: MonitorBox, progress: @Sendable (DeployProgress) -> Void,
+                        pods: (@Sendable (FollowEvent) -> Void)? = nil) async {
         // Drops are told once, then counted: 200 streams cut every few seconds must not flood the log.
         var drops = 0
         var toldDropsAt = Date.distantPast
         for await event in events {
+            switch event {
+            case .pod, .podDeleted: pods?(event)
+            default: break
+            }
             switch event {
             case .pod(let pod, let isNew) where !isNew:
                 box.oldPod(pod.name, running: !pod.deleting && pod.containers.contains(where: \.running))

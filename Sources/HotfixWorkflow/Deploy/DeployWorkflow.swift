@@ -54,11 +54,17 @@ public struct DeployWorkflow: Sendable {
 
     /// The deploy after the gate: build, push, baseline, set image, the rollout and the monitoring
     /// window, the verdict (journaled), and the automatic rollback when config asks for it.
-    /// `window` ends the window early when asked (the console's `r`, a rollback made elsewhere).
-    public func deploy(_ id: IncidentID, window: WindowControl? = nil,
+    /// `window` ends the window early when asked (the console's `r`, a rollback made elsewhere);
+    /// `reader` gets every followed line and pod report as they arrive (the console's stream).
+    public func deploy(_ id: IncidentID, window: WindowControl? = nil, reader: (any LiveLogReader)? = nil,
                        progress: @escaping @Sendable (DeployEvent) -> Void) async throws(HotfixError) -> DeployOutcome {
         var runner = self.runner(id, progress: progress)
         runner.stopper = window?.stopper
+        if let reader {
+            let sink = LiveReaderSink(reader)
+            runner.lineReaders.add(sink)
+            runner.podReaders = { sink.pods($0) }
+        }
         runner.source = await DeploySource.read(root: session.repository.root, main: session.config.git.main)
         let verdict = try await runner.run()
         let state = try session.store.load(id).state
