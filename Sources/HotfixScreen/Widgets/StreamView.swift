@@ -139,9 +139,15 @@ public enum StreamView {
             end = fx - 1
         }
         var at = x + 1
-        at += buf.put(" Pods · ", x: at, y: y, role: .title, limit: max(0, end - at))
-        at += buf.put(s.state, x: at, y: y, role: s.stateRole, limit: max(0, end - at))
-        at += buf.put(" · " + s.counts + " ", x: at, y: y, role: .title, limit: max(0, end - at))
+        // When all of it does not fit, the state is said in its first word, then left out,
+        // before a count is cut ("2,500 of 1" reads as a wrong number).
+        let room = end - at
+        let counts = " · " + s.counts + " "
+        let first = String(s.state.prefix { $0 != " " })
+        let state = [s.state, first].first { DisplayWidth.of(" Pods · " + $0 + counts) <= room }
+        at += buf.put(state == nil ? " Pods" : " Pods · ", x: at, y: y, role: .title, limit: max(0, end - at))
+        if let state { at += buf.put(state, x: at, y: y, role: s.stateRole, limit: max(0, end - at)) }
+        at += buf.put(counts, x: at, y: y, role: .title, limit: max(0, end - at))
         if let skipped = s.skipped { buf.put(skipped + " ", x: at, y: y, role: .warning, limit: max(0, end - at)) }
     }
 
