@@ -42,6 +42,13 @@ public struct ConsoleModel: Sendable {
     /// The monitoring window as the DEPLOY pane shows it, derived from `monitor` once per update
     /// (see `refreshMonitor`), never while drawing.
     public internal(set) var monitorPanel: MonitorPanel?
+    /// The deploy waiting for a rollout it does not make itself (`deploy.rollout: external`, a
+    /// command such as helm upgrade): what for, since when, what was seen.
+    public var rolloutWait: RolloutWait?
+    /// The wait as the DEPLOY pane shows it at `now`, derived once per update.
+    public internal(set) var waitPanel: WaitPanel?
+    /// How this repository's deploy rolls out and rolls back, in words for the DEPLOY pane's hints.
+    public var deployWords = DeployWords()
     /// What the hotfix branch holds (read from git while in FIX): `n` leaving FIX is judged on it.
     public var fix: FixProgress?
     public var keyMap = KeyMap.standard

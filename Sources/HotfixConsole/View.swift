@@ -8,7 +8,8 @@ extension ConsoleModel {
         ConsoleView(incident: incident, now: now, size: size, timeZone: timeZone, viewed: viewed, selection: selection,
                     logFocused: logFocused, prompt: prompt?.view, showHelp: showHelp, helpScroll: helpScroll, log: log,
                     status: status, activity: activity, helpBar: helpBar, helpSections: keyMap.sections,
-                    deployWindow: deployWindow, deployWarmup: deployWarmup, monitor: monitorPanel)
+                    deployWindow: deployWindow, deployWarmup: deployWarmup, monitor: monitorPanel,
+                    waiting: waitPanel, deployWords: deployWords)
     }
 
     /// The help bar: the bindings of the current contexts, or the prompt's own keys.

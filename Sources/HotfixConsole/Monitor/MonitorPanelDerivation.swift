@@ -7,6 +7,12 @@ extension ConsoleModel {
     /// Derives what the DEPLOY pane shows of the monitoring window, at the window's "now".
     mutating func refreshMonitor() {
         monitorPanel = monitor.map { MonitorPanel.derive($0, now: monitorNow ?? now.timeIntervalSince1970, verdicts: incident.verdicts) }
+        refreshWait()
+    }
+
+    /// Derives what the DEPLOY pane shows of a wait for a rollout made elsewhere, at `now`.
+    mutating func refreshWait() {
+        waitPanel = rolloutWait.map { WaitPanel.derive($0, now: now.timeIntervalSince1970) }
     }
 }
 

@@ -6,11 +6,13 @@ public enum CommandStep: JournalName {
     case smoke, critical, manual
     /// The git flow's steps (`GitStepName`).
     case branch, preflight, backport, mergeMain, tag, push, deleteBranch
-    /// DEPLOY's image build (its push is `push`).
-    case build
+    /// DEPLOY's image build (its push is `push`), the command run instead of set image
+    /// (`deploy.rollout`), and a rollback command (helm rollback, `deploy.rollback`).
+    case build, rolloutCommand, rollback
     case unrecognized(String)
 
-    public static let known: [CommandStep] = [.smoke, .critical, .manual, .branch, .preflight, .backport, .mergeMain, .tag, .push, .deleteBranch, .build]
+    public static let known: [CommandStep] = [.smoke, .critical, .manual, .branch, .preflight, .backport, .mergeMain, .tag, .push, .deleteBranch,
+                                              .build, .rolloutCommand, .rollback]
 
     public var name: String {
         switch self {
@@ -25,6 +27,8 @@ public enum CommandStep: JournalName {
         case .push: "push"
         case .deleteBranch: "delete-branch"
         case .build: "build"
+        case .rolloutCommand: "rollout-command"
+        case .rollback: "rollback"
         case .unrecognized(let name): name
         }
     }
