@@ -132,7 +132,11 @@ public enum Report {
     /// `(helm rollback): \`helm rollback app 3\`, then \`kubectl … rollout status …\``.
     static func rollbackPlanText(_ s: IncidentState) -> String? {
         guard let plan = s.latestAttempt?.rollbackPlan else { return nil }
-        let commands = plan.commands.map { "`\(MD.cell($0.map(DeployPlan.quoted).joined(separator: " ")))`" }.joined(separator: ", then ")
+        // A GitOps revert names the merge once CLOSE has made it (the hotfix's merge into main).
+        let merge = s.gitSteps.last { $0.record.step == .mergeMain && $0.record.sha != nil }?.record.sha
+        let commands = plan.commands.map { c in
+            "`\(MD.cell(DeployPlan.filled(c, merge.map { ["merge": $0] } ?? [:]).map(DeployPlan.quoted).joined(separator: " ")))`"
+        }.joined(separator: ", then ")
         let why = plan.way == .gitRevert ? " (\(MD.cell(DeployPlan.gitOpsNote)))" : ""
         return "(\(plan.way.words)): \(commands)\(why)"
     }

@@ -67,7 +67,7 @@ extension DeployPlan {
             let values = ["revision": rev, "release_revision": target.releaseRevision.map(String.init) ?? "{release_revision}"]
             return [Step(kind: .rollback, title: "the configured rollback command (deploy.rollback)", commands: [Self.filled(argv, values)], note: nil), wait]
         case .revert(let branch, let remote):
-            return [Step(kind: .rollback, title: "revert the deploy's merge on \(branch) and push it (printed for you, not run)",
+            return [Step(kind: .rollback, title: "revert the deploy's merge on \(branch) and push it",
                          commands: Self.revertCommands(branch: branch, remote: remote, revert: target.revert ?? ["-m", "1", "--no-edit", "{merge}"]),
                          note: Self.gitOpsNote)]
         }

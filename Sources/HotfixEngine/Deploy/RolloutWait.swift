@@ -25,9 +25,12 @@ public struct RolloutWait: Sendable, Equatable {
     public var startedAt: Double
     /// `deploy.wait`, seconds.
     public var limit: Double
-    /// Rollouts seen and ignored (another image, or the baseline's template again), oldest first.
+    /// Rollouts seen and ignored (`revision 8: registry/app:other`, `revision 9: the baseline's
+    /// template again`), oldest first.
     public var ignored: [String]
     public var state: State
+    /// When it stopped waiting (found, timed out or stopped); the time used stops there.
+    public var endedAt: Double?
 
     public init(deployment: String, expectImage: String?, trigger: String, baseline: String, startedAt: Double, limit: Double,
                 ignored: [String] = [], state: State = .waiting) {
@@ -35,8 +38,15 @@ public struct RolloutWait: Sendable, Equatable {
         self.startedAt = startedAt; self.limit = limit; self.ignored = ignored; self.state = state
     }
 
-    public func elapsed(at now: Double) -> Double { max(0, now - startedAt) }
+    /// Seconds used at `now` (up to when the wait ended), whole seconds as a countdown shows them.
+    public func elapsed(at now: Double) -> Double { max(0, (min(now, endedAt ?? now) - startedAt).rounded(.down)) }
+    /// Seconds left of `limit` at `now`.
     public func remaining(at now: Double) -> Double { max(0, limit - elapsed(at: now)) }
+
+    /// What it waits for, in few words: `image *:hotfix-1 on deployment/app`.
+    public var shortLookingFor: String {
+        (expectImage.map { "image \($0)" } ?? "any new image") + " on deployment/\(deployment)"
+    }
 
     /// What it waits for, in words.
     public var lookingFor: String {
@@ -62,7 +72,8 @@ extension Verdict {
     public static func noRollout(_ wait: RolloutWait, at now: Double) -> Verdict {
         var reasons = [wait.line(at: now)]
         if let last = wait.ignored.last {
-            reasons.append("ignored: \(wait.ignored.count == 1 ? last : "\(wait.ignored.count) rollouts, the latest \(last)")")
+            let why = wait.expectImage.map { " (not \($0))" } ?? ""
+            reasons.append("ignored\(why): \(wait.ignored.count == 1 ? last : "\(wait.ignored.count) rollouts, the latest \(last)")")
         }
         return Verdict(outcome: .inconclusive, note: "no rollout was judged: " + reasons.joined(separator: "; "))
     }

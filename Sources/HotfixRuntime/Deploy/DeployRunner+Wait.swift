@@ -62,10 +62,12 @@ extension DeployRunner {
                                  + "for example the same image tag, no rollout comes: the wait then ends INCONCLUSIVE)"))
             }
             if let stop = stopper?.requested {
+                wait.endedAt = now
                 wait.state = .stopped(stop.cause)
                 return .nothing(try await noRollout(wait, outcome: .stopped))
             }
             if wait.elapsed(at: now) >= s.wait {
+                wait.endedAt = now
                 wait.state = .timedOut
                 return .nothing(try await noRollout(wait, outcome: .failed))
             }
@@ -74,17 +76,17 @@ extension DeployRunner {
                 if let rs = sets.max(by: { $0.revision < $1.revision }), rs.revision > info.revision, seen.insert("\(rs.name)@\(rs.revision)").inserted {
                     let image = rs.image(s.container)
                     if rs.templateHash == info.templateHash {
-                        wait.ignored.append("revision \(rs.revision): the baseline's own pod template again (a rollback?)")
+                        wait.ignored.append("revision \(rs.revision): the baseline's template again")
                         progress(.notice("ignored: revision \(rs.revision) of deployment/\(s.deployment) is the baseline's pod template again"))
                     } else if let pattern = s.expectImage, !pattern.matches(image) {
                         sides.ignore(rs.templateHash)
                         let what = "revision \(rs.revision) (\(rs.name), \(image)) does not match \(pattern)"
-                        wait.ignored.append(what)
+                        wait.ignored.append("revision \(rs.revision): \(image)")
                         progress(.notice("ignored a rollout: \(what); still waiting"))
                         try await journal([.warning(Warning(source: .deploy, message: "a rollout of deployment/\(s.deployment) was seen and ignored: \(what) (deploy.expect_image)"))])
                     } else {
-                        let found = "revision \(rs.revision), ReplicaSet \(rs.name), \(image)"
-                        wait.state = .found(found)
+                        wait.endedAt = now
+                        wait.state = .found("revision \(rs.revision): \(image) (ReplicaSet \(rs.name))")
                         progress(.waiting(wait))
                         try await journal([.deploy(DeployRecord(.newReplicaSet, .done, image: image, revision: rs.revision,
                                                                 detail: "ReplicaSet \(rs.name) (pod-template-hash \(rs.templateHash)), seen "

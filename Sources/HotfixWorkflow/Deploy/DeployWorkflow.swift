@@ -44,7 +44,7 @@ public struct DeployWorkflow: Sendable {
         switch s.rollout {
         case .setImage: return "Deploy \(s.image) to deployment/\(s.deployment)?"
         case .command(let argv): return "Run \(GitText.shellWords(argv)) (instead of set image) and judge its rollout of deployment/\(s.deployment)?"
-        case .external: return "Watch deployment/\(s.deployment) for the rollout made elsewhere (up to \(Durations.words(s.wait))) and judge it?"
+        case .external: return "Watch deployment/\(s.deployment) for the rollout made elsewhere?"
         }
     }
 
@@ -70,7 +70,7 @@ public struct DeployWorkflow: Sendable {
     /// The checklist gate: TEST moves to DEPLOY through the engine (tests-pass checked against the
     /// branch first); from another phase a refusal needs `override` (journaled) and the command is
     /// said to run out of phase.
-    public func enter(_ id: IncidentID, override: String?) async throws(HotfixError) {
+    public func enter(_ id: IncidentID, override: String?, command: String = "hotfix deploy") async throws(HotfixError) {
         let state = try session.load(id).state
         guard state.phase != .deploy else { return }
         if state.phase == .test {
@@ -85,7 +85,7 @@ public struct DeployWorkflow: Sendable {
             try session.record([.overridden(GuardrailOverride(rule: refusal.rule, reason: reason, action: "deploy in \(state.phase?.title ?? "closed")",
                                                               message: refusal.message))], on: id)
         }
-        try session.warnIfOutOfPhase(state, expected: [.deploy], command: "hotfix deploy", source: .phase)
+        try session.warnIfOutOfPhase(state, expected: [.deploy], command: command, source: .phase)
     }
 
     /// The deploy after the gate: build, push, baseline, the rollout (set image, the configured

@@ -192,7 +192,7 @@ struct Rollback: AsyncParsableCommand {
             Output.line("Make it:")
             for c in planned.commands { Output.line("  $ \(GitText.shellWords(c))") }
             try deploy.noteRevert(id, planned)
-            throw HotfixError.refused("hotfix does not run a GitOps revert", untouched: "the deployment (nothing was rolled back)",
+            throw HotfixError.refused("hotfix does not run a GitOps revert", untouched: "nothing was rolled back: the deployment runs what it ran",
                                       next: "make the revert above; or set deploy.rollback to a command hotfix may run (for example [argocd, app, rollback, app])")
         }
         for c in planned.commands { Output.line("$ \(GitText.shellWords(c))") }

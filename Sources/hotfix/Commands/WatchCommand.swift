@@ -52,7 +52,7 @@ struct Watch: AsyncParsableCommand {
             for line in await deploy.planText(id, run: run) { Output.line(line) }
             return
         }
-        try await deploy.enter(id, override: override)
+        try await deploy.enter(id, override: override, command: "hotfix watch")
         try await Deploy.run(deploy, id, run)
     }
 }
