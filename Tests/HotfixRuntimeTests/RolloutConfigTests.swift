@@ -77,6 +77,21 @@ import Testing
         #expect(s.helm?.release == "app")
     }
 
+    /// The README's examples for Helm, kustomize and Argo CD load, and roll back the way it says.
+    @Test func theReadmesThreeExamplesLoadAndRollBackAsItSays() throws {
+        let readme = try String(contentsOfFile: HotfixBinary.packageRoot + "/README.md", encoding: .utf8)
+        let section = try #require(readme.components(separatedBy: "### The three ways to roll out").dropFirst().first?
+            .components(separatedBy: "\n### ").first)
+        let examples = section.components(separatedBy: "```yaml\n").dropFirst().map { $0.components(separatedBy: "```").first ?? "" }
+        #expect(examples.count == 3)
+        var ways: [RollbackWay] = []
+        for yaml in examples {
+            let c = try load(yaml)
+            ways.append(try c.deploy.rollbackMode(git: c.git).get().way)
+        }
+        #expect(ways == [.helmRollback, .kubectlUndo, .gitRevert])
+    }
+
     /// The revert a GitOps rollback shows: the merge that brought the deployed commit into the
     /// branch's mainline, or the commit itself when it is on the mainline, read with real git.
     @Test func theRevertIsTheMergeThatBroughtTheDeployedCommitIn() async throws {

@@ -10,13 +10,13 @@ struct Watch: AsyncParsableCommand {
         commandName: "watch",
         abstract: "Wait for a rollout made elsewhere (CI/CD, Argo CD, Flux), then monitor it and judge it.",
         discussion: """
-        Through the same checklist gate as hotfix deploy, then: the baseline (the deployment's \\
-        revision, ReplicaSet and the old pods' recent logs), then a wait (deploy.wait, 15 min by \\
-        default) for the deployment's next new ReplicaSet, only one whose image matches \\
-        deploy.expect_image when that is set (another is reported and ignored); then the same \\
-        monitoring window and verdict as hotfix deploy. No rollout in time is INCONCLUSIVE. \\
-        Nothing is built, pushed or rolled out by hotfix; a FAIL rolls back by itself only with \\
-        deploy.auto_rollback, the way deploy.rollback says. Exit code by verdict: 0 PASS, 1 FAIL, \\
+        Through the same checklist gate as hotfix deploy, then: the baseline (the deployment's \
+        revision, ReplicaSet and the old pods' recent logs), then a wait (deploy.wait, 15 min by \
+        default) for the deployment's next new ReplicaSet, only one whose image matches \
+        deploy.expect_image when that is set (another is reported and ignored); then the same \
+        monitoring window and verdict as hotfix deploy. No rollout in time is INCONCLUSIVE. \
+        Nothing is built, pushed or rolled out by hotfix; a FAIL rolls back by itself only with \
+        deploy.auto_rollback, the way deploy.rollback says. Exit code by verdict: 0 PASS, 1 FAIL, \
         4 MARGINAL, 5 INCONCLUSIVE.
 
         Examples:
