@@ -131,7 +131,7 @@ public enum Engine {
                                       untouched: "nothing was recorded", next: next)
         }
         let last = state.latestAttempt
-        if let last, last.retriedAt == nil, last.outcome == .pass {
+        if let last, last.retriedAt == nil, last.outcome == .pass, last.rolledBackAfterVerdict == nil {
             throw HotfixError.refused("attempt \(last.number) passed its monitoring window (PASS): there is nothing to retry",
                                       untouched: "nothing was recorded", next: "hotfix next moves on to BACKPORT")
         }

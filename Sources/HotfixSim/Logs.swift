@@ -95,9 +95,12 @@ struct Logs {
         let jitter = Double(LogGenerator.hash("\(name)\(asked ?? "")\(now.timeIntervalSince1970)") % 600) / 1000
         let dropAt = c.scenario == .streamDrops ? now.addingTimeInterval(c.timing.dropEvery * (0.7 + jitter)) : .distantFuture
         while !api.isStopped() && !Task.isCancelled {
-            try? await Task.sleep(for: .milliseconds(40))
+            try? await Task.sleep(for: .seconds(c.timing.logPoll))
             c.cond.enter()
-            if let p = c.pods[c.key(namespace, name)] { stopAt = p.stopAt } else if stopAt == nil { stopAt = Date() }
+            // The container stopped when its pod did, however late this stream reads: a pod already
+            // gone (retired while the stream waited) still tells when, and nothing after it is served.
+            let key = c.key(namespace, name)
+            if let p = c.pods[key] ?? c.retired[key] { stopAt = p.stopAt } else if stopAt == nil { stopAt = Date() }
             c.cond.leave()
             let e = end()
             let to = min(Date(), e ?? .distantFuture)

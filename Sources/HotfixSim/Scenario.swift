@@ -39,6 +39,9 @@ public struct SimTiming: Sendable {
     public var dropEvery = 2.5
     /// Real seconds a pod watch lasts in `stream-drops`.
     public var watchDropEvery = 6.0
+    /// Real seconds a followed log waits before it reads what the container wrote since (not
+    /// scaled: an API server on a loaded machine reads later; tests make it slow on purpose).
+    public var logPoll = 0.04
 
     public init() {}
 }

@@ -216,6 +216,11 @@ import Testing
         #expect(rollback.stdout.contains("runs registry/app:1.4.2 at revision 3"))
         #expect(sim.deploymentState().image == sim.baselineImage)
         #expect(hotfix("timeline", in: repo).stdout.contains("rollback to revision 1: done"))
-        #expect(hotfix("next", in: repo).status == 0, "the monitoring window was run: DEPLOY may end")
+        // The PASS was rolled back by hand: the fix is no longer in production, DEPLOY does not end by itself.
+        let next = hotfix("next", in: repo)
+        #expect(next.status == 1)
+        #expect(next.stderr.contains("attempt 1 passed its monitoring window, then was rolled back to registry/app:1.4.2: the fix is not in production"), "\(next.stderr)")
+        #expect(hotfix("status", in: repo).stdout.contains("Blocked (verdict): attempt 1 passed its monitoring window, then was rolled back"))
+        #expect(hotfix("next", "--override", "rolled back on purpose; the flag is off instead", in: repo).status == 0)
     }
 }

@@ -67,6 +67,31 @@ import Testing
         #expect(Guardrails.forAdvance(in: pass.state).isEmpty, "a PASS leaves DEPLOY")
     }
 
+    /// A PASS rolled back by hand afterwards (the on-call saw something the window did not) is no
+    /// longer a fix in production: `next` is refused until it is deployed again or overridden.
+    @Test func aPassRolledBackAfterwardsNoLongerLeavesDeploy() throws {
+        var s = try Self.inDeploy()
+        Self.deploy(&s, at: 50, outcome: .pass, commit: "ccc")
+        s.record(.rollback(RollbackRecord(revision: 1, image: "registry/app:1.4.2", outcome: .done, automatic: false)), at: t0 + 58 * 60)
+        let refused = #expect(throws: HotfixError.self) { try Engine.decide(.advance(override: nil), state: s.state) }
+        #expect(refused?.message.contains("attempt 1 passed its monitoring window, then was rolled back to registry/app:1.4.2: the fix is not in production") == true,
+                "\(refused?.message ?? "")")
+        #expect(refused?.next?.hasPrefix("deploy it again (hotfix deploy, a new window) or hotfix retry goes back to FIX for attempt 2") == true, "\(refused?.next ?? "")")
+        #expect(StatusReport(s.state, now: t0 + 3600).blockers.map(\.rule) == [.verdict])
+        // retry is offered (a PASS not rolled back has nothing to retry).
+        #expect(try Engine.retry(s.state) == RetryRecord(attempt: 2, after: .pass))
+        // A new deploy is a new attempt with its own window: its PASS leaves DEPLOY again.
+        Self.deploy(&s, at: 60, outcome: .pass, commit: "ccc")
+        #expect(s.state.latestAttempt?.number == 2)
+        #expect(Guardrails.forAdvance(in: s.state).isEmpty)
+        // A rollback that failed changes nothing.
+        var failed = try Self.inDeploy()
+        Self.deploy(&failed, at: 50, outcome: .pass, commit: "ddd")
+        failed.record(.rollback(RollbackRecord(revision: 1, image: nil, outcome: .failed("forbidden"), automatic: false)), at: t0 + 58 * 60)
+        #expect(Guardrails.forAdvance(in: failed.state).isEmpty)
+        #expect(throws: HotfixError.self) { try Engine.retry(failed.state) }
+    }
+
     @Test func retryGoesBackToFixOnTheSameClockAndTheSecondAttemptPassesAndIsReported() throws {
         var s = try Self.inDeploy()
         let started = s.state.startedAt

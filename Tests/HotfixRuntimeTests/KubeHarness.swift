@@ -11,8 +11,9 @@ final class KubeHarness: @unchecked Sendable {
     let home: TempDir
     let kubectl: Kubectl
 
-    init(_ scenario: Scenario, speed: Double = 10, token: String? = nil, replicas: Int = 3, containers: Int = 1) async throws {
-        sim = try await SimCluster.start(scenario: scenario, speed: speed, replicas: replicas, containers: containers, token: token)
+    init(_ scenario: Scenario, speed: Double = 10, token: String? = nil, replicas: Int = 3, containers: Int = 1,
+         timing: SimTiming = SimTiming()) async throws {
+        sim = try await SimCluster.start(scenario: scenario, speed: speed, replicas: replicas, containers: containers, token: token, timing: timing)
         home = TempDir("kube-home")
         kubectl = Kubectl(context: sim.context, namespace: sim.namespace, kubeconfig: sim.kubeconfig,
                           cacheDir: home.file("cache"), runner: ProcessRunner(environment: ["HOME": home.path]))
@@ -52,9 +53,12 @@ final class KubeHarness: @unchecked Sendable {
     }
 
     /// What the pod wrote from `from` up to and including the line stamped `last`: the truth a follower is checked against.
+    /// Both ends are compared as the follower compares them, on the stamps a stream carries (to
+    /// the microsecond), not on the times behind them.
     func written(_ pod: String, container: String? = nil, from: Date = .distantPast, through last: KubeTimestamp) -> [String] {
-        sim.written(pod: pod, container: container, from: from, to: last.date.addingTimeInterval(0.001))
-            .filter { KubeTimestamp.parse(Substring($0.stamp)).map { $0 <= last } ?? false }
+        let first = from == .distantPast ? nil : KubeTimestamp(from)
+        return sim.written(pod: pod, container: container, from: from.addingTimeInterval(-0.001), to: last.date.addingTimeInterval(0.001))
+            .filter { KubeTimestamp.parse(Substring($0.stamp)).map { t in t <= last && (first.map { f in f <= t } ?? true) } ?? false }
             .map(\.text)
     }
 
@@ -80,7 +84,11 @@ final class FollowLog: LogSink, @unchecked Sendable {
     private var received: [(Date, FollowedLine)] = []
     private var task: Task<Void, Never>?
 
-    init(_ follower: any PodLogFollowing) {
+    /// Real seconds each batch of lines holds the stream that delivered it (a slow consumer).
+    let slowness: Double
+
+    init(_ follower: any PodLogFollowing, slowness: Double = 0) {
+        self.slowness = slowness
         let stream = follower.start(sink: self)
         task = Task { [self] in
             for await e in stream { lock.withLock { events.append((Date(), e)) } }
@@ -88,6 +96,7 @@ final class FollowLog: LogSink, @unchecked Sendable {
     }
 
     func receive(_ batch: LogBatch) {
+        if slowness > 0 { Thread.sleep(forTimeInterval: slowness) }
         let now = Date()
         let lines = batch.followedLines
         lock.withLock { received += lines.map { (now, $0) } }

@@ -107,11 +107,19 @@ public enum Guardrails {
             return [GuardrailVerdict(
                 rule: .monitoring,
                 message: "no monitoring window has judged this deploy yet",
-                next: "run the monitoring window (hotfix deploy) or, if you deploy through CI/CD, pass --override REASON")]
+                next: "run the monitoring window: hotfix deploy, or hotfix watch when CI/CD or a GitOps controller rolls out")]
         }
-        if outcome == .pass { return [] }
-        let why = v.reasons.first.map { ": \($0)" } ?? ""
         let retry = "hotfix retry goes back to FIX for attempt \(attempt.number + 1) (same branch, the clock keeps running)"
+        if outcome == .pass {
+            // A PASS that was rolled back afterwards is no longer a fix in production.
+            guard let rollback = attempt.rolledBackAfterVerdict else { return [] }
+            let to = rollback.record.image.map { " to \(Sanitize.inline($0))" } ?? ""
+            return [GuardrailVerdict(
+                rule: .verdict,
+                message: "attempt \(attempt.number) passed its monitoring window, then was rolled back\(to): the fix is not in production",
+                next: "deploy it again (hotfix deploy, a new window) or \(retry); or, knowing it is rolled back, hotfix next --override REASON")]
+        }
+        let why = v.reasons.first.map { ": \($0)" } ?? ""
         if outcome == .fail {
             let image = attempt.image.map { " \($0)" } ?? ""
             let production = attempt.rollback != nil ? " (rolled back)"

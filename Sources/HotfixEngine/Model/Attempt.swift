@@ -62,6 +62,12 @@ public struct Attempt: Sendable {
 
     /// The verdict's outcome, if it was judged.
     public var outcome: VerdictOutcome? { verdict?.record.outcome.verdict }
+
+    /// A rollback that went through after its verdict: what was judged is no longer running.
+    public var rolledBackAfterVerdict: (at: Date, record: RollbackRecord)? {
+        guard let rollback, let judged = verdict?.at, rollback.at >= judged else { return nil }
+        return rollback
+    }
 }
 
 extension IncidentState {
