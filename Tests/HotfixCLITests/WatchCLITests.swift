@@ -122,6 +122,24 @@ import Glibc
         #expect(sim.deploymentState().image == sim.baselineImage)
     }
 
+    /// SIGTERM while waiting (as Ctrl-C or a closed terminal): journaled, and no kubectl left.
+    @Test func sigtermWhileWaitingIsJournaledAndLeavesNoKubectlBehind() async throws {
+        let sim = try await SimCluster.start(scenario: .fixWorks, speed: 10)
+        defer { sim.stop() }
+        let repo = repo(sim, "  rollout: external\n")
+        DeployCLITests().readyToDeploy(repo)
+        let watch = HotfixBinary.start(["watch"], in: repo.work)
+        #expect(await waitFor("… waiting 0:00 of 15:00 for a new ReplicaSet of deployment/app (any image)", in: watch), "\(watch.stdout.suffix(1500))")
+        kill(watch.pid, SIGTERM)
+        #expect(watch.wait() != 0)
+        #expect(watch.stderr.contains("the deploy was stopped before a rollout was seen: nothing was judged"), "\(watch.stderr)")
+        let timeline = hotfix("timeline", in: repo).stdout
+        #expect(timeline.contains("deploy new-replicaset: stopped"), "\(timeline)")
+        var left = ProcessScan.mentioning(sim.kubeconfig)
+        for _ in 0..<30 where !left.isEmpty { usleep(100_000); left = ProcessScan.mentioning(sim.kubeconfig) }
+        #expect(left.isEmpty, "kubectl left behind: \(left)")
+    }
+
     @Test func simRollsOutByItselfAfterTheDelayAndBadWatchFlagsAreUsageErrors() async throws {
         let home = TempDir("sim-home")
         var env = ProcessInfo.processInfo.environment
@@ -150,5 +168,15 @@ import Glibc
         #expect(r.status == 2 && r.stderr.contains("unknown placeholder {commit}"), "\(r.stderr)")
         #expect(HotfixBinary.run(["watch", "--wait", "soon"], in: home.path).stderr.contains("--wait 'soon' is not a duration"))
         #expect(HotfixBinary.run(["sim", "--external-image", "x:y"], in: home.path).status == 2)
+    }
+}
+
+/// Processes whose command line mentions a text (a simulated cluster's kubeconfig).
+enum ProcessScan {
+    static func mentioning(_ text: String) -> [Int32] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { Int32($0) }.filter { pid in
+            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+            return String(decoding: data, as: UTF8.self).contains(text)
+        }
     }
 }

@@ -255,6 +255,26 @@ import Testing
         #expect(try await h.kubectl.deployment("app").images["app"] == Self.image, "the deployment was left to the controller")
     }
 
+    /// `deploy.rollback: [argv]`: the configured command runs (shown first, output streamed, its
+    /// exit status journaled), then the rollout is waited for; the record says how.
+    @Test func aConfiguredRollbackCommandRunsAndIsJournaledWithItsWay() async throws {
+        let h = try await KubeHarness(.noEffect)
+        let undo = ["sh", "-c", "echo rolling back to {revision}; exec \"$0\" \"$@\""]
+            + h.kubectl.argv(["rollout", "undo", "deployment/app", "--to-revision={revision}"])
+        let journal = Journal(), seen = Seen()
+        let runner = runner(h, journal, seen, rollout: .setImage, rollback: .command(undo), autoRollback: true)
+        let verdict = try await runner.run()
+        #expect(verdict.outcome == .fail, "\(verdict.reasons)")
+        let filled = DeployPlan.filled(undo, ["revision": "1"])
+        #expect(journal.rollbacks.last?.1 == RollbackRecord(revision: 1, image: h.sim.baselineImage, outcome: .done, automatic: true, way: .command,
+                                                            command: filled))
+        let ran = try #require(journal.bodies.compactMap { if case .commandRan(let c) = $0 { c } else { nil } }.last)
+        #expect(ran.step == .rollback && ran.argv == filled && ran.exitCode == 0)
+        #expect(seen.lines.contains("│ rolling back to 1"), "its output streamed:\n\(seen.text.suffix(1500))")
+        #expect(seen.lines.contains { $0.hasPrefix("▶ the configured rollback command (deploy.rollback) $ sh -c") }, "shown before it runs")
+        #expect(try await h.kubectl.deployment("app").images["app"] == h.sim.baselineImage)
+    }
+
     static let deploymentYAML = """
     apiVersion: apps/v1
     kind: Deployment
