@@ -136,6 +136,8 @@ extension DeployRunner {
         if result.succeeded {
             outcome.set(failure: nil)
         } else if !Task.isCancelled {
+            // Before its rollout was seen this ends the deploy; after, the window goes on and says what it sees.
+            progress(.notice("the rollout command (deploy.rollout) failed with exit \(result.exitCode); its exit status is journaled"))
             outcome.set(failure: HotfixError.refused("the rollout command (deploy.rollout) failed with exit \(result.exitCode): \(result.tail(2).joined(separator: " / "))",
                                                      untouched: "no monitoring window ran and nothing was rolled back",
                                                      next: "read its output above; if it changed deployment/\(s.deployment) (kubectl rollout history), "
