@@ -57,10 +57,12 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
     }
 
-    /// Waits (polling) until the runner is waiting for the rollout; a hang guard, not a timing assertion.
-    func untilWaiting(_ seen: Seen, _ limit: Double = 120) async {
+    /// Waits (polling) until the runner is waiting for the rollout; a hang guard, not a timing
+    /// assertion (the baseline read takes a few kubectl calls: long on a loaded machine).
+    func untilWaiting(_ seen: Seen, _ limit: Double = 300, sourceLocation: SourceLocation = #_sourceLocation) async {
         let end = Date().addingTimeInterval(limit)
         while seen.allWaits.isEmpty && Date() < end { try? await Task.sleep(for: .milliseconds(100)) }
+        #expect(!seen.allWaits.isEmpty, "the runner never began waiting:\n\(seen.text)", sourceLocation: sourceLocation)
     }
 
     func steps(_ journal: Journal) -> [String] { journal.deploys.map { "\($0.step):\($0.outcome)" } }
@@ -211,7 +213,7 @@ import Testing
     /// Helm (a stand-in that makes the same API calls through kubectl): the release's revision is
     /// recorded before the upgrade, and a FAIL rolls back with `helm rollback RELEASE REVISION`.
     @Test func helmUpgradeIsJudgedAndAFailRollsBackWithHelmRollbackToTheRecordedRevision() async throws {
-        let h = try await KubeHarness(.noEffect)
+        let h = try await KubeHarness(.crashloop)  // FAILs at once, however loaded the machine
         let helm = HelmStandIn()
         let scope = ["--kube-context", h.sim.context, "--kubeconfig", h.sim.kubeconfig, "--namespace", h.sim.namespace]
         let upgrade = [helm.path, "upgrade", "app", "./chart", "--reuse-values", "--set", "image.tag=hotfix-001-api-500"] + scope
@@ -239,7 +241,7 @@ import Testing
     /// GitOps: a FAIL with auto_rollback does not run a kubectl rollback the controller would undo;
     /// it shows the revert to make and notes it; the deployment is left as it is.
     @Test func gitOpsRollbackShowsTheRevertAndRunsNothing() async throws {
-        let h = try await KubeHarness(.noEffect)
+        let h = try await KubeHarness(.crashloop)  // FAILs at once, however loaded the machine
         let journal = Journal(), seen = Seen()
         var runner = runner(h, journal, seen, rollout: .external, rollback: .revert(branch: "main", remote: "origin"), autoRollback: true)
         runner.source = DeploySource(commit: "3f2c9a1aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", commits: [])
@@ -258,7 +260,7 @@ import Testing
     /// `deploy.rollback: [argv]`: the configured command runs (shown first, output streamed, its
     /// exit status journaled), then the rollout is waited for; the record says how.
     @Test func aConfiguredRollbackCommandRunsAndIsJournaledWithItsWay() async throws {
-        let h = try await KubeHarness(.noEffect)
+        let h = try await KubeHarness(.crashloop)  // FAILs at once, however loaded the machine
         let undo = ["sh", "-c", "echo rolling back to {revision}; exec \"$0\" \"$@\""]
             + h.kubectl.argv(["rollout", "undo", "deployment/app", "--to-revision={revision}"])
         let journal = Journal(), seen = Seen()
