@@ -38,12 +38,13 @@ import Testing
     static let image = "registry/app:hotfix-001-api-500"
 
     func runner(_ h: KubeHarness, _ journal: Journal, _ seen: Seen, rollout: RolloutMode, rollback: RollbackMode = .kubectlUndo,
-                expectImage: String? = nil, wait: Double = 120, autoRollback: Bool = false, window: Double = 15) -> DeployRunner {
+                expectImage: String? = nil, wait: Double = 120, autoRollback: Bool = false, window: Double = 15, kubectl: Kubectl? = nil) -> DeployRunner {
+        let kubectl = kubectl ?? h.kubectl
         let settings = DeployPlan.Settings(image: Self.image, build: [], push: [], deployment: h.sim.deployment, container: h.sim.container,
-                                           target: h.kubectl.target, window: window, warmup: 3, interval: 3, rolloutTimeout: 60,
+                                           target: kubectl.target, window: window, warmup: 3, interval: 3, rolloutTimeout: 60,
                                            autoRollback: autoRollback, rollout: rollout, rollback: rollback,
                                            expectImage: expectImage.map(ImagePattern.init), wait: wait)
-        var runner = DeployRunner(plan: DeployPlan(settings), kubectl: h.kubectl, runner: ProcessRunner(environment: ["HOME": h.home.path]),
+        var runner = DeployRunner(plan: DeployPlan(settings), kubectl: kubectl, runner: ProcessRunner(environment: ["HOME": h.home.path]),
                                   root: NSTemporaryDirectory(), clock: SystemClock(), baselineLookback: 30,
                                   journal: { journal.add($0) }, progress: { seen.add($0) })
         runner.waitPoll = 0.5
@@ -102,7 +103,10 @@ import Testing
         let h = try await KubeHarness(.noEffect)
         h.sim.behave(Self.image, as: .fixWorks)  // the wrong image would FAIL if it were judged
         let journal = Journal(), seen = Seen()
-        let task = Task { try await runner(h, journal, seen, rollout: .external, expectImage: "*:hotfix-001-api-500").run() }
+        let recording = try DeployRunnerTests.RecordingKubectl()
+        var kubectl = h.kubectl
+        kubectl.target.kubectl = recording.path
+        let task = Task { try await runner(h, journal, seen, rollout: .external, expectImage: "*:hotfix-001-api-500", kubectl: kubectl).run() }
         await untilWaiting(seen)
         setImageElsewhere(h, "registry/app:someone-else-2.0")
         let end = Date().addingTimeInterval(60)
@@ -122,6 +126,11 @@ import Testing
         let ignoredRS = try await h.kubectl.replicaSets(selector: "app=app").first { $0.revision == 2 }?.name ?? "?"
         let judged = try #require(seen.last).summary(.hotfix).pods.keys
         #expect(!judged.isEmpty && !judged.contains { $0.hasPrefix(ignoredRS + "-") }, "\(judged) vs \(ignoredRS)")
+        // The wait read the ReplicaSets through the window's kubectl proxy: no kubectl per read
+        // (the one call is the baseline's, for its pod-template-hash).
+        let reads = recording.calls.filter { $0.contains("replicasets") }
+        #expect(reads.count == 1, "\(reads)")
+        #expect(recording.calls.contains { $0.contains("proxy") })
     }
 
     /// Nothing rolls out within deploy.wait: INCONCLUSIVE, saying what was waited for and what ran.

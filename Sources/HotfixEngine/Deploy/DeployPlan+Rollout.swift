@@ -26,7 +26,8 @@ extension DeployPlan {
         let ignored = s.expectImage.map { "; one whose \(s.container) image does not match \($0) is reported and ignored, and waiting goes on" } ?? ""
         return Step(kind: .newReplicaSet, title: "wait up to \(Durations.words(s.wait)) for \(wait.lookingFor)",
                     commands: [s.target.argv(KubeCall.listReplicaSets(selector: "{selector}"))],
-                    note: "read every \(Int(Self.waitPoll)) s: the ReplicaSet of the deployment's newest revision, above {baseline-revision} and "
+                    note: "read every \(Int(Self.waitPoll)) s through the kubectl proxy (GET /apis/apps/v1/namespaces/{namespace}/replicasets"
+                        + "?labelSelector={selector}; with the kubectl shown when the proxy cannot start): the ReplicaSet of the deployment's newest revision, above {baseline-revision} and "
                         + "of another pod template than the baseline's, is the rollout to judge\(ignored); none within deploy.wait: "
                         + "INCONCLUSIVE, saying what was seen")
     }

@@ -41,6 +41,7 @@ extension DeployRunner {
         let info = baseline.info
         var wait = RolloutWait(deployment: s.deployment, expectImage: s.expectImage?.text, trigger: trigger,
                                baseline: "revision \(info.revision), \(baseline.image ?? "?")", startedAt: clock.now.timeIntervalSince1970, limit: s.wait)
+        // Read through the window's kubectl proxy (GET …/replicasets); this kubectl is the fallback.
         progress(.step("wait up to \(Durations.words(s.wait)) for \(wait.lookingFor)", command: kubectl.argv(KubeCall.listReplicaSets(selector: info.selector))))
         progress(.waiting(wait))
         var seen = Set<String>()
@@ -72,7 +73,7 @@ extension DeployRunner {
                 return .nothing(try await noRollout(wait, outcome: .failed))
             }
             do throws(HotfixError) {
-                let sets = try await kubectl.replicaSets(selector: info.selector)
+                let sets = try await following.replicaSets(info.selector, kubectl: kubectl)
                 if let rs = sets.max(by: { $0.revision < $1.revision }), rs.revision > info.revision, seen.insert("\(rs.name)@\(rs.revision)").inserted {
                     let image = rs.image(s.container)
                     if rs.templateHash == info.templateHash {

@@ -26,6 +26,13 @@ final class Following: @unchecked Sendable {
 
     func set(_ f: any PodLogFollowing) { lock.withLock { follower = f } }
 
+    /// The ReplicaSets of `selector`: through the follower's kubectl proxy when it has one (no
+    /// process started every poll), else with kubectl.
+    func replicaSets(_ selector: String, kubectl: Kubectl) async throws(HotfixError) -> [ReplicaSetInfo] {
+        if let proxy = lock.withLock({ follower }) as? ProxyFollower { return try await proxy.replicaSets() }
+        return try await kubectl.replicaSets(selector: selector)
+    }
+
     /// Runs the rollout command in the background, ended with the rest on every way out.
     func start(command work: @escaping @Sendable () async -> Void) {
         lock.withLock {
