@@ -71,6 +71,6 @@ let package = Package(
         .testTarget(name: "HotfixScreenTests", dependencies: ["HotfixScreen"], swiftSettings: strict),
         .testTarget(name: "HotfixConsoleTests", dependencies: ["HotfixConsole", "HotfixScreen", "HotfixLogs"], resources: [.copy("Golden")], swiftSettings: strict),
         // Depends on the executable so `swift test` always builds the binary it drives.
-        .testTarget(name: "HotfixCLITests", dependencies: ["hotfix", "HotfixLogs", "HotfixRuntime", "HotfixWorkflow", "HotfixConsole", "HotfixSim", "HotfixTestSupport"], swiftSettings: strict),
+        .testTarget(name: "HotfixCLITests", dependencies: ["hotfix", "HotfixLogs", "HotfixRuntime", "HotfixWorkflow", "HotfixConsole", "HotfixScreen", "HotfixSim", "HotfixTestSupport"], swiftSettings: strict),
     ]
 )

@@ -49,8 +49,20 @@ public struct ConsoleModel: Sendable {
     public internal(set) var waitPanel: WaitPanel?
     /// How this repository's deploy rolls out and rolls back, in words for the DEPLOY pane's hints.
     public var deployWords = DeployWords()
-    /// What the hotfix branch holds (read from git while in FIX): `n` leaving FIX is judged on it.
+    /// What the hotfix branch holds (read from git while in FIX): `n` leaving FIX is judged on it,
+    /// and the FIX pane shows it.
     public var fix: FixProgress?
+    /// The repository's root, for the FIX pane.
+    public var repository: String?
+    /// The editor `E` opens (`vim ($EDITOR)`), or why there is none.
+    public var editor: String?
+    public var editorProblem: String?
+    /// A practice incident's answer key (`hotfix demo`), shown in the FIX pane.
+    public var drill: Drill?
+    /// Files of the repository the assessment names, offered by `E`.
+    public var namedFiles: [String] = []
+    /// Why the latest commit did not go through, shown in the FIX pane until the next one.
+    public var commitFailure: HotfixError?
     public var keyMap = KeyMap.standard
 
     /// A console on `events` (the whole journal so far); nil when they do not start an incident.

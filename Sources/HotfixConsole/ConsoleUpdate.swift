@@ -62,6 +62,10 @@ extension ConsoleModel {
             status = message
         case .fix(let progress):
             fix = progress
+        case .namedFiles(let files):
+            namedFiles = files
+        case .commitEnded(let failure):
+            commitFailure = failure
         case .key(let key):
             return press(key)
         }

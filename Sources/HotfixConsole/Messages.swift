@@ -14,10 +14,15 @@ public enum Prompt: Equatable, Sendable {
     case confirm(ConsoleJob, question: String)
     /// Back to FIX for the next attempt? (y/n, default no)
     case retry(question: String)
+    /// `E` in FIX: the file to open in the editor, picked or typed.
+    case pickFile(FilePick)
+    /// `c` in FIX: the commit's message (`Fix: …`), typed in place.
+    case commitMessage(TextInput)
 
     var input: TextInput {
         switch self {
-        case .answer(_, let t), .waive(_, let t), .search(let t), .override(let t): t
+        case .answer(_, let t), .waive(_, let t), .search(let t), .override(let t), .commitMessage(let t): t
+        case .pickFile(let pick): pick.input
         case .confirm, .retry: TextInput()
         }
     }
@@ -28,8 +33,21 @@ public enum Prompt: Equatable, Sendable {
         case .waive(let i, _): .waive(i, t)
         case .search: .search(t)
         case .override: .override(t)
-        case .confirm, .retry: self
+        case .commitMessage: .commitMessage(t)
+        case .confirm, .retry, .pickFile: self
         }
+    }
+}
+
+/// What `c` commits: the message, and once its plan was shown and confirmed, the work tree's
+/// changes as the plan listed them (the commit is refused if they changed since).
+public struct CommitRequest: Sendable, Equatable {
+    public var message: String
+    public var expected: [StatusEntry]?
+
+    public init(message: String, expected: [StatusEntry]? = nil) {
+        self.message = message
+        self.expected = expected
     }
 }
 
@@ -52,6 +70,8 @@ public enum ConsoleJob: Sendable, Equatable {
     /// The rollback the way the deploy was made (kubectl undo, helm rollback, the configured
     /// command), in the console's process; a GitOps revert is only shown.
     case rollback
+    /// `hotfix commit -m "Fix: …"`: git add of the changed files, then git commit.
+    case commit(CommitRequest)
 
     /// The `hotfix` commands (arguments after the program name) this job does, in order: the console
     /// runs their use cases in-process and shows these command lines in the log.
@@ -62,12 +82,17 @@ public enum ConsoleJob: Sendable, Equatable {
         case .backport: [["backport"]]
         case .finish: [["finish"], ["report"]]
         case .report: [["report"], ["postmortem"]]
+        case .commit(let request): [["commit", "-m", request.message]]
         case .tests, .deploy, .rollback: []
         }
     }
 
-    /// The steps that change a remote, the cluster or delete: their plan is shown and confirmed first.
-    public var needsConfirmation: Bool { [.finish, .deploy, .rollback].contains(self) }
+    /// The steps that change a remote, the cluster or delete, and the commit: their plan (what
+    /// exactly runs) is shown and confirmed first.
+    public var needsConfirmation: Bool {
+        if case .commit = self { return true }
+        return [.finish, .deploy, .rollback].contains(self)
+    }
 
     /// The plan is shown at once, without a background job (the rollback's one line): it can be
     /// shown while the deploy runs.
@@ -79,6 +104,7 @@ public enum ConsoleJob: Sendable, Equatable {
         case .tests: "the tests"
         case .deploy: "the deploy"
         case .rollback: "the rollback"
+        case .commit: "the commit"
         default: commands.map { "hotfix " + $0.joined(separator: " ") }.joined(separator: ", then ")
         }
     }
@@ -119,6 +145,10 @@ public enum ConsoleMessage: Sendable {
     case status(StatusMessage)
     /// What the hotfix branch holds, read from git while the incident is in FIX.
     case fix(FixProgress)
+    /// The files of the repository the assessment names (offered by `E`).
+    case namedFiles([String])
+    /// How the latest commit (or its plan) ended: nil when it went through, else why not.
+    case commitEnded(HotfixError?)
 }
 
 /// What the console asks the runtime to do; `update` performs no I/O itself.
@@ -134,5 +164,9 @@ public enum ConsoleEffect: Sendable, Equatable {
     case endWindow(WindowStop)
     /// Give the terminal to the post-mortem's editor in the foreground (`EditJob`), then take it back.
     case editPostmortem
+    /// The same for a file of the repository (`E` in FIX), as typed or picked: checked first.
+    case editFile(String)
+    /// The same for `$SHELL` in the repository (`!` in FIX).
+    case openShell
     case quit
 }

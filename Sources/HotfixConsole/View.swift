@@ -1,6 +1,7 @@
 import Foundation
 import HotfixEngine
 import HotfixScreen
+import HotfixWorkflow
 
 extension ConsoleModel {
     /// What the screen draws now: the model's visible part, with the help built from the key map.
@@ -9,7 +10,16 @@ extension ConsoleModel {
                     logFocused: logFocused, prompt: prompt?.view, showHelp: showHelp, helpScroll: helpScroll, log: log,
                     status: status, activity: activity, helpBar: helpBar, helpSections: keyMap.sections,
                     deployWindow: deployWindow, deployWarmup: deployWarmup, monitor: monitorPanel,
+                    fix: FixContext(repository: repository, progress: fix, editor: editor, drill: drill, plan: commitPlanShown,
+                                    failure: commitFailure),
                     waiting: waitPanel, deployWords: deployWords)
+    }
+
+    /// The commit's commands while its y/n is asked (the FIX pane shows them whole).
+    var commitPlanShown: [String]? {
+        guard case .confirm(.commit(let request), _) = prompt, let entries = request.expected else { return nil }
+        let plan = CommitPlan(branch: fix?.branch ?? "hotfix/\(incident.id)", message: request.message, entries: entries)
+        return plan.commands.map { "$ " + GitText.shellWords($0) }
     }
 
     /// The help bar: the bindings of the current contexts, or the prompt's own keys.
@@ -20,11 +30,16 @@ extension ConsoleModel {
                     HelpItem("ctrl-c", "quit")]
         case .retry:
             return [HelpItem("y", "yes, back to FIX"), HelpItem("n/enter", "no (the default)"), HelpItem("ctrl-c", "quit")]
+        case .pickFile:
+            return [HelpItem("↑/↓", "pick"), HelpItem("enter", "open"), HelpItem("tab", "copy the pick"), HelpItem("esc", "cancel"),
+                    HelpItem("ctrl-c", "quit")]
+        case .commitMessage:
+            return [HelpItem("enter", "show what will run"), HelpItem("esc", "cancel"), HelpItem("ctrl-c", "quit")]
         case .some:
             return [HelpItem("enter", "save"), HelpItem("esc", "cancel"), HelpItem("ctrl-c", "quit")]
         case nil:
             // While a job runs, the keys that start one would only be refused: leave them out.
-            let startsAJob: Set<Action> = [.runStep, .runTests, .writeReport]
+            let startsAJob: Set<Action> = [.runStep, .runTests, .writeReport, .commitFix, .editFile, .openShell]
             // `b` (retry) once a verdict that is not PASS offers the way back to FIX.
             return keyMap.bar(for: contexts)
                 .filter { activity == nil || !startsAJob.contains($0.action) }
@@ -44,6 +59,8 @@ extension Prompt {
         case .override(let t): .override(t)
         case .confirm(_, let question): .confirm(question: question)
         case .retry(let question): .retry(question: question)
+        case .pickFile(let pick): .pickFile(pick)
+        case .commitMessage(let t): .commitMessage(t)
         }
     }
 }

@@ -7,7 +7,9 @@ import Testing
 /// wait (what for, the time used and left), then the same live monitoring window and its verdict;
 /// `r` shows the GitOps revert to make and runs nothing.
 @Suite(.serialized) struct ConsoleExternalRolloutTests {
-    @Test func theConsoleShowsTheWaitThenTheSameLiveWindowAndAVerdict() throws {
+    @Test func theConsoleShowsTheWaitThenTheSameLiveWindowAndAVerdict() async throws {
+        let slot = await ClusterGate.slot()  // the demo runs a simulated cluster
+        defer { slot.release() }
         let (t, tmp, _, work) = try ConsoleTmuxTests.demoInDeploy(speed: 20, rollout: "external")
         defer { withExtendedLifetime(tmp) {} }  // the sandbox lives in it
         t.waitFor("the DEPLOY view") { $0.contains("DEPLOY · active") && $0.contains("enter deploy") }

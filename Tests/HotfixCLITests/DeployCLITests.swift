@@ -31,6 +31,8 @@ import Testing
     /// by itself, and blocks `next`; `retry` goes back to FIX; the second build passes; the
     /// report lists both attempts.
     @Test func aFailBlocksNextUntilRetryAndTheSecondAttemptPassesAndIsReported() async throws {
+        let slot = await ClusterGate.slot()
+        defer { slot.release() }
         let sim = try await SimCluster.start(scenario: .crashloop, speed: 10)
         defer { sim.stop() }
         let repo = repo(sim, window: "15s", autoRollback: true)
@@ -97,6 +99,8 @@ import Testing
     }
 
     @Test func anOverriddenFailMovesOnAndIsReportedAsADeviation() async throws {
+        let slot = await ClusterGate.slot()
+        defer { slot.release() }
         let sim = try await SimCluster.start(scenario: .newError, speed: 10)
         defer { sim.stop() }
         let repo = repo(sim, window: "6s")
@@ -127,6 +131,8 @@ import Testing
     }
 
     @Test func aRollbackFromAnotherTerminalEndsThePlainDeploysWindowEarly() async throws {
+        let slot = await ClusterGate.slot()
+        defer { slot.release() }
         let sim = try await SimCluster.start(scenario: .fixWorks, speed: 10)
         defer { sim.stop() }
         let repo = repo(sim, window: "10m")
@@ -148,6 +154,8 @@ import Testing
     /// SIGTERM to `hotfix deploy` during the window: the stop is journaled and no kubectl is
     /// left behind (the proxy included), as the process table shows.
     @Test func sigtermDuringTheWindowLeavesNoKubectlBehind() async throws {
+        let slot = await ClusterGate.slot()
+        defer { slot.release() }
         let sim = try await SimCluster.start(scenario: .fixWorks, speed: 10)
         defer { sim.stop() }
         let repo = repo(sim, window: "10m")
@@ -174,6 +182,8 @@ import Testing
     }
 
     @Test func deployIsGatedThenRunsJudgesAndRollsBack() async throws {
+        let slot = await ClusterGate.slot()
+        defer { slot.release() }
         let sim = try await SimCluster.start(scenario: .fixWorks, speed: 10)
         defer { sim.stop() }
         let repo = repo(sim)

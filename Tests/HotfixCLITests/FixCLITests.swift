@@ -60,6 +60,33 @@ import Testing
         #expect(try phase(repo) == "test")
     }
 
+    @Test func hotfixCommitShowsWhatRunsThenCommitsTheFix() throws {
+        let repo = inFix()
+        let nothing = hotfix("commit", "-m", "handle a missing user", in: repo)
+        #expect(nothing.status == 1)
+        #expect(nothing.stderr.contains("nothing to commit: hotfix/001-api-500 has no change in the work tree; nothing was committed"), "\(nothing.stderr)")
+
+        repo.write("app/users.py", "def get_user(repo, id):\n    return repo.get(id)\n")
+        let dry = hotfix("commit", "-m", "handle a missing user", "--dry-run", in: repo)
+        #expect(dry.status == 0, "\(dry.stderr)")
+        #expect(dry.stdout == """
+            Dry run: nothing was changed. On hotfix/001-api-500, 1 file to commit:
+              modified   app/users.py
+              $ git add -- app/users.py
+              $ git commit -m 'Fix: handle a missing user'
+
+            """, "\(dry.stdout)")
+        #expect(repo.git("log", "-1", "--format=%s") == "initial")
+
+        let made = hotfix("commit", "-m", "handle a missing user", in: repo)
+        #expect(made.status == 0, "\(made.stderr)")
+        #expect(made.stdout.contains("Committed \(repo.git("rev-parse", "HEAD").prefix(10)) on hotfix/001-api-500: Fix: handle a missing user"),
+                "\(made.stdout)")
+        #expect(repo.git("log", "-1", "--format=%s") == "Fix: handle a missing user")
+        #expect(hotfix("timeline", in: repo).stdout.contains("ran git commit -m Fix: handle a missing user → exit 0"))
+        #expect(hotfix("next", in: repo).status == 0, "the commit lets FIX end")
+    }
+
     @Test func aCommitOnlyOnMainDoesNotCount() throws {
         let repo = inFix()
         repo.git("checkout", "-q", "main")

@@ -44,6 +44,8 @@ import Glibc
     }
 
     @Test func watchWaitsForTheRolloutMadeElsewhereJudgesItAndTheRollbackIsARevert() async throws {
+        let slot = await ClusterGate.slot()
+        defer { slot.release() }
         let sim = try await SimCluster.start(scenario: .fixWorks, speed: 10)
         defer { sim.stop() }
         let repo = repo(sim, "  rollout: external\n  expect_image: \"*:{tag}\"\n  wait: 2m\n")
@@ -88,6 +90,8 @@ import Glibc
     }
 
     @Test func helmRunsInsteadOfSetImageAndHelmRollbackGoesBackToTheRecordedRevision() async throws {
+        let slot = await ClusterGate.slot()
+        defer { slot.release() }
         let sim = try await SimCluster.start(scenario: .crashloop, speed: 10)  // FAILs at once, however loaded the machine
         defer { sim.stop() }
         let helm = HelmStandIn()
@@ -124,6 +128,8 @@ import Glibc
 
     /// SIGTERM while waiting (as Ctrl-C or a closed terminal): journaled, and no kubectl left.
     @Test func sigtermWhileWaitingIsJournaledAndLeavesNoKubectlBehind() async throws {
+        let slot = await ClusterGate.slot()
+        defer { slot.release() }
         let sim = try await SimCluster.start(scenario: .fixWorks, speed: 10)
         defer { sim.stop() }
         let repo = repo(sim, "  rollout: external\n")
@@ -141,6 +147,8 @@ import Glibc
     }
 
     @Test func simRollsOutByItselfAfterTheDelayAndBadWatchFlagsAreUsageErrors() async throws {
+        let slot = await ClusterGate.slot()
+        defer { slot.release() }
         let home = TempDir("sim-home")
         var env = ProcessInfo.processInfo.environment
         env["HOME"] = home.path

@@ -74,11 +74,24 @@ enum IncidentFixture {
         ConsoleModel(events: events(until: seconds), now: t0 + now, size: size, timeZone: TimeZone(identifier: "UTC")!)!
     }
 
-    /// A console in `phase`, a little after it began (or well into it).
+    /// A console in `phase`, a little after it began (or well into it), on a repository at
+    /// /srv/users-api; in FIX, the branch as the console reads it: the fix committed, a helper
+    /// file added and not committed yet.
     static func model(in phase: Phase, size: Size) -> ConsoleModel {
         let into: [Phase: Double] = [.assess: 192, .branch: 30, .fix: 1400, .test: 500, .deploy: 540, .backport: 350, .close: 75]
-        return model(at: entered[phase]! + into[phase]!, size: size)
+        var model = model(at: entered[phase]! + into[phase]!, size: size)
+        model.repository = "/srv/users-api"
+        model.editor = "vim ($EDITOR)"
+        if phase == .fix { _ = model.update(.fix(fixRead)) }
+        return model
     }
+
+    /// What the FIX watch reads at 10:28:20: one commit, a second file not committed yet.
+    static let fixRead = FixProgress(
+        branch: "hotfix/001-api-500", main: "main", commits: ["3f2c9a1 Fix: handle None from repo.find"], uncommitted: ["app/models.py"],
+        checkedOut: "hotfix/001-api-500",
+        changes: DiffReview(base: sha, files: [FileChange(path: "app/users.py", status: .modified, added: 4, removed: 1),
+                                               FileChange(path: "app/models.py", status: .modified, added: 2, removed: 0)]))
 }
 
 extension IncidentFixture {

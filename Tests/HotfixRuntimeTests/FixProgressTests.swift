@@ -52,4 +52,35 @@ import HotfixEngine
         #expect(GitClient.branch(statusHeader: "## No commits yet on main") == "main")
         #expect(GitClient.branch(statusHeader: "## HEAD (no branch)") == nil)
     }
+
+    @Test func theConsolesReadingHasTheFilesAndLinesAgainstMainWithTheirWarnings() async throws {
+        let f = try await GitFixture.make()
+        defer { f.remove() }
+        try await f.git("checkout", "-q", "-b", "hotfix/001-api-500")
+        try f.write("app.txt", "line 1\nline 2 fixed\nline 3\n")
+        try await f.git("commit", "-q", "-am", "Fix: line 2")
+        try f.write("helper.py", "a = 1\nb = 2\n")
+        let p = await DiffWatch(git: GitClient(directory: f.work), settings: .workflow).progress(id: GitFixture.id, changes: true)
+        let review = try #require(p.changes)
+        #expect(review.files.map(\.path) == ["app.txt", "helper.py"], "committed and not yet committed, as the pane lists them")
+        let helper = try #require(review.files.first { $0.path == "helper.py" })
+        #expect(helper.added == 2 && helper.isNew)
+        #expect(review.warnings.map(\.kind) == [.manyFiles, .newFile])
+        #expect(review.functions.isEmpty, "the live reading runs no python3")
+        #expect(p.uncommitted == ["helper.py"])
+        #expect(await DiffWatch(git: GitClient(directory: f.work), settings: .workflow).progress(id: GitFixture.id).changes == nil,
+                "the guardrail's reading stays two git commands")
+    }
+
+    @Test func statusEntriesKeepTheCodeAndARenamesSource() async throws {
+        let f = try await GitFixture.make()
+        defer { f.remove() }
+        try FileManager.default.createDirectory(atPath: f.work + "/new dir", withIntermediateDirectories: true)
+        try f.write("new dir/a b.txt", "x\n")
+        try await f.git("mv", "app.txt", "moved.txt")
+        try f.write("moved.txt", "changed after the move\n")
+        let entries = try await GitClient(directory: f.work).statusEntries()
+        #expect(entries == [StatusEntry(code: "RM", path: "moved.txt", from: "app.txt"), StatusEntry(code: "??", path: "new dir/a b.txt")],
+                "\(entries)")
+    }
 }

@@ -10,9 +10,12 @@ final class KubeHarness: @unchecked Sendable {
     let sim: SimCluster
     let home: TempDir
     let kubectl: Kubectl
+    /// Held while the cluster runs (see ClusterGate): its deadlines count only from here.
+    private let slot: ClusterGate.Slot
 
     init(_ scenario: Scenario, speed: Double = 10, token: String? = nil, replicas: Int = 3, containers: Int = 1,
          timing: SimTiming = SimTiming()) async throws {
+        slot = await ClusterGate.slot()
         sim = try await SimCluster.start(scenario: scenario, speed: speed, replicas: replicas, containers: containers, token: token, timing: timing)
         home = TempDir("kube-home")
         kubectl = Kubectl(context: sim.context, namespace: sim.namespace, kubeconfig: sim.kubeconfig,
@@ -39,11 +42,12 @@ final class KubeHarness: @unchecked Sendable {
     /// kubectl processes) first, then the cluster. `stop()` is idempotent.
     deinit {
         let followers: [any PodLogFollowing] = lock.withLock { self.followers }
-        let sim = sim
-        guard !followers.isEmpty else { sim.stop(); return }
+        let sim = sim, slot = slot
+        guard !followers.isEmpty else { sim.stop(); slot.release(); return }
         Task {
             for f in followers { await f.stop() }
             sim.stop()
+            slot.release()
         }
     }
 

@@ -47,10 +47,11 @@ extension ConsoleModel {
         guard let active = incident.phase else {
             return job == .report ? nil : "incident \(incident.id) is closed; R writes the report and the post-mortem"
         }
+        if case .commit = job, let refusal = commitRefusal() { return refusal }
         let phase: Phase = switch job {
         case .tests: .test
         case .branch: .branch
-        case .diff: .fix
+        case .diff, .commit: .fix
         case .deploy, .rollback: .deploy
         case .backport: .backport
         case .finish, .report: .close

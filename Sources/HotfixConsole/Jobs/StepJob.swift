@@ -35,6 +35,7 @@ public struct StepJob: Sendable {
     /// confirmation runs at once.
     public func plan(_ job: ConsoleJob) async {
         defer { post(.activity(nil)) }
+        if case .commit(let request) = job { return await planCommit(request) }
         guard job == .finish else { return await run(job) }
         let planned = await step(["finish", "--dry-run"]) { emit throws(HotfixError) in
             let outcome = try await GitWorkflow(session).finish(id, dryRun: true, progress: gitProgress)
@@ -54,6 +55,7 @@ public struct StepJob: Sendable {
         case .backport: _ = await backport()
         case .finish: if await finish(), !Task.isCancelled { _ = await report() }
         case .report: if await report(), !Task.isCancelled { _ = await postmortem() }
+        case .commit(let request): _ = await commit(request)
         case .deploy, .rollback: break  // the deploy job runs these
         }
     }

@@ -56,6 +56,9 @@ extension ConsoleModel {
                 return []
             }
             return [.editPostmortem]
+        case .editFile: return pickFile()
+        case .openShell: return openShell()
+        case .commitFix: askCommitMessage()
         case .waive:
             guard let item = selectedItem else { break }
             prompt = .waive(item, TextInput(incident.checklist[item]?.reason ?? ""))
@@ -151,6 +154,7 @@ extension ConsoleModel {
 
     mutating func edit(_ current: Prompt, _ key: Key) -> [ConsoleEffect] {
         if case .confirm(let job, _) = current { return confirm(job, key) }
+        if case .pickFile(let pick) = current { return pickKey(pick, key) }
         if case .retry = current {
             switch key {
             case .char("y"), .char("Y"):
@@ -240,8 +244,10 @@ extension ConsoleModel {
             return advance(override: text)
         case .confirm(let job, _):
             return confirm(job, .enter)
-        case .retry:
+        case .retry, .pickFile:
             return edit(current, .enter)
+        case .commitMessage:
+            return commitMessageEntered(text)
         }
     }
 }

@@ -11,6 +11,8 @@ public enum Action: Hashable, Sendable {
     /// Run the viewed phase's step (BRANCH branch, FIX diff, DEPLOY deploy, BACKPORT backport, CLOSE finish).
     case runStep
     case rollback, writeReport, editPostmortem
+    /// FIX: open a file in the editor, a shell in the repository, commit the fix.
+    case editFile, openShell, commitFix
     /// After a deploy that did not pass: back to FIX for the next attempt (`hotfix retry`).
     case retry
     case focusLog
@@ -75,7 +77,10 @@ public struct KeyMap: Sendable {
     public static let standard = KeyMap(bindings: [
         Binding(keys: [.char("e"), .enter], action: .edit, short: "edit answer", description: "type the selected answer in place; enter saves, esc cancels", context: .assess, inBar: true),
         Binding(keys: [.enter], action: .runStep, short: "create branch", description: "hotfix branch: fetch, fast-forward main, create and check out hotfix/{id} (local refs only)", context: .branch, inBar: true),
-        Binding(keys: [.enter], action: .runStep, short: "check diff", description: "hotfix diff: the change against main and its minimal-change warnings", context: .fix, inBar: true),
+        Binding(keys: [.char("E")], action: .editFile, short: "edit", description: "open a file in $VISUAL/$EDITOR (vi): changed, named or typed", context: .fix, inBar: true),
+        Binding(keys: [.char("!")], action: .openShell, short: "shell", description: "a shell ($SHELL) in the repository; exit comes back here", context: .fix, inBar: false),
+        Binding(keys: [.char("c")], action: .commitFix, short: "commit", description: "commit the changes as \"Fix: …\": shows git add/commit, y/n", context: .fix, inBar: true),
+        Binding(keys: [.enter], action: .runStep, short: "check diff", description: "hotfix diff: the diff and its warnings, into the journal", context: .fix, inBar: false),
         Binding(keys: [.char("t"), .enter], action: .runTests, short: "run tests", description: "run the smoke and critical-path tests; their output streams into the log", context: .tests, inBar: true),
         Binding(keys: [.enter], action: .runStep, short: "deploy", description: "show the plan (hotfix deploy --dry-run), then y/n: build, push, roll out, monitor", context: .deploy, inBar: true),
         Binding(keys: [.char("r")], action: .rollback, short: "rollback", description: "show the kubectl rollout undo line, then y/n: roll back to the baseline revision", context: .deploy, inBar: true),

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What the hotfix branch holds when a person wants to leave FIX: its commits that main does not
 /// have and the changes not committed yet. The runtime reads it from git and hands it to the
 /// guardrails (the engine reads no repository).
@@ -15,17 +17,47 @@ public struct FixProgress: Sendable, Equatable, Codable {
     public var checkedOut: String?
     /// Why git could not answer (main missing, git failed); the guardrail then refuses with it.
     public var problem: String?
+    /// The files and lines changed against main so far (the work tree's edits included when the
+    /// branch is checked out), with the minimal-change warnings; nil when not read (the guardrail
+    /// needs only the commits: the console's FIX pane asks for this too).
+    public var changes: DiffReview?
 
     /// The most commits kept: one is enough to judge, a few are enough to show.
     public static let shownCommits = 20
 
     public init(branch: String, main: String, branchExists: Bool = true, commits: [String] = [], uncommitted: [String] = [],
-                checkedOut: String? = nil, problem: String? = nil) {
+                checkedOut: String? = nil, problem: String? = nil, changes: DiffReview? = nil) {
         self.branch = branch; self.main = main; self.branchExists = branchExists; self.commits = commits
-        self.uncommitted = uncommitted; self.checkedOut = checkedOut; self.problem = problem
+        self.uncommitted = uncommitted; self.checkedOut = checkedOut; self.problem = problem; self.changes = changes
     }
 
     public var onBranch: Bool { checkedOut == branch }
+}
+
+extension Assessment {
+    /// Words of the answers that may name a file of the repository (`app/users.py`,
+    /// `users.py:41`), for the console's editor to offer; whether they exist is for the caller to
+    /// check. URL paths (`/users/{id}`) and dotted names without a file extension are left out.
+    public var mentionedPaths: [String] {
+        let text = [broken, impact, hypothesis].compactMap { $0 }.joined(separator: " ")
+        var out: [String] = []
+        let separators = CharacterSet.whitespacesAndNewlines.union(CharacterSet(charactersIn: ",;()[]\"'`<>"))
+        for raw in text.components(separatedBy: separators) {
+            var word = raw.trimmingCharacters(in: CharacterSet(charactersIn: ".:!?"))
+            // `users.py:41` names the file at a line.
+            if let colon = word.firstIndex(of: ":"), word[word.index(after: colon)...].allSatisfy(\.isNumber) {
+                word = String(word[..<colon])
+            }
+            guard !word.isEmpty, !word.hasPrefix("/"), !word.contains("://"), !word.contains("{"), !word.contains(":") else { continue }
+            let name = word.split(separator: "/").last.map(String.init) ?? word
+            guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { continue }
+            let ext = name[name.index(after: dot)...]
+            guard (1...6).contains(ext.count), ext.allSatisfy({ $0.isLetter || $0.isNumber }), ext.contains(where: \.isLetter),
+                  !ext.contains(where: \.isUppercase) || ext.allSatisfy(\.isUppercase) else { continue }
+            if !out.contains(word) { out.append(word) }
+        }
+        return out
+    }
 }
 
 extension Guardrails {

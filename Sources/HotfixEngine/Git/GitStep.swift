@@ -1,9 +1,11 @@
 /// A step of the git flow, as recorded in the journal (`GitRecord.step`).
 public enum GitStepName: JournalName {
     case branch, preflight, backport, mergeMain, tag, push, deleteBranch
+    /// FIX: `git add` and `git commit` of the fix on the hotfix branch (`hotfix commit`, `c` in the console).
+    case commit
     case unrecognized(String)
 
-    public static let known: [GitStepName] = [.branch, .preflight, .backport, .mergeMain, .tag, .push, .deleteBranch]
+    public static let known: [GitStepName] = [.branch, .preflight, .backport, .mergeMain, .tag, .push, .deleteBranch, .commit]
 
     public var name: String {
         switch self {
@@ -14,6 +16,7 @@ public enum GitStepName: JournalName {
         case .tag: "tag"
         case .push: "push"
         case .deleteBranch: "delete-branch"
+        case .commit: "commit"
         case .unrecognized(let name): name
         }
     }

@@ -5,14 +5,14 @@ public enum CommandStep: JournalName {
     /// TEST's commands.
     case smoke, critical, manual
     /// The git flow's steps (`GitStepName`).
-    case branch, preflight, backport, mergeMain, tag, push, deleteBranch
+    case branch, preflight, backport, mergeMain, tag, push, deleteBranch, commit
     /// DEPLOY's image build (its push is `push`), the command run instead of set image
     /// (`deploy.rollout`), and a rollback command (helm rollback, `deploy.rollback`).
     case build, rolloutCommand, rollback
     case unrecognized(String)
 
     public static let known: [CommandStep] = [.smoke, .critical, .manual, .branch, .preflight, .backport, .mergeMain, .tag, .push, .deleteBranch,
-                                              .build, .rolloutCommand, .rollback]
+                                              .commit, .build, .rolloutCommand, .rollback]
 
     public var name: String {
         switch self {
@@ -26,6 +26,7 @@ public enum CommandStep: JournalName {
         case .tag: "tag"
         case .push: "push"
         case .deleteBranch: "delete-branch"
+        case .commit: "commit"
         case .build: "build"
         case .rolloutCommand: "rollout-command"
         case .rollback: "rollback"

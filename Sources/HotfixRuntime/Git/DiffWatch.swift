@@ -12,7 +12,10 @@ public struct DiffWatch: Sendable {
         self.settings = settings
     }
 
-    public func review(id: IncidentID, largeDiffLines: Int = DiffReview.largeDiffLines) async throws(HotfixError) -> DiffReview {
+    /// `functions`: also find the Python functions the diff touches (with `python3`; `hotfix diff`
+    /// shows them, the console's live watch leaves them out).
+    public func review(id: IncidentID, largeDiffLines: Int = DiffReview.largeDiffLines,
+                       functions: Bool = true) async throws(HotfixError) -> DiffReview {
         let branch = settings.branchName(id), main = settings.main, tag = settings.tagName(id)
         var tip = try await git.resolve("refs/heads/\(branch)")
         var mainTip = try await git.resolve("refs/heads/\(main)")
@@ -44,7 +47,7 @@ public struct DiffWatch: Sendable {
         var review = DiffReview(base: base, files: files, largeDiffLines: largeDiffLines)
         // The functions the type-hints item will judge, found as it finds them (Python's parser).
         let python = files.filter { $0.status != .deleted && ($0.path.hasSuffix(".py") || $0.path.hasSuffix(".pyi")) }.map(\.path)
-        if !python.isEmpty {
+        if functions, !python.isEmpty {
             review.functions = await PythonFunctions(root: git.directory).touched(base: base, head: onBranch ? nil : tip, paths: python).functions
         }
         return review
@@ -53,8 +56,9 @@ public struct DiffWatch: Sendable {
     /// What leaving FIX is judged on: the branch's commits that main does not have, and what is
     /// not committed in the work tree. Never throws: what git cannot answer is the `problem`.
     /// Two git processes in the usual case (status with the branch, then the log), since `hotfix
-    /// status` and the console ask for it.
-    public func progress(id: IncidentID) async -> FixProgress {
+    /// status` and the console ask for it. `changes`: the files and lines against main too (the
+    /// console's FIX pane), at `largeDiffLines` for the large-diff warning.
+    public func progress(id: IncidentID, changes: Bool = false, largeDiffLines: Int = DiffReview.largeDiffLines) async -> FixProgress {
         let branch = settings.branchName(id), main = settings.main
         var fix = FixProgress(branch: branch, main: main)
         do throws(HotfixError) {
@@ -72,6 +76,9 @@ public struct DiffWatch: Sendable {
             }
         } catch {
             fix.problem = error.message
+        }
+        if changes, fix.problem == nil, fix.branchExists {
+            fix.changes = try? await review(id: id, largeDiffLines: largeDiffLines, functions: false)
         }
         return fix
     }

@@ -19,10 +19,13 @@ public struct GitClient: Sendable {
     let runner: ProcessRunner
     let observer: Observer?
 
-    /// The environment every git command gets: no editor, no pager, no credential prompt.
+    /// The environment every git command gets: no editor, no pager, no credential prompt, and no
+    /// optional index lock (a `git status` or `git diff` of ours never makes the person's own
+    /// `git add` beside it fail on `index.lock`).
     public static let environment: [String: String?] = [
         "GIT_EDITOR": "true", "GIT_SEQUENCE_EDITOR": "true", "GIT_MERGE_AUTOEDIT": "no",
         "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "PAGER": "cat", "LC_ALL": "C", "LANGUAGE": nil,
+        "GIT_OPTIONAL_LOCKS": "0",
     ]
 
     /// `ownProcessGroup`: each git runs in a process group of its own, stopped as a group when the
@@ -46,11 +49,14 @@ public struct GitClient: Sendable {
         return r.stdout.trimmingCharacters(in: .newlines)
     }
 
-    /// Runs a command that changes the repository (argv starts with `git`) and reports it.
+    /// Runs a command that changes the repository (argv starts with `git`) and reports it; with
+    /// `headAfter`, the commit HEAD points at once it succeeded is its SHA (`git commit`).
     @discardableResult
-    public func change(_ argv: [String], step: GitStepName, sha: ((ProcessResult) -> String?)? = nil) async throws(HotfixError) -> ProcessResult {
+    public func change(_ argv: [String], step: GitStepName, headAfter: Bool = false,
+                       sha: ((ProcessResult) -> String?)? = nil) async throws(HotfixError) -> ProcessResult {
         let r = try await runner.run(argv, in: directory)
-        let produced = r.succeeded ? sha?(r) : nil
+        var produced = r.succeeded ? sha?(r) : nil
+        if r.succeeded, headAfter { produced = try await resolve("HEAD") }
         try await observer?(GitCommandRecord(step: step, result: r, sha: produced))
         return r
     }
@@ -101,6 +107,28 @@ public struct GitClient: Sendable {
         if let dots = text.range(of: "...") { text = String(text[..<dots.lowerBound]) }
         if let space = text.firstIndex(of: " ") { text = String(text[..<space]) }
         return text.isEmpty ? nil : text
+    }
+
+    /// Every changed path of the work tree with its two-letter status (untracked files one by one,
+    /// so each new file is named).
+    public func statusEntries() async throws(HotfixError) -> [StatusEntry] {
+        let r = try await query(["status", "--porcelain=v1", "-z", "--untracked-files=all"])
+        guard r.succeeded else { throw GitClient.failure(r) }
+        return GitClient.entries(r.stdout)
+    }
+
+    /// `git status --porcelain=v1 -z` as entries (a rename's source follows its entry).
+    static func entries(_ out: String) -> [StatusEntry] {
+        var result: [StatusEntry] = []
+        var fields = out.split(separator: "\0", omittingEmptySubsequences: true).map(String.init)[...]
+        while let entry = fields.popFirst() {
+            guard entry.count > 3 else { continue }
+            let code = String(entry.prefix(2))
+            var e = StatusEntry(code: code, path: String(entry.dropFirst(3)))
+            if code.contains("R") || code.contains("C") { e.from = fields.popFirst() }
+            result.append(e)
+        }
+        return result
     }
 
     /// The paths of `git status --porcelain=v1 -z` (a rename's source, which follows it, is left out).

@@ -32,6 +32,8 @@ public struct ConsoleView: Sendable {
     public var deployWarmup: Double
     /// The deploy's monitoring window, once log lines arrive.
     public var monitor: MonitorPanel?
+    /// The FIX pane's repository, live branch, editor and (in the demo) what is wrong.
+    public var fix: FixContext
     /// The deploy waiting for a rollout made elsewhere.
     public var waiting: WaitPanel?
     /// How the deploy rolls out and rolls back, for the DEPLOY pane's hints.
@@ -41,12 +43,12 @@ public struct ConsoleView: Sendable {
                 logFocused: Bool = false, prompt: PromptView? = nil, showHelp: Bool = false, helpScroll: Int = 0,
                 log: LogPane = LogPane(), status: StatusMessage? = nil, activity: String? = nil, helpBar: [HelpItem] = [],
                 helpSections: [HelpSection] = [], deployWindow: Double = 300, deployWarmup: Double = 30,
-                monitor: MonitorPanel? = nil, waiting: WaitPanel? = nil, deployWords: DeployWords = DeployWords()) {
+                monitor: MonitorPanel? = nil, fix: FixContext = FixContext(), waiting: WaitPanel? = nil, deployWords: DeployWords = DeployWords()) {
         self.incident = incident; self.now = now; self.size = size; self.timeZone = timeZone; self.viewed = viewed
         self.selection = selection; self.logFocused = logFocused; self.prompt = prompt; self.showHelp = showHelp
         self.helpScroll = helpScroll; self.log = log; self.status = status; self.activity = activity
         self.helpBar = helpBar; self.helpSections = helpSections; self.deployWindow = deployWindow
-        self.deployWarmup = deployWarmup; self.monitor = monitor; self.waiting = waiting; self.deployWords = deployWords
+        self.deployWarmup = deployWarmup; self.monitor = monitor; self.fix = fix; self.waiting = waiting; self.deployWords = deployWords
     }
 
     /// Below this the console shows only the too-small notice.
@@ -67,6 +69,10 @@ public enum PromptView: Equatable, Sendable {
     case confirm(question: String)
     /// Back to FIX for the next attempt? (y/n, default no)
     case retry(question: String)
+    /// `E` in FIX: which file to open in the editor.
+    case pickFile(FilePick)
+    /// `c` in FIX: the commit's message, typed in place (`Fix: ` first).
+    case commitMessage(TextInput)
 }
 
 /// One key (or keys) and what it does, for the help bar.

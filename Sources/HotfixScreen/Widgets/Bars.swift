@@ -25,6 +25,14 @@ enum Bars {
                 buf.put(" " + status.text, x: x + width, y: rect.y, role: status.role, limit: rect.right - x - width)
             }
             return
+        case .pickFile:
+            buf.put("↑↓ pick a file or type its path (from the repository's root); enter opens it",
+                    x: x, y: rect.y, role: .help, limit: rect.width - 2)
+            return
+        case .commitMessage:
+            buf.put("type what the fix does; enter shows what will run, then asks y/n",
+                    x: x, y: rect.y, role: .help, limit: rect.width - 2)
+            return
         case .retry(let question):
             let room = max(0, rect.width - 9)
             buf.put((DisplayWidth.of(question) > room ? Text.fit(question, room) : question) + " [y/N]", x: x, y: rect.y, role: .warning,

@@ -41,6 +41,20 @@ enum Text {
         return out + "…" + String(repeating: " ", count: max(0, width - 1 - used))
     }
 
+    /// `text` cut to at most `width` columns from the left, with `…` first when cut: the end of
+    /// a path is the part that says where.
+    static func tail(_ text: String, _ width: Int) -> String {
+        guard width > 0 else { return "" }
+        guard DisplayWidth.of(text) > width else { return text }
+        var out: [Character] = [], used = 1
+        for ch in text.reversed() {
+            let cw = DisplayWidth.of(ch)
+            if used + cw > width { break }
+            out.append(ch); used += cw
+        }
+        return "…" + String(out.reversed())
+    }
+
     /// Word-wraps `text` into lines of at most `width` columns (long words are cut).
     static func wrap(_ text: String, _ width: Int) -> [String] {
         guard width > 0 else { return [] }

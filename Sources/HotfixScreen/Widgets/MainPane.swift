@@ -20,7 +20,7 @@ enum MainPane {
         let area = Rect(x: inner.x, y: inner.y + 2, width: inner.width - 1, height: inner.height - 2)
         guard area.height > 0 else { return }
         // Keep the selected row, or the row being typed into, on screen.
-        let focus = rows.lastIndex { $0.input != nil } ?? rows.firstIndex { $0.marker == "›" } ?? 0
+        let focus = rows.lastIndex(where: \.focus) ?? rows.lastIndex { $0.input != nil } ?? rows.firstIndex { $0.marker == "›" } ?? 0
         let start = focus + 2 > area.height ? focus + 2 - area.height : 0
         for (i, row) in rows.dropFirst(start).prefix(area.height).enumerated() {
             row.draw(&buf, area, y: area.y + i)

@@ -11,12 +11,15 @@ struct PaneRow: Equatable {
     var rightRole: Role = .muted
     var selected = false
     var input: TextInput?
+    /// The pane scrolls to keep this row in view (before the row being typed into or the selection).
+    var focus = false
 
     init(marker: String = " ", indent: Int = 0, glyph: String? = nil, glyphRole: Role = .normal, text: String,
-         role: Role = .normal, right: String = "", rightRole: Role = .muted, selected: Bool = false, input: TextInput? = nil) {
+         role: Role = .normal, right: String = "", rightRole: Role = .muted, selected: Bool = false, input: TextInput? = nil,
+         focus: Bool = false) {
         self.marker = marker; self.indent = indent; self.glyph = glyph; self.glyphRole = glyphRole
         self.text = text; self.role = role; self.right = right; self.rightRole = rightRole
-        self.selected = selected; self.input = input
+        self.selected = selected; self.input = input; self.focus = focus
     }
 
     static let blank = PaneRow(text: "")

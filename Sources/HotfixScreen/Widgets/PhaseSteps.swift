@@ -5,6 +5,8 @@ import HotfixEngine
 enum PhaseSteps {
     static func rows(_ model: ConsoleView, width: Int) -> [PaneRow] {
         let steps = phaseRows(model, width: width)
+        // While a file is picked or a message typed, the prompt's own keys are on the status row.
+        if case .pickFile = model.prompt { return steps }
         let hints = hint(model)
         guard !hints.isEmpty else { return steps }
         return steps + [.blank] + hints.map { PaneRow(indent: 1, text: $0, role: .muted) }
@@ -24,7 +26,7 @@ enum PhaseSteps {
             let done = s.gitSteps.contains { $0.record.step == .branch }
             return done ? (isActive ? ["branch created · " + onward] : []) : ["enter runs hotfix branch: fetch, cut the branch"]
         case .fix:
-            return ["enter checks the change against main: hotfix diff"] + (isActive ? [onward + " once the fix is committed"] : [])
+            return ["E edit · ! shell · c commit · enter hotfix diff"] + (isActive ? [onward + " once the fix is committed"] : [])
         case .test:
             return ["t or enter runs the tests (as hotfix test)"] + (isActive ? [onward + " once the checklist is done"] : [])
         case .deploy:
@@ -54,7 +56,7 @@ enum PhaseSteps {
         switch model.viewed {
         case .assess: return assess(model, width: width)
         case .branch: return branch(s)
-        case .fix: return fix(s)
+        case .fix: return FixPane.rows(model, width: width)
         case .test: return commands(s, phase: .test, tests: true, none: "no test run recorded yet: press t to run the smoke and critical-path tests")
             + [.blank, .heading("Pre-deploy checklist")] + ChecklistView.rows(model, width: width)
             + [.blank, .heading("Minimal change")] + minimalChange(s)
@@ -93,16 +95,6 @@ enum PhaseSteps {
         ]
         if let d = record?.detail { rows.append(PaneRow(indent: 3, text: d, role: state == .failed ? .logError : .muted)) }
         return rows + commands(s, phase: .branch, none: nil)
-    }
-
-    static func fix(_ s: IncidentState) -> [PaneRow] {
-        var rows: [PaneRow] = [PaneRow(indent: 1, text: "one file if possible · no new dependencies · no refactoring", role: .muted), .blank]
-        if s.warnings.isEmpty {
-            rows.append(.step(.done, "no minimal-change warnings on the diff so far"))
-        } else {
-            for w in s.warnings { rows.append(.step(.warning, w.warning.message, detail: w.warning.source.name)) }
-        }
-        return rows + commands(s, phase: .fix, none: nil)
     }
 
     /// The fix's size against the workflow's rules, from the recorded change set.

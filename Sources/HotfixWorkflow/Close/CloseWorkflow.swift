@@ -81,19 +81,17 @@ public struct CloseWorkflow: Sendable {
         return path
     }
 
-    /// Opens `path` in `$VISUAL`, `$EDITOR` or vi, and waits for the editor to exit.
-    public func openEditor(_ path: String) throws(HotfixError) {
-        let env = session.environment
-        let editor = env["VISUAL"].flatMap { $0.isEmpty ? nil : $0 } ?? env["EDITOR"].flatMap { $0.isEmpty ? nil : $0 } ?? "vi"
-        // $EDITOR may carry arguments ("code -w"); split on spaces, never through a shell.
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = editor.split(separator: " ").map(String.init) + [path]
-        do { try process.run() } catch {
-            throw HotfixError.environment("cannot start the editor '\(editor)': \(error.localizedDescription)",
-                                          untouched: "the post-mortem file is written", next: "set EDITOR, or open \(path) yourself")
+    /// Opens `path` in `$VISUAL`, `$EDITOR` or vi (`FixWorkflow.editor`) on the terminal, and waits
+    /// for the editor to exit.
+    public func openEditor(_ path: String) async throws(HotfixError) {
+        let fix = FixWorkflow(session)
+        let program = TerminalProgram(program: ForegroundProgram(argv: try fix.editor().argv + [path], directory: fix.root))
+        do {
+            _ = try await program.run()
+        } catch {
+            throw HotfixError.environment("cannot start the editor: \(error.message)", untouched: "the post-mortem file is written",
+                                          next: "set EDITOR, or open \(path) yourself")
         }
-        process.waitUntilExit()
     }
 
     /// Files each action item as a GitHub issue (`gh issue create`), once: what was filed is journaled.

@@ -32,10 +32,20 @@ extension Session {
     }
 
     /// What the hotfix branch holds, read from git while `state` is in FIX (leaving FIX is judged on
-    /// it); nil in any other phase, where no guardrail needs it.
-    public func fixProgress(_ state: IncidentState) async -> FixProgress? {
+    /// it); nil in any other phase, where no guardrail needs it. `changes`: the files and lines
+    /// against main too, with the minimal-change warnings (the console's FIX pane).
+    public func fixProgress(_ state: IncidentState, changes: Bool = false) async -> FixProgress? {
         guard state.phase == .fix else { return nil }
-        return await DiffWatch(git: GitClient(directory: repository.root, ownProcessGroup: processGroups), settings: gitSettings).progress(id: state.id)
+        return await DiffWatch(git: GitClient(directory: repository.root, ownProcessGroup: processGroups), settings: gitSettings)
+            .progress(id: state.id, changes: changes, largeDiffLines: config.git.largeDiff)
+    }
+
+    /// The files and lines of the hotfix branch against main with the minimal-change warnings (the
+    /// console's FIX pane; no python3), while `state` is in FIX; nil when git cannot say.
+    public func fixChanges(_ state: IncidentState) async -> DiffReview? {
+        guard state.phase == .fix else { return nil }
+        return try? await DiffWatch(git: GitClient(directory: repository.root, ownProcessGroup: processGroups), settings: gitSettings)
+            .review(id: state.id, largeDiffLines: config.git.largeDiff, functions: false)
     }
 
     /// `next`: moves on (or closes after CLOSE), through the guardrails; nil when already closed.

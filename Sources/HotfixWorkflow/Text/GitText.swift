@@ -59,6 +59,20 @@ public enum GitText {
         return "Finished: \(o.tag) on \(short(o.run.facts.mainMerge ?? o.run.facts.tagCommit)), pushed to \(remote)."
     }
 
+    /// `commit`: the files and the commands (all of it in a dry run), then the commit made.
+    public static func commit(_ o: CommitOutcome) -> [String] {
+        let p = o.plan
+        var out = [o.dryRun ? "Dry run: nothing was changed. On \(p.branch), \(count(p.entries.count, "file")) to commit:"
+                            : "On \(p.branch), \(count(p.entries.count, "file")):"]
+        for e in p.entries { out.append(Sanitize.inline("  \(e.words.padding(toLength: max(9, e.words.count), withPad: " ", startingAt: 0))  \(e.path)")) }
+        out += p.commands.map { "  $ " + shellWords($0) }
+        if let sha = o.sha { out.append("Committed \(short(sha)) on \(p.branch): \(Sanitize.inline(p.message))") }
+        return out
+    }
+
+    /// `3 files`, `1 file`.
+    public static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+
     /// The FIX watch's review.
     public static func diff(_ review: DiffReview, branch: String, main: String) -> [String] {
         var out = ["\(branch) against \(main) (from \(short(review.base))): \(review.files.count) file\(review.files.count == 1 ? "" : "s"), +\(review.added) −\(review.removed)"]

@@ -58,7 +58,7 @@ struct PostmortemCommand: AsyncParsableCommand {
         let postmortem = try await close.postmortem(id, write: !printOnly, force: force)
         if printOnly { print(postmortem.text); return }
         CloseText.postmortem(postmortem, quiet: edit || done || fileActions).forEach { print($0) }
-        if edit { try close.openEditor(postmortem.path.absolute) }
+        if edit { try await close.openEditor(postmortem.path.absolute) }
         if fileActions { try await close.fileActions(postmortem.facts) { print(CloseText.progress($0)) } }
         if done {
             _ = try close.markPostmortemDone(id)

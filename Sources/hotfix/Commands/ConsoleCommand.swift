@@ -4,6 +4,7 @@ import HotfixConsole
 import HotfixEngine
 import HotfixWorkflow
 import HotfixRuntime
+import HotfixScreen
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,7 +14,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         commandName: "console",
         abstract: "Open the full-screen console on an incident.",
         discussion: """
-        Keys: ←/→ or 1–7 view a phase, n next phase, enter run the viewed phase's step (edit an answer in ASSESS; deploy and finish show their plan and ask y/n first), r roll back (DEPLOY), R report and post-mortem (CLOSE), space toggle a checklist item, w waive it, t run the tests (TEST view), l log pane (/ search, p pause, f follow), ? every key, q quit.
+        Keys: ←/→ or 1–7 view a phase, n next phase, enter run the viewed phase's step (edit an answer in ASSESS; deploy and finish show their plan and ask y/n first), E open a file in $EDITOR, ! a shell in the repository and c commit the fix as "Fix: …" (FIX view), r roll back (DEPLOY), R report and post-mortem (CLOSE), space toggle a checklist item, w waive it, t run the tests (TEST view), l log pane (/ search, p pause, f follow), ? every key, q quit.
 
         Plain `hotfix` in a terminal inside a repository with an open incident opens it too.
 
@@ -32,11 +33,12 @@ struct ConsoleCommand: AsyncParsableCommand {
     }
 
     /// Opens the console on `id` and returns when the person quits.
-    static func open(session: Session, id: IncidentID, theme: String?, replay: MonitorReplay? = nil) async throws {
+    static func open(session: Session, id: IncidentID, theme: String?, replay: MonitorReplay? = nil, drill: Drill? = nil) async throws {
         let theme = try ThemeLoader.load(theme ?? session.config.theme, environment: session.environment)
         let noColor = !(session.environment["NO_COLOR"] ?? "").isEmpty
         let loop = try ConsoleLoop(session: session, id: id, theme: theme, noColor: noColor)
         loop.replay = replay
+        loop.drill = drill
         // The loop gets a thread of its own: it blocks in poll() and owns ncurses for its lifetime.
         try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
             let thread = Thread {

@@ -72,7 +72,7 @@ struct Demo: AsyncParsableCommand {
             let id = try IncidentID("001-api-500")
             let pipeline = external ? sim.map { DemoPipeline.start(sim: $0, journal: session.store.journal(id).path, id: id, delay: max(3, 60 / speed)) } : nil
             defer { pipeline?.cancel() }
-            try await ConsoleCommand.open(session: session, id: id, theme: theme)
+            try await ConsoleCommand.open(session: session, id: id, theme: theme, drill: DemoFiles.drill)
         } catch {
             failure = error
         }

@@ -130,3 +130,32 @@ struct DiffCommand: AsyncParsableCommand {
         for line in GitText.diff(review, branch: workflow.settings.branchName(id), main: workflow.settings.main) { print(line) }
     }
 }
+
+struct CommitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "commit",
+        abstract: "FIX: commit every change of the work tree on hotfix/{id} as \"Fix: …\".",
+        discussion: """
+        Prints the files and the commands (git add of the changed paths, then git commit -m), \
+        then runs them; each is journaled, the commit with its SHA. The message gets the \
+        workflow's "Fix: " prefix when it lacks it. Refused with nothing changed: the work tree \
+        on another branch, a merge or rebase in progress, unresolved conflicts, nothing to \
+        commit. When git or a hook refuses the commit, its words are shown and nothing is \
+        committed.
+
+        Example:
+          hotfix commit -m "return 404 for an unknown user"
+        """)
+
+    @OptionGroup var options: IncidentOptions
+    @Option(name: .shortAndLong, help: ArgumentHelp("What the fix does (\"Fix: \" is added when missing).", valueName: "text"))
+    var message: String
+    @Flag(help: "Print the files and the commands; change nothing.") var dryRun = false
+
+    func run() async throws {
+        let session = try await Wiring.session()
+        let outcome = try await GitWorkflow(session).commit(try session.select(options.incident), message: message, dryRun: dryRun,
+                                                            progress: GitOutput.progress(session))
+        for line in GitText.commit(outcome) { print(line) }
+    }
+}

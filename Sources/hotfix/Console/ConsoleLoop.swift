@@ -27,6 +27,8 @@ final class ConsoleLoop: @unchecked Sendable {
     var startupStatus: StatusMessage?
     /// A recorded deploy to play into the monitoring window (`hotfix monitor --replay`).
     var replay: MonitorReplay?
+    /// What is wrong in a practice sandbox (`hotfix demo`), for the FIX pane.
+    var drill: Drill?
     var replayTask: Task<Void, Never>?
 
     static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGWINCH]
@@ -74,6 +76,9 @@ final class ConsoleLoop: @unchecked Sendable {
         model.deployWarmup = session.config.deploy.warmup
         let how = DeployWorkflow(session).howItDeploys
         model.deployWords = DeployWords(steps: how.steps, rollback: how.rollback)
+        model.repository = session.repository.root
+        model.drill = drill
+        do throws(HotfixError) { model.editor = try FixWorkflow(session).editor().label } catch { model.editorProblem = error.description }
         terminal.present(Screen.render(model))
         recordFirstFrame()
         if let replay {
@@ -149,6 +154,19 @@ final class ConsoleLoop: @unchecked Sendable {
                         terminal.suspend { failure = EditJob.editPostmortem(steps) }
                         if let failure { queue.append(.failed(failure)) }
                         queue.append(.resize(terminal.refreshSize()))
+                    case .editFile(let typed):
+                        // Checked before stepping aside: a path outside the repository, or no editor, is said at once.
+                        switch EditJob.file(steps, typed) {
+                        case .failure(let error):
+                            queue.append(.status(StatusMessage(error.description, role: .warning)))
+                        case .success(let (program, file)):
+                            queue += stepAside(terminal) { EditJob.run(program, editing: file) }
+                            fixWatch.invalidate()
+                        }
+                    case .openShell:
+                        let program = EditJob.shell(steps, cli: SelfCommand.name(searchPath: getenv("PATH").map { String(cString: $0) }))
+                        queue += stepAside(terminal) { EditJob.run(program, editing: nil) }
+                        fixWatch.invalidate()
                     case .append(let bodies):
                         if let failure = perform(bodies, basedOn: model.incident.lastSeq) { queue.append(failure) }
                         let fresh = follower.poll()
@@ -159,6 +177,14 @@ final class ConsoleLoop: @unchecked Sendable {
             terminal.present(Screen.render(model))
             fixWatch.refresh(model.incident, session: session) { mailbox.post($0) }
         }
+    }
+
+    /// Hands the terminal to `body` (an editor, a shell) and takes it back: its status and the
+    /// size, which may have changed meanwhile, are what the console takes in next.
+    func stepAside(_ terminal: Terminal, _ body: () -> StatusMessage) -> [ConsoleMessage] {
+        var said: StatusMessage?
+        terminal.suspend { said = body() }
+        return (said.map { [.status($0)] } ?? []) + [.resize(terminal.refreshSize())]
     }
 
     /// Appends what the engine decided, unless the journal moved on since (another terminal wrote):

@@ -1,6 +1,7 @@
 import Foundation
 import HotfixEngine
 import HotfixRuntime
+import HotfixScreen
 import HotfixSim
 
 /// A throwaway repository for `hotfix demo`: main, develop, two feature branches, a bare
@@ -47,6 +48,11 @@ struct DemoSandbox {
         try FileManager.default.createDirectoryOrThrow(work)
         try await git("init", "-q", "--bare", "-b", "main", origin, in: root)
         try await git("init", "-q", "-b", "main")
+        // Commits made in the console (c in FIX) need an identity: the person's own when git has
+        // one, else the sandbox's.
+        for (key, value) in [("user.name", "hotfix demo"), ("user.email", "demo@hotfix.invalid")] {
+            if !(try await runner.run(["git", "config", key], in: work)).succeeded { try await git("config", key, value) }
+        }
         try write(DemoFiles.main.merging([
             ".hotfix.yml": config,
             "notifications/telegram.sh": DemoFiles.telegramStandIn(log: telegramLog),
@@ -253,6 +259,13 @@ enum DemoFiles {
 
         """,
     ]
+
+    /// What is wrong in the sandbox, for the console's FIX pane: the newcomer finishes the drill there.
+    static let drill = Drill(
+        file: "app/users.py",
+        problem: "get_user() indexes the None find_user() returns for an unknown id: GET /users/999 answers 500.",
+        failing: "tests.test_users, tests.test_server",
+        tests: ["tests/test_users.py", "tests/test_server.py"])
 
     static let features: [(String, String, String)] = [
         ("feature/search", "app/search.py", "def search(prefix: str) -> list[str]:\n    return []\n"),
