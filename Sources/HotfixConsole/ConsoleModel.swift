@@ -49,6 +49,12 @@ public struct ConsoleModel: Sendable {
     public internal(set) var waitPanel: WaitPanel?
     /// How this repository's deploy rolls out and rolls back, in words for the DEPLOY pane's hints.
     public var deployWords = DeployWords()
+    /// The pods' log stream of this console's deploy (or replay), while the incident is in DEPLOY:
+    /// the DEPLOY pane's main content. Bounded by `streamCapacity` lines (`logs.history`).
+    public var stream: LogStream?
+    public var streamCapacity = 10_000
+    /// Reads a replay's kubectl-prefixed lines into the stream.
+    var replayReader = PrefixedLineReader()
     /// What the hotfix branch holds (read from git while in FIX): `n` leaving FIX is judged on it,
     /// and the FIX pane shows it.
     public var fix: FixProgress?
@@ -80,7 +86,8 @@ public struct ConsoleModel: Sendable {
 
     /// What the main pane lets the arrows select.
     public var selectable: KeyContext? {
-        switch viewed {
+        if streamShown { return nil }
+        return switch viewed {
         case .assess: .assess
         case .test, .deploy: .checklist
         default: nil
@@ -95,10 +102,31 @@ public struct ConsoleModel: Sendable {
         }
     }
 
-    public var contexts: [KeyContext] { KeyMap.contexts(logFocused: logFocused, selectable: selectable, viewing: viewed, finished: incident.isFinished) }
+    public var contexts: [KeyContext] {
+        if streamShown, !logFocused { return stream?.showPods == true ? [.podList, .everywhere] : [.deploy, .stream, .main, .everywhere] }
+        return KeyMap.contexts(logFocused: logFocused, selectable: selectable, viewing: viewed, finished: incident.isFinished)
+    }
+
+    /// The DEPLOY pane is the pods' stream now: DEPLOY in view, lines have come, the events are
+    /// not asked for (tab), and no question waits on a plan that is in the events' log.
+    public var streamShown: Bool {
+        guard viewed == .deploy, let stream, !stream.showEvents, stream.received > 0 || stream.podsSeen > 0 else { return false }
+        if case .confirm = prompt { return false }
+        return true
+    }
 
     public var timing: Timing { Timing(incident, now: now) }
 
     /// Rows of log text visible at the current size.
-    public var logHeight: Int { max(1, ConsoleLayout(size: size).log.height - 2) }
+    public var logHeight: Int {
+        max(1, (eventsInDeployPane ? StreamView.paneRect(for: size).height : ConsoleLayout(size: size).log.height) - 2)
+    }
+
+    /// tab in the stream: the incident's events take the whole DEPLOY pane (a question about a
+    /// plan in the log shows the usual layout instead).
+    public var eventsInDeployPane: Bool {
+        guard viewed == .deploy, stream?.showEvents == true else { return false }
+        if case .confirm = prompt { return false }
+        return true
+    }
 }

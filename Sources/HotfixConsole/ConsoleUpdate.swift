@@ -31,18 +31,30 @@ extension ConsoleModel {
             log.append(lines)
         case .activity(let text):
             activity = text.map(Sanitize.inline)
-            if text == nil { job = nil }
+            if text == nil {
+                // The deploy is over: its follower stopped, so the stream has ended.
+                if job == .deploy { stream?.ended = true }
+                job = nil
+            }
         case .monitor(let inputs):
             var m = monitor ?? MonitorModel()
             monitor = nil  // keep one copy while ingesting
+            // A replay: the same lines into the stream, as a deploy's follower would hand them over.
+            var chunk = StreamChunk()
             for input in inputs {
                 switch input {
-                case .line(let text, let side, let at): m.ingest(text, side: side, receivedAt: at)
+                case .line(let text, let side, let at):
+                    m.ingest(text, side: side, receivedAt: at)
+                    let r = replayReader.read(text, receivedAt: at)
+                    chunk.lines.append(StreamInput(pod: r.pod, container: r.container, isNew: side == .hotfix, time: r.time, line: r.line))
                 case .deployStarted(let at): m.deployStarted(at: at)
                 case .clock(let at): monitorNow = at
                 }
             }
             monitor = m
+            if !chunk.lines.isEmpty { takeStream(chunk) }
+        case .stream(let chunk):
+            takeStream(chunk)
         case .failed(let error):
             status = StatusMessage(error.description, role: .overdue)
         case .confirm(let job, let question):
@@ -82,6 +94,8 @@ extension ConsoleModel {
         }
         log.append(events.flatMap(EventLog.lines(for:)))
         if incident.phase != before {
+            // The stream is DEPLOY's: leaving the phase (on to BACKPORT, back to FIX) ends it.
+            if before == .deploy { stream = nil }
             // A refusal shown for the old phase no longer applies.
             if prompt == nil, status?.role == .overdue || status?.role == .warning { status = nil }
             if viewed == before ?? viewed {
@@ -90,6 +104,12 @@ extension ConsoleModel {
             }
         }
         return effects
+    }
+
+    /// Lines and pod reports into the stream (one is started for them when none runs: a replay).
+    mutating func takeStream(_ chunk: StreamChunk) {
+        if stream == nil { stream = LogStream(capacity: streamCapacity) }
+        stream?.take(chunk, now: monitorNow ?? now.timeIntervalSince1970)
     }
 
     /// This console's deploy has set the new image and its window has no verdict yet (the rollout

@@ -8,6 +8,8 @@ public enum Prompt: Equatable, Sendable {
     case answer(AssessField, TextInput)
     case waive(ChecklistItem, TextInput)
     case search(TextInput)
+    /// The DEPLOY stream's filter being typed (it narrows as it is typed); the query before it, for esc.
+    case filter(TextInput, previous: String?)
     /// A guardrail refused `next`; a written reason passes it.
     case override(TextInput)
     /// The plan of a step that changes a remote, the cluster or deletes is in the log: run it? (y/n, default no)
@@ -21,7 +23,7 @@ public enum Prompt: Equatable, Sendable {
 
     var input: TextInput {
         switch self {
-        case .answer(_, let t), .waive(_, let t), .search(let t), .override(let t), .commitMessage(let t): t
+        case .answer(_, let t), .waive(_, let t), .search(let t), .override(let t), .commitMessage(let t), .filter(let t, _): t
         case .pickFile(let pick): pick.input
         case .confirm, .retry: TextInput()
         }
@@ -32,6 +34,7 @@ public enum Prompt: Equatable, Sendable {
         case .answer(let f, _): .answer(f, t)
         case .waive(let i, _): .waive(i, t)
         case .search: .search(t)
+        case .filter(_, let previous): .filter(t, previous: previous)
         case .override: .override(t)
         case .commitMessage: .commitMessage(t)
         case .confirm, .retry, .pickFile: self
@@ -145,6 +148,8 @@ public enum ConsoleMessage: Sendable {
     case status(StatusMessage)
     /// What the hotfix branch holds, read from git while the incident is in FIX.
     case fix(FixProgress)
+    /// The deploy's followed lines and pod reports since the last frame (`StreamInbox.take`).
+    case stream(StreamChunk)
     /// The files of the repository the assessment names (offered by `E`).
     case namedFiles([String])
     /// How the latest commit (or its plan) ended: nil when it went through, else why not.

@@ -9,7 +9,8 @@ extension ConsoleModel {
         ConsoleView(incident: incident, now: now, size: size, timeZone: timeZone, viewed: viewed, selection: selection,
                     logFocused: logFocused, prompt: prompt?.view, showHelp: showHelp, helpScroll: helpScroll, log: log,
                     status: status, activity: activity, helpBar: helpBar, helpSections: keyMap.sections,
-                    deployWindow: deployWindow, deployWarmup: deployWarmup, monitor: monitorPanel,
+                    deployWindow: deployWindow, deployWarmup: deployWarmup, monitor: monitorPanel, stream: streamPanel,
+                    logFillsDeployPane: eventsInDeployPane,
                     fix: FixContext(repository: repository, progress: fix, editor: editor, drill: drill, plan: commitPlanShown,
                                     failure: commitFailure),
                     waiting: waitPanel, deployWords: deployWords)
@@ -30,6 +31,8 @@ extension ConsoleModel {
                     HelpItem("ctrl-c", "quit")]
         case .retry:
             return [HelpItem("y", "yes, back to FIX"), HelpItem("n/enter", "no (the default)"), HelpItem("ctrl-c", "quit")]
+        case .filter:
+            return [HelpItem("enter", "keep the filter"), HelpItem("esc", "drop it"), HelpItem("ctrl-u", "clear"), HelpItem("ctrl-c", "quit")]
         case .pickFile:
             return [HelpItem("↑/↓", "pick"), HelpItem("enter", "open"), HelpItem("tab", "copy the pick"), HelpItem("esc", "cancel"),
                     HelpItem("ctrl-c", "quit")]
@@ -44,6 +47,7 @@ extension ConsoleModel {
             return keyMap.bar(for: contexts)
                 .filter { activity == nil || !startsAJob.contains($0.action) }
                 .filter { $0.action != .retry || retryOffered }
+                .filter { $0.action != .toggleEvents || stream != nil }
                 .map { HelpItem($0.keyLabel, $0.short) }
         }
     }
@@ -56,6 +60,7 @@ extension Prompt {
         case .answer(let f, let t): .answer(f, t)
         case .waive(let i, let t): .waive(i, t)
         case .search(let t): .search(t)
+        case .filter(let t, _): .filter(t)
         case .override(let t): .override(t)
         case .confirm(_, let question): .confirm(question: question)
         case .retry(let question): .retry(question: question)

@@ -18,8 +18,14 @@ public enum Screen {
         PhaseRail.draw(&buf, layout.rail, model, timing)
         ChecklistView.drawSummary(&buf, layout.checklist, model)
         InfoBox.draw(&buf, layout.info, model, timing)
-        MainPane.draw(&buf, layout.main, model, timing)
-        LogView.draw(&buf, layout.log, model)
+        if let stream = model.stream {
+            StreamView.draw(&buf, layout, model, stream, timing)
+        } else if model.logFillsDeployPane {
+            LogView.draw(&buf, StreamView.rect(layout), model)
+        } else {
+            MainPane.draw(&buf, layout.main, model, timing)
+            LogView.draw(&buf, layout.log, model)
+        }
         Bars.status(&buf, layout.status, model)
         Bars.help(&buf, layout.helpBar, model)
         if model.showHelp { Overlays.help(&buf, model) }

@@ -106,6 +106,18 @@ import Glibc
         }
     }
 
+    /// The shell in `t` has a normal terminal: stty shows line editing, echo and signals on.
+    static func expectSaneTerminal(_ t: Tmux, _ tmp: TempDir, sourceLocation: SourceLocation = #_sourceLocation) {
+        let sttyFile = tmp.file("stty.txt")
+        t.type("stty -a > \(sttyFile); echo STTY-DONE")
+        t.press("Enter")
+        t.waitFor("the stty output", { $0.split(separator: "\n").contains { $0 == "STTY-DONE" } }, sourceLocation: sourceLocation)
+        let flags = (tmp.read("stty.txt") ?? "").split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" })
+        for flag in ["icrnl", "opost", "isig", "icanon", "echo"] {
+            #expect(flags.contains(Substring(flag)), "stty shows \(flag) off after quitting", sourceLocation: sourceLocation)
+        }
+    }
+
     static func headerClock(_ screen: String) -> String? {
         let first = screen.split(separator: "\n").first.map(String.init) ?? ""
         return first.range(of: #"\d:\d\d:\d\d of 2:00:00"#, options: .regularExpression).map { String(first[$0]) }
@@ -165,14 +177,7 @@ import Glibc
         screen = t.waitFor("Demo sandbox:")
         #expect(t.value("#{alternate_on}") == "0", "still on the alternate screen")
         #expect(t.value("#{cursor_flag}") == "1", "the cursor is still hidden")
-        let sttyFile = tmp.file("stty.txt")
-        t.type("stty -a > \(sttyFile); echo STTY-DONE")
-        t.press("Enter")
-        t.waitFor("the stty output") { $0.split(separator: "\n").contains { $0 == "STTY-DONE" } }
-        let flags = (tmp.read("stty.txt") ?? "").split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" })
-        for flag in ["icrnl", "opost", "isig", "icanon", "echo"] {
-            #expect(flags.contains(Substring(flag)), "stty shows \(flag) off after quitting")
-        }
+        Self.expectSaneTerminal(t, tmp)
 
         // The command printed to try the CLI runs as printed in this shell, where no `hotfix` is on PATH.
         let prefix = "Try the CLI there: "
@@ -346,7 +351,7 @@ import Glibc
         t.waitFor("the question again") { $0.contains("[y/N]") }
         t.type("y")
         screen = t.waitFor("the monitoring window's verdict", seconds: 90) { $0.contains("Monitoring · window over") && $0.contains("verdict: PASS") }
-        #expect(screen.contains("pods 3 new, 3 old"))
+        #expect(screen.contains("pods 3 new · 0 old (3 gone)"), "the old pods were replaced:\n\(screen)")
         t.waitFor("the verdict in the journal") { $0.contains("verdict PASS: n moves on to BACKPORT") || $0.contains("verdict PASS after") }
         t.type("q")
         t.waitFor("Demo sandbox:")
@@ -438,6 +443,68 @@ import Glibc
         #expect(json["phase"] as? String == "deploy")
     }
 
+    /// The pod lines of the DEPLOY stream on a screen: `│◆+x1k2p 10:41:02 text`, split into mark, tag and text
+    /// (the left column's box ends in │, ┘ or ┐ beside them).
+    static func podRows(_ screen: String) -> [(mark: Character, tag: String, text: String)] {
+        screen.split(separator: "\n").compactMap { line in
+            guard let m = line.firstMatch(of: #/[│┘┐]│([ ◆●▲])([+-][0-9a-z]{5}) \d\d:\d\d:\d\d (.*)│$/#) else { return nil }
+            return (Character(String(m.1)), String(m.2), String(m.3))
+        }
+    }
+
+    /// Issue 15: during the window the pods' logs are the DEPLOY pane at 80x24; they can be
+    /// narrowed while they run, new errors are marked, one pod can be picked; q gives the terminal back.
+    @Test func theDeployPaneIsThePodsLogStreamAndItNarrowsWhileItRuns() throws {
+        let (t, tmp, _, _) = try Self.demoInDeploy(speed: 10, scenario: "new-error")
+        t.waitFor("the DEPLOY view") { $0.contains("DEPLOY · active") && $0.contains("enter deploy") }
+        t.press("Enter")
+        t.waitFor("the deploy question") { $0.contains("[y/N]") }
+        t.type("y")
+        var screen = t.waitFor("ten pod lines and more", seconds: 60) { Self.podRows($0).count >= 10 && $0.contains("Monitoring · ") }
+        #expect(screen.contains("Pods · following"))
+        let first = Self.podRows(screen).map(\.text)
+        screen = t.waitFor("the lines to move on") { Self.podRows($0).count >= 10 && Self.podRows($0).map(\.text) != first }
+
+        // /KeyError narrows the stream to the KeyError entries (wrapped with w: the whole entry shows).
+        t.type("/KeyError")
+        t.press("Enter")
+        t.type("w")
+        // A new error is marked once the baseline is known not to have it (the screen may be a frame early: wait).
+        screen = t.waitFor("the filter on the stream's rule and marked matching lines", seconds: 30) {
+            $0.contains("/KeyError ─") && Self.podRows($0).contains { $0.mark == "◆" }
+        }
+        var entries: [String] = []
+        for line in screen.split(separator: "\n") {
+            guard let row = line.firstMatch(of: #/[│┘┐]│(.)(.{6}) (.{8}) (.*)│$/#) else { continue }
+            if row.2.trimmingCharacters(in: .whitespaces).isEmpty { if !entries.isEmpty { entries[entries.count - 1] += String(row.4) } } else { entries.append(String(row.4)) }
+        }
+        #expect(!entries.isEmpty)
+        #expect(entries.allSatisfy { $0.contains("KeyError") }, "every line shown matches:\n\(screen)")
+        // The new error's lines carry their mark; the traceback's KeyError line under it does not.
+        let rows = Self.podRows(screen)
+        #expect(rows.contains { $0.mark == "◆" && $0.text.hasPrefix("ERROR POST") }, "\(screen)")
+        #expect(rows.filter { $0.text.hasPrefix("ERROR POST") }.allSatisfy { $0.mark == "◆" }, "\(screen)")
+
+        // esc drops the filter; P, the first pod, enter: that pod's lines only.
+        t.press("Escape")
+        t.waitFor("every line again") { !$0.contains("/KeyError ─") }
+        t.type("P")
+        t.waitFor("the pod list") { $0.contains("restarts") && $0.contains("› all") }
+        t.press("Down")
+        t.press("Enter")
+        screen = t.waitFor("one pod's lines", seconds: 20) { s in
+            s.contains(" pod ") && Self.podRows(s).count >= 5
+        }
+        let tags = Set(Self.podRows(screen).map(\.tag))
+        #expect(tags.count == 1, "one pod only:\n\(screen)")
+        #expect(screen.contains("pod \(tags.first?.dropFirst() ?? "?")"), "the pod is named on the rule:\n\(screen)")
+
+        t.type("q")
+        t.waitFor("Demo sandbox:", seconds: 20)
+        #expect(t.value("#{alternate_on}") == "0", "still on the alternate screen")
+        Self.expectSaneTerminal(t, tmp)
+    }
+
     /// Kubectl-style lines (`[pod/NAME/api] TIME TEXT`): `count` lines `step` seconds apart from `start`.
     static func podLog(start: Double, count: Int, step: Double, pods: [String], failEvery: Int?) -> String {
         let f = ISO8601DateFormatter()
@@ -461,7 +528,7 @@ import Glibc
         t.type("cd \(repo.work) && \(HotfixBinary.path) monitor --baseline ../old.log --replay ../new.log --speed 60")
         t.press("Enter")
         let screen = t.waitFor("the window's final verdict", seconds: 60) { $0.contains("Monitoring · window over") && $0.contains("verdict: PASS") }
-        #expect(screen.contains("pods 2 new, 3 old"))
+        #expect(screen.contains("pods 2 new · 3 old"))
         #expect(screen.contains("(baseline 6."))
         t.type("q")
         t.waitFor("the shell again") { !$0.contains("Monitoring") }

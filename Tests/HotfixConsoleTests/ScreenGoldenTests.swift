@@ -42,7 +42,7 @@ struct ScreenGoldenTests {
             try Golden.check(buf, "deploy-monitoring-\(size.width)x\(size.height)")
             let text = buf.lines().joined(separator: "\n")
             #expect(text.contains("Monitoring · 3:00 left"))
-            #expect(text.contains("pods 2 new, 3 old"))
+            #expect(text.contains("pods 2 new · 3 old"))
         }
     }
 
@@ -131,7 +131,7 @@ struct ScreenGoldenTests {
             let buf = Screen.render(model)
             try Golden.check(buf, "help-\(size.width)x\(size.height)")
             var text = buf.lines().joined(separator: "\n")
-            for _ in 0..<40 {
+            for _ in 0..<80 {
                 _ = model.update(.key(.down))
                 text += Screen.render(model).lines().joined(separator: "\n")
             }

@@ -12,12 +12,15 @@ public struct DeployJob: Sendable {
     let post: @Sendable (ConsoleMessage) -> Void
     /// For DEPLOY: ends its monitoring window early when the console asks.
     public let window: WindowControl?
+    /// For DEPLOY: gets every followed line and pod report (the DEPLOY pane's stream).
+    public let reader: (any LiveLogReader)?
 
-    public init(steps: StepJob, window: WindowControl? = nil) {
+    public init(steps: StepJob, window: WindowControl? = nil, reader: (any LiveLogReader)? = nil) {
         session = steps.session
         id = steps.id
         post = steps.post
         self.window = window
+        self.reader = reader
     }
 
     var deploy: DeployWorkflow { DeployWorkflow(session) }
@@ -46,7 +49,7 @@ public struct DeployJob: Sendable {
                 if let why = planned.explanation { log("  " + why, .warn) }
                 for c in planned.commands { log("  $ " + GitText.shellWords(c)) }
                 try deploy.noteRevert(id, planned)
-                status("r: nothing to run here: make the revert shown in the log, the controller then rolls back", .warning)
+                status("r: nothing to run here: the GitOps revert to make is in the log (tab shows it); the controller then rolls back", .warning)
                 return
             }
             log("▶ the rollback (\(planned.way.words); nothing is changed yet):", .info, at: session.clock.now)
@@ -73,7 +76,7 @@ public struct DeployJob: Sendable {
             post(.activity("deploy: the checklist gate"))
             post(.rolloutWait(nil))
             try await deploy.enter(id, override: nil)
-            let outcome = try await deploy.deploy(id, window: window, progress: progress)
+            let outcome = try await deploy.deploy(id, window: window, reader: reader, progress: progress)
             let verdict = outcome.verdict
             let reason = verdict.reasons.first.map { " · " + $0 } ?? ""
             switch outcome.stopped {

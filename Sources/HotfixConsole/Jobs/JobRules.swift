@@ -33,6 +33,8 @@ extension ConsoleModel {
     mutating func start(_ job: ConsoleJob) -> [ConsoleEffect] {
         activity = "starting \(job.title)"
         self.job = job
+        // A new deploy streams afresh (an earlier attempt's lines are in its own past).
+        if job == .deploy { stream = nil }
         return [.start(job)]
     }
 

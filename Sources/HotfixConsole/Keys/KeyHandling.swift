@@ -20,9 +20,11 @@ extension ConsoleModel {
         }
         if isTooSmall { return key == .char("q") ? [.quit] : [] }
         if let prompt { return edit(prompt, key) }
-        status = nil
-        guard let action = keyMap.action(for: key, in: contexts) else {
-            if key == .escape, logFocused { logFocused = false }
+        let action = keyMap.action(for: key, in: contexts)
+        // Looking through the stream keeps the status row (the verdict's next step stays in view).
+        if !(streamShown && action.map(Self.streamActions.contains) == true) { status = nil }
+        guard let action else {
+            if key == .escape, logFocused { backToStream() }
             if key == .pageUp || key == .pageDown { log.scroll(by: (key == .pageUp ? -1 : 1) * logHeight, height: logHeight) }
             return []
         }
@@ -30,6 +32,7 @@ extension ConsoleModel {
     }
 
     mutating func perform(_ action: Action) -> [ConsoleEffect] {
+        if let handled = performStream(action) { return handled }
         switch action {
         case .quit: return [.quit]
         case .help: showHelp = true
@@ -62,7 +65,11 @@ extension ConsoleModel {
         case .waive:
             guard let item = selectedItem else { break }
             prompt = .waive(item, TextInput(incident.checklist[item]?.reason ?? ""))
-        case .focusLog: logFocused.toggle()
+        case .focusLog:
+            if stream?.showEvents == true { backToStream() } else { logFocused.toggle() }
+        case .toggleEvents: backToStream()
+        case .streamFilter, .errorsOnly, .cycleSide, .podList, .nextMark, .previousMark, .togglePause, .clearFilters, .pickPod, .closePods, .toggleWrap:
+            break  // the stream's keys, when it is not in view
         case .follow: log.follow()
         case .pause: log.togglePause(height: logHeight)
         case .search: prompt = .search(TextInput(log.query ?? ""))
@@ -74,6 +81,17 @@ extension ConsoleModel {
         case .bottom: log.jumpEnd()
         }
         return []
+    }
+
+    /// The keys that only move through the stream or narrow it.
+    static let streamActions: Set<Action> = [.streamFilter, .errorsOnly, .cycleSide, .podList, .nextMark, .previousMark, .togglePause,
+                                             .clearFilters, .toggleWrap, .follow, .pause, .up, .down, .pageUp, .pageDown, .top, .bottom,
+                                             .pickPod, .closePods]
+
+    /// Leaves the log pane; in DEPLOY the stream comes back in its place.
+    mutating func backToStream() {
+        logFocused = false
+        stream?.showEvents = false
     }
 
     mutating func view(_ phase: Phase) {
@@ -154,6 +172,10 @@ extension ConsoleModel {
 
     mutating func edit(_ current: Prompt, _ key: Key) -> [ConsoleEffect] {
         if case .confirm(let job, _) = current { return confirm(job, key) }
+        if case .filter(let input, let previous) = current {
+            editFilter(key, input: input, previous: previous)
+            return []
+        }
         if case .pickFile(let pick) = current { return pickKey(pick, key) }
         if case .retry = current {
             switch key {
@@ -244,6 +266,9 @@ extension ConsoleModel {
             return advance(override: text)
         case .confirm(let job, _):
             return confirm(job, .enter)
+        case .filter(let input, let previous):
+            editFilter(.enter, input: input, previous: previous)
+            return []
         case .retry, .pickFile:
             return edit(current, .enter)
         case .commitMessage:

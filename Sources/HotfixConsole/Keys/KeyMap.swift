@@ -18,11 +18,16 @@ public enum Action: Hashable, Sendable {
     case focusLog
     case follow, pause, search, nextMatch, previousMatch
     case pageUp, pageDown, top, bottom
+    /// The DEPLOY stream: filter by text or regex, errors only, old/new, the pod list, marked lines,
+    /// follow or pause, the events instead, every filter off.
+    case streamFilter, errorsOnly, cycleSide, podList, nextMark, previousMark, togglePause, toggleEvents, clearFilters, toggleWrap
+    /// The pod list: show the selected pod's lines only (or every pod's), or close it.
+    case pickPod, closePods
 }
 
 /// Where the keyboard is: the main pane (with what it shows) or the log pane.
 public enum KeyContext: String, Hashable, Sendable, CaseIterable {
-    case everywhere, assess, branch, fix, tests, deploy, backport, close, finished, checklist, main, log
+    case everywhere, assess, branch, fix, tests, deploy, backport, close, finished, checklist, stream, podList, main, log
 
     public var title: String {
         switch self {
@@ -36,6 +41,8 @@ public enum KeyContext: String, Hashable, Sendable, CaseIterable {
         case .close: "CLOSE phase"
         case .finished: "CLOSE, once merged, tagged and pushed"
         case .checklist: "Pre-deploy checklist"
+        case .stream: "DEPLOY, while the pods' logs stream"
+        case .podList: "The pod list (P in the stream)"
         case .main: "Main pane"
         case .log: "Log pane (after l)"
         }
@@ -90,6 +97,25 @@ public struct KeyMap: Sendable {
         Binding(keys: [.enter, .char("R")], action: .writeReport, short: "report", description: "finish is done: write the report and the post-mortem (hotfix report, hotfix postmortem)", context: .finished, inBar: true),
         Binding(keys: [.char("R")], action: .writeReport, short: "report", description: "write the report and the post-mortem (hotfix report, hotfix postmortem)", context: .close, inBar: true),
         Binding(keys: [.char("E")], action: .editPostmortem, short: "edit post-mortem", description: "open the post-mortem in $EDITOR (the console steps aside and comes back)", context: .close, inBar: false),
+        Binding(keys: [.char("/")], action: .streamFilter, short: "filter", description: "filter by a text or a regex (case-insensitive); it narrows as you type", context: .stream, inBar: true),
+        Binding(keys: [.char("e")], action: .errorsOnly, short: "errors", description: "errors only: error entries with their stack traces, and pod problems", context: .stream, inBar: true),
+        Binding(keys: [.char("o")], action: .cycleSide, short: "old/new", description: "every pod, then the old pods only (-), then the new ones only (+)", context: .stream, inBar: false),
+        Binding(keys: [.char("P")], action: .podList, short: "pods", description: "the pod list: age, restarts, lines, error rate; enter shows one pod's lines", context: .stream, inBar: true),
+        Binding(keys: [.char("]"), .char("[")], action: .nextMark, short: "marks", description: "next / previous marked line: ◆ new error, ● targeted error, ▲ pod problem", context: .stream, inBar: true),
+        Binding(keys: [.char(" ")], action: .togglePause, short: "pause", description: "pause the stream (lines keep coming, counted), or follow again", context: .stream, inBar: false),
+        Binding(keys: [.char("w")], action: .toggleWrap, short: "wrap", description: "wrap long lines onto more rows, or cut them again", context: .stream, inBar: false),
+        Binding(keys: [.char("f"), .char("G")], action: .follow, short: "follow", description: "follow the newest lines again", context: .stream, inBar: false),
+        Binding(keys: [.char("p")], action: .pause, short: "pause", description: "pause the stream where it is", context: .stream, inBar: false),
+        Binding(keys: [.up, .char("k")], action: .up, short: "scroll up", description: "scroll up one line (pauses)", context: .stream, inBar: false),
+        Binding(keys: [.down, .char("j")], action: .down, short: "scroll down", description: "scroll down one line; at the newest line it follows again", context: .stream, inBar: false),
+        Binding(keys: [.pageUp, .pageDown], action: .pageUp, short: "page", description: "scroll one page", context: .stream, inBar: false),
+        Binding(keys: [.char("g")], action: .top, short: "oldest", description: "jump to the oldest line kept (logs.history)", context: .stream, inBar: false),
+        Binding(keys: [.tab], action: .toggleEvents, short: "events", description: "the incident's events (the log pane) in the stream's place; tab comes back", context: .stream, inBar: true),
+        Binding(keys: [.escape], action: .clearFilters, short: "clear", description: "drop every filter (text, errors, old/new, pod) and follow", context: .stream, inBar: false),
+        Binding(keys: [.up, .char("k")], action: .up, short: "up", description: "select the pod above", context: .podList, inBar: false),
+        Binding(keys: [.down, .char("j")], action: .down, short: "down", description: "select the pod below", context: .podList, inBar: false),
+        Binding(keys: [.enter], action: .pickPod, short: "show its lines", description: "show the selected pod's lines only (the first row: every pod's)", context: .podList, inBar: true),
+        Binding(keys: [.escape, .char("P")], action: .closePods, short: "close", description: "close the pod list", context: .podList, inBar: true),
         Binding(keys: [.char(" ")], action: .toggle, short: "toggle", description: "pass the selected item, or clear it", context: .checklist, inBar: true),
         Binding(keys: [.char("w")], action: .waive, short: "waive", description: "waive the selected item with a written reason", context: .checklist, inBar: true),
         Binding(keys: [.up, .char("k")], action: .up, short: "up", description: "select the item above", context: .main, inBar: false),
@@ -106,6 +132,7 @@ public struct KeyMap: Sendable {
         Binding(keys: [.char("p")], action: .pause, short: "pause", description: "freeze the log view; new lines are counted, not shown", context: .log, inBar: true),
         Binding(keys: [.char("/")], action: .search, short: "search", description: "search the log; matches are highlighted", context: .log, inBar: true),
         Binding(keys: [.char("n"), .char("N")], action: .nextMatch, short: "next/prev match", description: "jump to the next / previous match", context: .log, inBar: true),
+        Binding(keys: [.tab], action: .toggleEvents, short: "stream", description: "during DEPLOY: back to the pods' stream", context: .log, inBar: true),
         Binding(keys: [.char("?")], action: .help, short: "help", description: "show every binding", context: .everywhere, inBar: true),
         Binding(keys: [.char("q"), .ctrl("c")], action: .quit, short: "quit", description: "leave the console (the incident keeps running)", context: .everywhere, inBar: true),
     ])
@@ -137,6 +164,7 @@ public struct KeyMap: Sendable {
         case .pageUp: i == 0 ? .pageUp : .pageDown
         case .top: i == 0 ? .top : .bottom
         case .nextMatch: i == 0 ? .nextMatch : .previousMatch
+        case .nextMark: i == 0 ? .nextMark : .previousMark
         default: action
         }
     }

@@ -4,10 +4,14 @@ import HotfixLogs
 import HotfixScreen
 
 extension ConsoleModel {
-    /// Derives what the DEPLOY pane shows of the monitoring window, at the window's "now".
+    /// Derives what the DEPLOY pane shows of the monitoring window, at the window's "now", and
+    /// which of the stream's lines are the targeted error or a new error template.
     mutating func refreshMonitor() {
-        monitorPanel = monitor.map { MonitorPanel.derive($0, now: monitorNow ?? now.timeIntervalSince1970, verdicts: incident.verdicts) }
-        refreshWait()
+        defer { refreshWait() }
+        guard let monitor else { monitorPanel = nil; return }
+        let (panel, verdict, baseline) = MonitorPanel.derive(monitor, now: monitorNow ?? now.timeIntervalSince1970, verdicts: incident.verdicts)
+        monitorPanel = panel
+        stream?.mark(target: verdict.targetTemplate, newTemplates: verdict.newTemplates.map(\.template), baseline: baseline)
     }
 
     /// Derives what the DEPLOY pane shows of a wait for a rollout made elsewhere, at `now`.
@@ -21,8 +25,9 @@ extension MonitorPanel {
 
     /// The panel for `m` at `now` (seconds since 1970). The journal's verdict for this window, when
     /// it has one, stands over the running judgement (it may have ended the window early): this is
-    /// the one place the two are reconciled.
-    static func derive(_ m: MonitorModel, now: Double, verdicts: [(at: Date, record: VerdictRecord)]) -> MonitorPanel {
+    /// the one place the two are reconciled. Also returns the running verdict and the baseline's
+    /// templates (they mark the stream's lines).
+    static func derive(_ m: MonitorModel, now: Double, verdicts: [(at: Date, record: VerdictRecord)]) -> (MonitorPanel, Verdict, TemplateMiner) {
         let recorded = m.deployedAt.flatMap { start in verdicts.last { $0.at.timeIntervalSince1970 >= start } }
         let at = recorded.map { min(now, $0.at.timeIntervalSince1970) } ?? now
         let base = m.summary(.baseline), fix = m.summary(.hotfix)
@@ -41,17 +46,14 @@ extension MonitorPanel {
             window = reason?.hasPrefix(Verdict.endedEarlyPrefix) == true
                 ? "stopped at \(Durations.clock(recorded.at.timeIntervalSince1970 - start))" : Self.window(.final)
         }
-        let lines = m.history.last(6).map { line in
-            let role: Role = line.isError || line.level >= .error ? .logError : (line.level == .warn ? .logWarn : (line.side == .baseline ? .muted : .normal))
-            return Line(pod: line.pod.isEmpty ? line.side.rawValue : String(line.pod.suffix(5)),
-                        time: Date(timeIntervalSince1970: line.time), text: line.text, role: role)
-        }
-        return MonitorPanel(
+        let panel = MonitorPanel(
             window: window, verdict: "verdict: \(final ? outcome.name : "\(outcome.name) so far")", verdictRole: role(outcome),
             errors: "errors \(percent(fix.total.errorRate)) (baseline \(percent(base.total.errorRate))) \(spark)",
             p99: "p99 \(ms(fix.total.latency.quantileMs(0.99))) (baseline \(ms(base.total.latency.quantileMs(0.99))))",
-            templates: "new error templates: \(fresh.isEmpty ? "none" : String(fresh.count))   pods \(fix.pods.count) new, \(base.pods.count) old",
-            templatesRole: fresh.isEmpty ? .normal : .logError, reason: reason, lines: lines)
+            newTemplates: "new error templates: \(fresh.isEmpty ? "none" : String(fresh.count))",
+            pods: "pods \(fix.pods.count) new, \(base.pods.count) old",
+            templatesRole: fresh.isEmpty ? .normal : .logError, reason: reason)
+        return (panel, judged.verdict, base.templates)
     }
 
     static func window(_ phase: MonitorPhase) -> String {

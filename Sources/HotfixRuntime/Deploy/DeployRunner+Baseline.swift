@@ -7,17 +7,11 @@ extension DeployRunner {
     /// The follower for the window: one `kubectl proxy` for every stream; when it cannot start,
     /// one kubectl per container (and a notice saying so).
     func follow(_ baseline: DeploymentInfo, since: Date) async -> any PodLogFollowing {
-        if followThroughProxy {
-            do {
-                let proxy = try KubeProxy(kubectl: kubectl, parent: proxyDirectory)
-                progress(.step("follow every pod's logs through one kubectl proxy (private socket \(proxy.socketPath))", command: proxy.argv))
-                return try await ProxyFollower.start(proxy: proxy, namespace: baseline.namespace, selector: baseline.selector,
-                                                     baselineHash: baseline.templateHash, since: since, lineCap: lineCap)
-            } catch {
-                progress(.notice("kubectl proxy cannot start (\(error.message)); following with one kubectl per container instead"))
-            }
-        }
-        return LogFollower(kubectl: kubectl, selector: baseline.selector, baselineHash: baseline.templateHash, since: since, lineCap: lineCap)
+        let progress = progress
+        return await DeploymentFollow.follower(
+            kubectl: kubectl, deployment: baseline, since: since, lineCap: lineCap, proxyDirectory: proxyDirectory, throughProxy: followThroughProxy,
+            starting: { progress(.step("follow every pod's logs through one kubectl proxy (private socket \($0.socketPath))", command: $0.argv)) },
+            notice: { progress(.notice($0)) }).0
     }
 
     /// Lets the old pods' recent logs arrive before `set image` replaces those pods: until every

@@ -115,11 +115,16 @@ extension DeployRunner {
 
     /// Feeds the follower's events into the monitor: lines by side, the judged pods' troubles as
     /// problems (a rollout being waited for holds them until it is known to be the one).
-    static func consume(_ events: AsyncStream<FollowEvent>, box: MonitorBox, sides: PodSides, progress: @Sendable (DeployProgress) -> Void) async {
+    static func consume(_ events: AsyncStream<FollowEvent>, box: MonitorBox, sides: PodSides, progress: @Sendable (DeployProgress) -> Void,
+                        pods: (@Sendable (FollowEvent) -> Void)? = nil) async {
         // Drops are told once, then counted: 200 streams cut every few seconds must not flood the log.
         var drops = 0
         var toldDropsAt = Date.distantPast
         for await event in events {
+            switch event {
+            case .pod, .podDeleted: pods?(event)
+            default: break
+            }
             switch event {
             case .pod(let pod, _) where sides.side(pod.templateHash) == .baseline:
                 box.oldPod(pod.name, running: !pod.deleting && pod.containers.contains(where: \.running))

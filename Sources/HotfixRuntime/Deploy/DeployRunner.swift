@@ -105,6 +105,8 @@ public struct DeployRunner: Sendable {
     public var lineReaders = LogFanout()
     /// How often the ReplicaSets are read while waiting for a rollout made elsewhere.
     public var waitPoll = DeployPlan.waitPoll
+    /// Every pod watch report (a pod appeared, changed or went away), for a live view's pod list.
+    public var podReaders: (@Sendable (FollowEvent) -> Void)?
 
     public init(plan: DeployPlan, kubectl: Kubectl, runner: ProcessRunner = ProcessRunner(), root: String, clock: any Clock,
                 baselineLookback: Double? = nil,
@@ -158,7 +160,9 @@ public struct DeployRunner: Sendable {
         let follower = await follow(baseline.info, since: clock.now - baselineLookback)
         following.set(follower)
         let readers = LogFanout([MonitorSink(box: box, sides: sides), lineReaders])
-        let consumer = Task { await Self.consume(follower.start(sink: readers), box: box, sides: sides, progress: progress) }
+        let consumer = Task { [podReaders] in
+            await Self.consume(follower.start(sink: readers), box: box, sides: sides, progress: progress, pods: podReaders)
+        }
         defer { consumer.cancel() }
         try await readBaseline(box)
         if Task.isCancelled { throw Self.stopped(before: "the rollout: nothing was rolled out") }

@@ -1,4 +1,5 @@
 import Foundation
+import HotfixEngine
 
 /// What DEPLOY needs to know about a Deployment (the baseline before `set image`, and after).
 public struct DeploymentInfo: Sendable, Equatable {
@@ -71,6 +72,8 @@ public struct PodState: Sendable, Equatable {
     public var templateHash: String
     public var phase: String
     public var deleting: Bool
+    /// `metadata.creationTimestamp`, seconds since 1970.
+    public var created: Double?
     public var containers: [Container]
 
     public var restarts: Int { containers.map(\.restarts).reduce(0, +) }
@@ -82,6 +85,7 @@ public struct PodState: Sendable, Equatable {
         self.name = name
         templateHash = (meta["labels"] as? [String: Any])?["pod-template-hash"] as? String ?? ""
         deleting = meta["deletionTimestamp"] != nil
+        created = (meta["creationTimestamp"] as? String).flatMap(Durations.parseISO)?.timeIntervalSince1970
         let status = o["status"] as? [String: Any] ?? [:]
         phase = status["phase"] as? String ?? ""
         let specContainers = ((o["spec"] as? [String: Any])?["containers"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }

@@ -2,6 +2,11 @@
 public enum Role: String, CaseIterable, Sendable, Codable {
     case normal, title, phaseDone, phaseActive, phasePending, overdue, warning, ok, muted
     case logError, logWarn, border, selection, help, helpKey, highlight, input
+    /// A pod's tag in the DEPLOY stream: each pod keeps one of these for the session (stern's colours).
+    case pod1, pod2, pod3, pod4, pod5, pod6
+
+    /// The pod colour number `i` (0-based, wrapping).
+    public static func pod(_ i: Int) -> Role { [Role.pod1, .pod2, .pod3, .pod4, .pod5, .pod6][((i % 6) + 6) % 6] }
 
     /// One letter per role for golden role grids.
     public var letter: Character {
@@ -23,6 +28,12 @@ public enum Role: String, CaseIterable, Sendable, Codable {
         case .helpKey: "k"
         case .highlight: "H"
         case .input: "I"
+        case .pod1: "1"
+        case .pod2: "2"
+        case .pod3: "3"
+        case .pod4: "4"
+        case .pod5: "5"
+        case .pod6: "6"
         }
     }
 }

@@ -33,6 +33,12 @@ public struct Theme: Equatable, Sendable {
         .helpKey: Style(fg: .index(6), bold: true),
         .highlight: Style(fg: .index(0), bg: .index(3)),
         .input: Style(underline: true),
+        .pod1: Style(fg: .index(6)),
+        .pod2: Style(fg: .index(2)),
+        .pod3: Style(fg: .index(5)),
+        .pod4: Style(fg: .index(12)),
+        .pod5: Style(fg: .index(14)),
+        .pod6: Style(fg: .index(13)),
     ])
 
     /// Attributes only, for `NO_COLOR` and colourless terminals when the chosen theme has colours:
@@ -55,5 +61,11 @@ public struct Theme: Equatable, Sendable {
         .helpKey: Style(bold: true),
         .highlight: Style(underline: true, reverse: true),
         .input: Style(underline: true),
+        .pod1: Style(bold: true),
+        .pod2: Style(bold: true),
+        .pod3: Style(bold: true),
+        .pod4: Style(bold: true),
+        .pod5: Style(bold: true),
+        .pod6: Style(bold: true),
     ], monochrome: true)
 }

@@ -32,6 +32,10 @@ public struct ConsoleView: Sendable {
     public var deployWarmup: Double
     /// The deploy's monitoring window, once log lines arrive.
     public var monitor: MonitorPanel?
+    /// The pods' log stream, when it is the DEPLOY pane's content (it then takes the log pane's place too).
+    public var stream: StreamPanel?
+    /// The log pane takes the DEPLOY pane's place (tab in the stream: the incident's events).
+    public var logFillsDeployPane: Bool
     /// The FIX pane's repository, live branch, editor and (in the demo) what is wrong.
     public var fix: FixContext
     /// The deploy waiting for a rollout made elsewhere.
@@ -43,12 +47,15 @@ public struct ConsoleView: Sendable {
                 logFocused: Bool = false, prompt: PromptView? = nil, showHelp: Bool = false, helpScroll: Int = 0,
                 log: LogPane = LogPane(), status: StatusMessage? = nil, activity: String? = nil, helpBar: [HelpItem] = [],
                 helpSections: [HelpSection] = [], deployWindow: Double = 300, deployWarmup: Double = 30,
-                monitor: MonitorPanel? = nil, fix: FixContext = FixContext(), waiting: WaitPanel? = nil, deployWords: DeployWords = DeployWords()) {
+                monitor: MonitorPanel? = nil, stream: StreamPanel? = nil, logFillsDeployPane: Bool = false, fix: FixContext = FixContext(),
+                waiting: WaitPanel? = nil, deployWords: DeployWords = DeployWords()) {
         self.incident = incident; self.now = now; self.size = size; self.timeZone = timeZone; self.viewed = viewed
         self.selection = selection; self.logFocused = logFocused; self.prompt = prompt; self.showHelp = showHelp
         self.helpScroll = helpScroll; self.log = log; self.status = status; self.activity = activity
         self.helpBar = helpBar; self.helpSections = helpSections; self.deployWindow = deployWindow
-        self.deployWarmup = deployWarmup; self.monitor = monitor; self.fix = fix; self.waiting = waiting; self.deployWords = deployWords
+        self.deployWarmup = deployWarmup; self.monitor = monitor; self.stream = stream
+        self.logFillsDeployPane = logFillsDeployPane; self.fix = fix
+        self.waiting = waiting; self.deployWords = deployWords
     }
 
     /// Below this the console shows only the too-small notice.
@@ -63,6 +70,8 @@ public enum PromptView: Equatable, Sendable {
     case answer(AssessField, TextInput)
     case waive(ChecklistItem, TextInput)
     case search(TextInput)
+    /// The DEPLOY stream's filter being typed.
+    case filter(TextInput)
     /// A guardrail refused `next`; a written reason passes it.
     case override(TextInput)
     /// A step's plan is in the log: run it? (y/n, default no)

@@ -13,29 +13,20 @@ public struct MonitorPanel: Equatable, Sendable {
     public var errors: String
     /// p99 against the baseline's.
     public var p99: String
-    /// New error templates and pods on each side.
-    public var templates: String
+    /// `new error templates: none`, or how many.
+    public var newTemplates: String
+    /// The pods on each side that gave lines: `pods 3 new, 3 old`.
+    public var pods: String
     public var templatesRole: Role
     /// The verdict's first reason.
     public var reason: String?
-    /// The newest pod lines.
-    public var lines: [Line]
 
-    public struct Line: Equatable, Sendable {
-        /// The pod's last characters, or the side when the line had no pod.
-        public var pod: String
-        public var time: Date
-        public var text: String
-        public var role: Role
+    /// New error templates and pods on each side, on one line.
+    public var templates: String { newTemplates + "   " + pods }
 
-        public init(pod: String, time: Date, text: String, role: Role) {
-            self.pod = pod; self.time = time; self.text = text; self.role = role
-        }
-    }
-
-    public init(window: String, verdict: String, verdictRole: Role, errors: String, p99: String, templates: String,
-                templatesRole: Role, reason: String?, lines: [Line]) {
+    public init(window: String, verdict: String, verdictRole: Role, errors: String, p99: String, newTemplates: String, pods: String,
+                templatesRole: Role, reason: String?) {
         self.window = window; self.verdict = verdict; self.verdictRole = verdictRole; self.errors = errors; self.p99 = p99
-        self.templates = templates; self.templatesRole = templatesRole; self.reason = reason; self.lines = lines
+        self.newTemplates = newTemplates; self.pods = pods; self.templatesRole = templatesRole; self.reason = reason
     }
 }

@@ -10,6 +10,12 @@ enum Bars {
             x += buf.put("/", x: x, y: rect.y, role: .helpKey)
             InputField.draw(&buf, input, x: x, y: rect.y, width: min(40, rect.right - x))
             return
+        case .filter(let input):
+            x += buf.put("filter /", x: x, y: rect.y, role: .helpKey)
+            let width = min(40, rect.right - x - 1)
+            InputField.draw(&buf, input, x: x, y: rect.y, width: width)
+            buf.put(" text or regex · enter keeps it · esc drops it", x: x + width, y: rect.y, role: .muted, limit: rect.right - x - width)
+            return
         case .waive(let item, _):
             x += buf.put("waive \(item.rawValue): type the reason, enter saves, esc cancels", x: x, y: rect.y, role: .warning, limit: rect.width - 2)
             return

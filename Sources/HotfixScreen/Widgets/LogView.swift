@@ -14,6 +14,7 @@ enum LogView {
         } else {
             title += " · line \(first + 1)/\(log.visibleCount)"
         }
+        if model.logFillsDeployPane { title += " · tab: the pods' stream" }
         if let q = log.query {
             let all = log.matches()
             let position = log.match.flatMap { all.firstIndex(of: $0) }.map { "\($0 + 1) of " } ?? ""

@@ -3,15 +3,7 @@ import HotfixEngine
 /// The main pane: the viewed phase's title, purpose and rows, scrolled to keep the selection in view.
 enum MainPane {
     static func draw(_ buf: inout CellBuffer, _ rect: Rect, _ model: ConsoleView, _ timing: Timing) {
-        let t = timing.timing(of: model.viewed)
-        var title = model.viewed.title
-        switch t.progress {
-        case .active: title += " · active · \(Durations.clock(t.used ?? 0)) of \(t.budget.minutesLabel) min"
-        case .done: title += " · done in \(Durations.clock(t.used ?? 0))"
-        case .pending: title += " · not started"
-        }
-        let inner = Block.draw(&buf, rect, title: title, titleRole: PhaseRail.timeRole(t),
-                               border: model.logFocused ? .border : .title)
+        let inner = frame(&buf, rect, model, timing)
         guard inner.height > 0 else { return }
         buf.put(" " + model.viewed.purpose(monitorWindow: model.deployWindow).replacingOccurrences(of: "{id}", with: model.incident.id.rawValue),
                 x: inner.x, y: inner.y, role: .muted, limit: inner.width)
@@ -27,5 +19,17 @@ enum MainPane {
         }
         if start > 0 { buf.put("↑", x: area.right, y: area.y, role: .muted) }
         if rows.count - start > area.height { buf.put("↓", x: area.right, y: area.bottom - 1, role: .muted) }
+    }
+
+    /// The pane's box, titled with the viewed phase and its time against the budget; returns the inside.
+    static func frame(_ buf: inout CellBuffer, _ rect: Rect, _ model: ConsoleView, _ timing: Timing) -> Rect {
+        let t = timing.timing(of: model.viewed)
+        var title = model.viewed.title
+        switch t.progress {
+        case .active: title += " · active · \(Durations.clock(t.used ?? 0)) of \(t.budget.minutesLabel) min"
+        case .done: title += " · done in \(Durations.clock(t.used ?? 0))"
+        case .pending: title += " · not started"
+        }
+        return Block.draw(&buf, rect, title: title, titleRole: PhaseRail.timeRole(t), border: model.logFocused ? .border : .title)
     }
 }

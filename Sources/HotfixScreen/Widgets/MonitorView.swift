@@ -2,7 +2,7 @@ import Foundation
 import HotfixEngine
 
 /// The monitoring window in the DEPLOY pane: error rate against the baseline with a sparkline,
-/// p99 latency, new error templates, pods, the verdict, then the newest pod lines.
+/// p99 latency, new error templates, pods, the verdict (the pods' lines are the stream's: tab).
 enum MonitorView {
     static func rows(_ model: ConsoleView, width: Int) -> [PaneRow] {
         guard let p = model.monitor else { return [] }
@@ -16,9 +16,6 @@ enum MonitorView {
         rows.append(PaneRow(indent: 1, text: p.errors + "   " + p.p99))
         rows.append(PaneRow(indent: 1, text: p.templates, role: p.templatesRole, right: p.verdict, rightRole: p.verdictRole))
         if let reason = p.reason { rows.append(PaneRow(indent: 1, text: reason, role: .muted)) }
-        for line in p.lines {
-            rows.append(PaneRow(indent: 1, text: "\(line.pod) \(ChecklistView.clock(line.time, model.timeZone)) \(line.text)", role: line.role))
-        }
         return rows + [.blank]
     }
 }

@@ -91,12 +91,18 @@ public struct DeployWorkflow: Sendable {
     /// The deploy after the gate: build, push, baseline, the rollout (set image, the configured
     /// command, or a rollout made elsewhere, waited for), the monitoring window, the verdict
     /// (journaled), and the automatic rollback when config asks for it. `window` ends the window
-    /// early when asked (the console's `r`, a rollback made elsewhere).
-    public func deploy(_ id: IncidentID, run: DeployRun = .configured, window: WindowControl? = nil,
+    /// early when asked (the console's `r`, a rollback made elsewhere); `reader` gets every
+    /// followed line and pod report as they arrive (the console's stream).
+    public func deploy(_ id: IncidentID, run: DeployRun = .configured, window: WindowControl? = nil, reader: (any LiveLogReader)? = nil,
                        progress: @escaping @Sendable (DeployEvent) -> Void) async throws(HotfixError) -> DeployOutcome {
         let (plan, kubectl, source) = await plan(id, run: run)
         var runner = self.runner(id, plan: plan, kubectl: kubectl, progress: progress)
         runner.stopper = window?.stopper
+        if let reader {
+            let sink = LiveReaderSink(reader)
+            runner.lineReaders.add(sink)
+            runner.podReaders = { sink.pods($0) }
+        }
         runner.source = source
         let verdict = try await runner.run()
         let state = try session.store.load(id).state

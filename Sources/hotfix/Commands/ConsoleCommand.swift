@@ -16,6 +16,8 @@ struct ConsoleCommand: AsyncParsableCommand {
         discussion: """
         Keys: ←/→ or 1–7 view a phase, n next phase, enter run the viewed phase's step (edit an answer in ASSESS; deploy and finish show their plan and ask y/n first), E open a file in $EDITOR, ! a shell in the repository and c commit the fix as "Fix: …" (FIX view), r roll back (DEPLOY), R report and post-mortem (CLOSE), space toggle a checklist item, w waive it, t run the tests (TEST view), l log pane (/ search, p pause, f follow), ? every key, q quit.
 
+        During DEPLOY the pods' logs are the pane: / filter (text or regex), e errors only, o old/new, P the pod list, ] [ next/previous marked line, space pause/follow, w wrap, tab the incident's events, esc every filter off.
+
         Plain `hotfix` in a terminal inside a repository with an open incident opens it too.
 
         Themes: --theme > HOTFIX_THEME > .hotfix.yml `theme:` > built-in; NO_COLOR is honoured.
@@ -70,7 +72,7 @@ struct MonitorCommand: AsyncParsableCommand {
         commandName: "monitor",
         abstract: "Replay a recorded deploy's pod logs through the console's monitoring window.",
         discussion: """
-        The baseline file (the old pods, before set image) is read at once; the replay file (the new pods) is played at the pace of its timestamps times --speed, starting the window's clock at its first line. Files are what kubectl logs --prefix --timestamps prints. The console opens on the DEPLOY view of the incident; nothing is written to the journal by the replay.
+        The baseline file (the old pods, before set image) is read at once; the replay file (the new pods) is played at the pace of its timestamps times --speed, starting the window's clock at its first line. Files are what kubectl logs --prefix --timestamps prints. The console opens on the DEPLOY view of the incident, the lines streaming there as a deploy's do (the same keys narrow them); nothing is written to the journal by the replay.
 
         Example:
           hotfix monitor --baseline old.log --replay new.log --speed 10

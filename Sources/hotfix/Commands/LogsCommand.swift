@@ -7,13 +7,13 @@ import HotfixLogs
 struct LogsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logs",
-        abstract: "Analyse log files, or compare logs after a deploy with a baseline.",
+        abstract: "Analyse log files, compare logs after a deploy with a baseline, or follow the deployment's pods.",
         discussion: """
         Input is what kubectl prints: optional [pod/NAME/CONTAINER] prefixes (--prefix), \
         optional RFC 3339 timestamps (--timestamps), then plain text, logfmt or JSON; stack \
         traces stay with the line that started them.
         """,
-        subcommands: [LogsAnalyze.self, LogsCompare.self])
+        subcommands: [LogsAnalyze.self, LogsCompare.self, LogsFollow.self])
 }
 
 struct LogsAnalyze: AsyncParsableCommand {

@@ -39,6 +39,9 @@ final class ConsoleLoop: @unchecked Sendable {
     var windowControl: WindowControl?
     /// The rollback's plan, shown beside a running deploy (not the console's one job).
     var planning: Task<Void, Never>?
+    /// The running deploy's followed lines, taken at most once per `StreamBeat.interval`.
+    var inbox: StreamInbox?
+    var beat = StreamBeat()
 
     init(session: Session, id: IncidentID, theme: Theme, noColor: Bool) throws(HotfixError) {
         let mailbox = try Mailbox()
@@ -76,6 +79,7 @@ final class ConsoleLoop: @unchecked Sendable {
         model.deployWarmup = session.config.deploy.warmup
         let how = DeployWorkflow(session).howItDeploys
         model.deployWords = DeployWords(steps: how.steps, rollback: how.rollback)
+        model.streamCapacity = session.config.logs.history
         model.repository = session.repository.root
         model.drill = drill
         do throws(HotfixError) { model.editor = try FixWorkflow(session).editor().label } catch { model.editorProblem = error.description }
@@ -97,7 +101,8 @@ final class ConsoleLoop: @unchecked Sendable {
         while true {
             let now = clock.now.timeIntervalSince1970
             let nextTick = now.rounded(.down) + 1
-            let timeout = Int32(max(1, ((nextTick - now) * 1000).rounded(.up)))
+            let beatWait = beat.wait(pending: inbox?.hasPending == true, now: ProcessInfo.processInfo.systemUptime) ?? 1
+            let timeout = Int32(max(1, (min(nextTick - now, beatWait) * 1000).rounded(.up)))
             for i in fds.indices { fds[i].revents = 0 }
             let ready = poll(&fds, nfds_t(fds.count), timeout)
             if ready < 0, errno != EINTR {
@@ -119,6 +124,8 @@ final class ConsoleLoop: @unchecked Sendable {
                 }
             }
             if ready == 0 || clock.now.timeIntervalSince1970 >= nextTick { batch.append(.tick(clock.now)) }
+            // The stream's lines once per beat, however fast they come: one frame takes them all.
+            if let inbox, beat.take(pending: inbox.hasPending, now: ProcessInfo.processInfo.systemUptime) { batch.append(.stream(inbox.take())) }
             guard !batch.isEmpty || journalTouched else { continue }
             // Another terminal, or the test job, may have written: read the journal once per batch.
             let fresh = follower.poll()
@@ -131,7 +138,10 @@ final class ConsoleLoop: @unchecked Sendable {
                     case .quit:
                         return
                     case .start(let job) where job == .deploy || job == .rollback:
-                        let deploy = DeployJob(steps: steps, window: job == .deploy ? WindowControl() : nil)
+                        if job == .deploy {
+                            inbox = StreamInbox(capacity: session.config.logs.history, maxLineBytes: session.config.logs.lineCap) { mailbox.wake() }
+                        }
+                        let deploy = DeployJob(steps: steps, window: job == .deploy ? WindowControl() : nil, reader: job == .deploy ? inbox : nil)
                         windowControl = deploy.window
                         startJob { await deploy.run(job) }
                     case .start(let job):

@@ -40,6 +40,12 @@ final class Mailbox: @unchecked Sendable {
         _ = write(writeFD, &zero, 1)
     }
 
+    /// Wakes the loop without a message (the stream's inbox has lines: the loop takes them on its own beat).
+    func wake() {
+        var zero: UInt8 = 0
+        _ = write(writeFD, &zero, 1)
+    }
+
     /// Everything posted so far, plus the signals that arrived (non-zero bytes on the pipe).
     func drain() -> (messages: [ConsoleMessage], signals: [Int32]) {
         var signals: [Int32] = []

@@ -1,0 +1,81 @@
+import Foundation
+import HotfixEngine
+import HotfixRuntime
+
+/// Lines of one container as they were followed, in order: the batch the verdict's monitor reads
+/// too (nothing is followed twice).
+public struct FollowedLines: Sendable {
+    let batch: LogBatch
+    /// A pod of another template than the one the view calls old (the hotfix, during a deploy).
+    public let isNew: Bool
+
+    public var pod: String { batch.source.pod }
+    public var container: String { batch.source.container }
+    public var count: Int { batch.lines.count }
+
+    /// Each line's text (no kubectl prefix or timestamp) and kubectl's timestamp, without copying.
+    public func forEach(_ body: (UnsafeRawBufferPointer, Double) -> Void) {
+        batch.forEach { text, ts in body(text, ts.time) }
+    }
+}
+
+/// A pod as the pod watch reported it.
+public struct FollowedPod: Sendable, Equatable {
+    public var name: String
+    public var isNew: Bool
+    /// `metadata.creationTimestamp`, seconds since 1970.
+    public var created: Double?
+    public var restarts: Int
+    /// Why a container is not running, or was OOM-killed (`CrashLoopBackOff`, `ImagePullBackOff`, `OOMKilled` …).
+    public var trouble: String?
+    public var deleted: Bool
+
+    public init(name: String, isNew: Bool, created: Double? = nil, restarts: Int = 0, trouble: String? = nil, deleted: Bool = false) {
+        self.name = name; self.isNew = isNew; self.created = created; self.restarts = restarts; self.trouble = trouble; self.deleted = deleted
+    }
+
+    init(_ pod: PodState, isNew: Bool) {
+        let waiting = pod.containers.compactMap(\.waitingReason).first { !["ContainerCreating", "PodInitializing"].contains($0) }
+        let oom = pod.containers.contains { $0.lastTerminationReason == "OOMKilled" } ? "OOMKilled" : nil
+        self.init(name: pod.name, isNew: isNew, created: pod.created, restarts: pod.restarts, trouble: waiting ?? oom, deleted: pod.deleting)
+    }
+}
+
+/// Reads what a deploy (or `hotfix logs follow`) follows, as it arrives, on the follower's own
+/// threads: it must not wait on anything long (a slow reader slows the streams).
+public protocol LiveLogReader: AnyObject, Sendable {
+    func lines(_ lines: FollowedLines)
+    func pod(_ pod: FollowedPod)
+}
+
+/// The runtime's sink and pod reports handed to a `LiveLogReader`. A source's side is the
+/// follower's (the deploy: not the baseline's template), or `newTemplate`'s answer for its
+/// template hash when set (`hotfix logs follow`: the deployment's current template is new).
+final class LiveReaderSink: LogSink, @unchecked Sendable {
+    let reader: any LiveLogReader
+    private let lock = NSLock()
+    private var current: String?
+
+    init(_ reader: any LiveLogReader, newTemplate: String? = nil) {
+        self.reader = reader
+        current = newTemplate
+    }
+
+    /// The template hash that is new from now on.
+    func setNewTemplate(_ hash: String?) { lock.withLock { current = hash } }
+    var newTemplate: String? { lock.withLock { current } }
+
+    private func isNew(_ hash: String, follower: Bool) -> Bool { newTemplate.map { $0 == hash } ?? follower }
+
+    func receive(_ batch: LogBatch) {
+        reader.lines(FollowedLines(batch: batch, isNew: isNew(batch.source.templateHash, follower: batch.source.isNew)))
+    }
+
+    func pods(_ event: FollowEvent) {
+        switch event {
+        case .pod(let pod, let fresh): reader.pod(FollowedPod(pod, isNew: isNew(pod.templateHash, follower: fresh)))
+        case .podDeleted(let name): reader.pod(FollowedPod(name: name, isNew: false, deleted: true))
+        default: break
+        }
+    }
+}
