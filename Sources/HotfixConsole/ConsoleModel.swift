@@ -42,6 +42,13 @@ public struct ConsoleModel: Sendable {
     /// The monitoring window as the DEPLOY pane shows it, derived from `monitor` once per update
     /// (see `refreshMonitor`), never while drawing.
     public internal(set) var monitorPanel: MonitorPanel?
+    /// The deploy waiting for a rollout it does not make itself (`deploy.rollout: external`, a
+    /// command such as helm upgrade): what for, since when, what was seen.
+    public var rolloutWait: RolloutWait?
+    /// The wait as the DEPLOY pane shows it at `now`, derived once per update.
+    public internal(set) var waitPanel: WaitPanel?
+    /// How this repository's deploy rolls out and rolls back, in words for the DEPLOY pane's hints.
+    public var deployWords = DeployWords()
     /// The pods' log stream of this console's deploy (or replay), while the incident is in DEPLOY:
     /// the DEPLOY pane's main content. Bounded by `streamCapacity` lines (`logs.history`).
     public var stream: LogStream?

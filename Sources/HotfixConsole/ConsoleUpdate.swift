@@ -12,6 +12,7 @@ extension ConsoleModel {
         let effects = apply(message)
         switch message {
         case .tick, .monitor, .monitorModel, .journal: refreshMonitor()
+        case .rolloutWait: refreshWait()
         default: break
         }
         return effects
@@ -66,6 +67,9 @@ extension ConsoleModel {
         case .monitorModel(let m):
             monitor = m
             monitorNow = nil
+        case .rolloutWait(let wait):
+            rolloutWait = wait
+            if wait == nil { monitor = nil }
         case .status(let message):
             status = message
         case .fix(let progress):
@@ -115,9 +119,10 @@ extension ConsoleModel {
         return !incident.verdicts.contains { $0.at >= setImage } && !incident.rollbacks.contains { $0.at >= setImage }
     }
 
-    /// When the latest deploy set the new image (after reading its baseline), if it has.
+    /// When the latest deploy put the new image out (set image, or the new ReplicaSet it waited
+    /// for, after reading its baseline), if it has.
     var newImageSetAt: Date? {
-        guard let setImage = incident.deploySteps.last(where: { $0.record.step == .setImage && $0.record.outcome == .done }),
+        guard let setImage = incident.deploySteps.last(where: { $0.record.step.rollsOut && $0.record.outcome == .done }),
               let baseline = incident.deploySteps.last(where: { $0.record.step == .baseline }), baseline.at <= setImage.at else { return nil }
         return setImage.at
     }

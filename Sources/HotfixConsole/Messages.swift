@@ -70,7 +70,8 @@ public enum ConsoleJob: Sendable, Equatable {
     case report
     /// DEPLOY, in the console's process so the monitoring window is live.
     case deploy
-    /// `kubectl rollout undo` to the baseline revision, in the console's process.
+    /// The rollback the way the deploy was made (kubectl undo, helm rollback, the configured
+    /// command), in the console's process; a GitOps revert is only shown.
     case rollback
     /// `hotfix commit -m "Fix: …"`: git add of the changed files, then git commit.
     case commit(CommitRequest)
@@ -141,6 +142,8 @@ public enum ConsoleMessage: Sendable {
     case confirm(ConsoleJob, question: String)
     /// The deploy's monitoring window as the running deploy sees it (replaces the pane's model).
     case monitorModel(MonitorModel)
+    /// The deploy waits for a rollout it does not make itself (nil: a new deploy begins, no wait yet).
+    case rolloutWait(RolloutWait?)
     /// A job's result for the status row.
     case status(StatusMessage)
     /// What the hotfix branch holds, read from git while the incident is in FIX.

@@ -12,7 +12,8 @@ extension ConsoleModel {
                     deployWindow: deployWindow, deployWarmup: deployWarmup, monitor: monitorPanel, stream: streamPanel,
                     logFillsDeployPane: eventsInDeployPane,
                     fix: FixContext(repository: repository, progress: fix, editor: editor, drill: drill, plan: commitPlanShown,
-                                    failure: commitFailure))
+                                    failure: commitFailure),
+                    waiting: waitPanel, deployWords: deployWords)
     }
 
     /// The commit's commands while its y/n is asked (the FIX pane shows them whole).

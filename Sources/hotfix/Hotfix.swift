@@ -22,7 +22,7 @@ struct Hotfix: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Start.self, Status.self, List.self, Timeline.self, Assess.self, Next.self, Retry.self, CheckItem.self,
-            NoteCommand.self, Init.self, TestCommand.self, Deploy.self, Rollback.self, ReportCommand.self, PostmortemCommand.self, Sync.self, AppendStress.self,
+            NoteCommand.self, Init.self, TestCommand.self, Deploy.self, Watch.self, Rollback.self, ReportCommand.self, PostmortemCommand.self, Sync.self, AppendStress.self,
             BranchCommand.self, DiffCommand.self, CommitCommand.self, Backport.self, Finish.self, Sim.self, LogsCommand.self,
             ConsoleCommand.self, Demo.self, MonitorCommand.self, FollowBench.self, ConsoleBench.self,
         ]

@@ -320,11 +320,11 @@ import Glibc
     }
 
     /// `hotfix demo --speed N` in tmux, moved up to DEPLOY from another terminal with the checklist passed by hand.
-    static func demoInDeploy(speed: Int, scenario: String = "fix-works",
+    static func demoInDeploy(speed: Int, scenario: String = "fix-works", rollout: String = "set-image",
                              sourceLocation: SourceLocation = #_sourceLocation) throws -> (t: Tmux, tmp: TempDir, sandbox: String, work: String) {
         let tmp = TempDir("hotfix-demo-test")
         let t = try Tmux(width: 80, height: 24, env: ["HOME": tmp.path, "TMPDIR": tmp.path, "LANG": "C.UTF-8"])
-        t.type("\(HotfixBinary.path) demo --speed \(speed) --scenario \(scenario)")
+        t.type("\(HotfixBinary.path) demo --speed \(speed) --scenario \(scenario) --rollout \(rollout)")
         t.press("Enter")
         t.waitFor("▶ ASSESS", seconds: 30, sourceLocation: sourceLocation)
         let sandbox = try #require((try? FileManager.default.contentsOfDirectory(atPath: tmp.path))?.first { $0.hasPrefix("hotfix-demo-") })

@@ -25,7 +25,7 @@ import Testing
         #expect(plan(rolloutTimeout: 90).settings.rolloutTimeout(progressDeadline: 600) == 90)
         // One kubectl proxy on a private socket follows everything; the watch and the tails are the fallback.
         #expect(p.step(.monitor)?.commands == [
-            k + ["proxy", "--unix-socket={proxy-socket}", "--accept-paths=^/version$,^/api/v1/namespaces/[^/]+/pods(/[^/]+/log)?$",
+            k + ["proxy", "--unix-socket={proxy-socket}", "--accept-paths=^/version$,^/api/v1/namespaces/[^/]+/pods(/[^/]+/log)?$,^/apis/apps/v1/namespaces/[^/]+/replicasets$",
                  "--reject-methods=^(POST|PUT|PATCH|DELETE|CONNECT|OPTIONS)$"],
             k + ["get", "pods", "-l", "{selector}", "-w", "--output-watch-events", "-o", "json"],
             k + ["logs", "-f", "pod/{pod}", "-c", "{container}", "--timestamps", "--since-time={since}"],

@@ -133,7 +133,7 @@ import Testing
             switch p {
             case .step(let title, _): shown.append("\(t) ▶ \(title)")
             case .notice(let text): shown.append("\(t) ! \(text)")
-            case .output, .monitor: break
+            case .output, .monitor, .waiting: break
             }
         }
         let verdict = try await runner.run()

@@ -32,19 +32,28 @@ public struct DeployJob: Sendable {
     func status(_ text: String, _ role: Role) { post(.status(StatusMessage(text, role: role))) }
 
     /// Shows the deploy's plan (as `hotfix deploy --dry-run` prints it) in the log, then asks.
-    public func planDeploy() {
+    public func planDeploy() async {
         defer { post(.activity(nil)) }
         log("▶ the deploy's plan (as hotfix deploy --dry-run prints it; nothing is changed yet)", .info, at: session.clock.now)
-        for line in deploy.planText(id).dropFirst() { log("  " + line) }
-        post(.confirm(.deploy, question: deploy.question(id)))
+        for line in await deploy.planText(id).dropFirst() { log("  " + line) }
+        post(.confirm(.deploy, question: await deploy.question(id)))
     }
 
-    /// Shows the rollback line in the log and asks; at once, so it can run beside a deploy.
-    public func planRollback() {
+    /// Shows the rollback's commands in the log and asks (a GitOps revert is shown and noted, not
+    /// asked: hotfix runs nothing); beside a running deploy too.
+    public func planRollback() async {
         do throws(HotfixError) {
-            let planned = try deploy.rollbackPlan(id)
-            log("▶ the rollback (nothing is changed yet), then kubectl rollout status:", .info, at: session.clock.now)
-            log("  $ " + GitText.shellWords(planned.undo))
+            let planned = try await deploy.rollbackPlan(id)
+            if !planned.runs {
+                log("▶ the rollback is a GitOps revert, for you to make (hotfix runs nothing):", .info, at: session.clock.now)
+                if let why = planned.explanation { log("  " + why, .warn) }
+                for c in planned.commands { log("  $ " + GitText.shellWords(c)) }
+                try deploy.noteRevert(id, planned)
+                status("r: nothing to run here: the GitOps revert to make is in the log (tab shows it); the controller then rolls back", .warning)
+                return
+            }
+            log("▶ the rollback (\(planned.way.words); nothing is changed yet):", .info, at: session.clock.now)
+            for c in planned.commands { log("  $ " + GitText.shellWords(c)) }
             post(.confirm(.rollback, question: planned.question))
         } catch {
             post(.failed(error))
@@ -65,6 +74,7 @@ public struct DeployJob: Sendable {
     func runDeploy() async {
         do throws(HotfixError) {
             post(.activity("deploy: the checklist gate"))
+            post(.rolloutWait(nil))
             try await deploy.enter(id, override: nil)
             let outcome = try await deploy.deploy(id, window: window, reader: reader, progress: progress)
             let verdict = outcome.verdict
@@ -81,6 +91,10 @@ public struct DeployJob: Sendable {
             case nil:
                 break
             }
+            if !outcome.rolledOut {
+                status("no rollout was judged: INCONCLUSIVE (\(reason.dropFirst(3))); enter watches again, n with a reason, b back to FIX", .warning)
+                return
+            }
             switch verdict.outcome {
             case .pass: status("verdict PASS: n moves on to BACKPORT\(reason)", .ok)
             case .fail: status("verdict FAIL: \(outcome.autoRollback ? "" : "r rolls back, ")b goes back to FIX (hotfix retry)\(reason)", .overdue)
@@ -93,9 +107,10 @@ public struct DeployJob: Sendable {
 
     func rollback() async {
         do throws(HotfixError) {
-            let planned = try deploy.rollbackPlan(id)
+            let planned = try await deploy.rollbackPlan(id)
             _ = try await deploy.rollback(id, planned, progress: progress)
-            status("rolled back to revision \(planned.revision)", .ok)
+            status(planned.runs ? "rolled back (\(planned.way.words))\(planned.revision.map { " to revision \($0)" } ?? "")" : "the revert to make is in the log",
+                   planned.runs ? .ok : .warning)
         } catch {
             post(.failed(error))
         }
@@ -117,6 +132,8 @@ public struct DeployJob: Sendable {
                 post(.output([LogLine(at: nil, text: "  ! " + text, level: .warn)]))
             case .monitor(let model, _):
                 post(.monitorModel(model))
+            case .waiting(let wait):
+                post(.rolloutWait(wait))
             }
         }
     }

@@ -42,7 +42,7 @@ extension ConsoleModel {
     func refusal(_ job: ConsoleJob) -> String? {
         if let activity, !(job == .rollback && deployWindowOpen) {
             if job == .rollback, self.job == .deploy, !(newImageSetAt.map { at in incident.verdicts.contains { $0.at >= at } } ?? false) {
-                return "nothing to roll back yet: the deploy has not set the new image (\(activity)); q stops it"
+                return "nothing to roll back yet: the deploy has not rolled out the new image (\(activity)); q stops it"
             }
             return "\(job == .tests ? "the tests are" : "a job is") already running (\(activity)); its output is in the log"
         }

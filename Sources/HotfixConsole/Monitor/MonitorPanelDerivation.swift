@@ -7,10 +7,16 @@ extension ConsoleModel {
     /// Derives what the DEPLOY pane shows of the monitoring window, at the window's "now", and
     /// which of the stream's lines are the targeted error or a new error template.
     mutating func refreshMonitor() {
+        defer { refreshWait() }
         guard let monitor else { monitorPanel = nil; return }
         let (panel, verdict, baseline) = MonitorPanel.derive(monitor, now: monitorNow ?? now.timeIntervalSince1970, verdicts: incident.verdicts)
         monitorPanel = panel
         stream?.mark(target: verdict.targetTemplate, newTemplates: verdict.newTemplates.map(\.template), baseline: baseline)
+    }
+
+    /// Derives what the DEPLOY pane shows of a wait for a rollout made elsewhere, at `now`.
+    mutating func refreshWait() {
+        waitPanel = rolloutWait.map { WaitPanel.derive($0, now: now.timeIntervalSince1970) }
     }
 }
 

@@ -90,7 +90,7 @@ public struct CloseFacts: Sendable {
             out.append(Deviation(at: at, text: "\(several ? "Attempt \(a.number): m" : "M")onitoring verdict FAIL: \(v.reasons.joined(separator: "; "))"))
         }
         for (at, r) in state.rollbacks {
-            out.append(Deviation(at: at, text: "\(r.automatic ? "Automatic rollback" : "Rollback") to revision \(r.revision.map(String.init) ?? "?"): \(r.outcome)"))
+            out.append(Deviation(at: at, text: "\(r.automatic ? "Automatic rollback" : "Rollback") \(r.target): \(r.outcome)"))
         }
         return out.sorted { $0.at < $1.at }
     }
@@ -110,14 +110,14 @@ public struct CloseFacts: Sendable {
         if let commit = a.commit { what += " (commit \(commit.prefix(7)))" }
         if let rolled = a.rolledOutAt {
             parts.append("\(what) rolled out at \(Durations.hhmm(rolled))")
-        } else if let set = a.step(.setImage), set.record.outcome == .done {
+        } else if let set = a.rolledOut {
             let rollout = a.step(.rollout).map { "rollout \($0.record.outcome)" } ?? "rollout not finished"
-            parts.append("\(what) set at \(Durations.hhmm(set.at)), \(rollout)")
+            parts.append("\(what) \(set.record.step == .setImage ? "set" : "seen rolling out") at \(Durations.hhmm(set.at)), \(rollout)")
         } else {
             parts.append("nothing rolled out (\(what))")
         }
         if let (at, r) = a.rollback {
-            parts.append("\(r.automatic ? "rolled back automatically" : "rolled back") to revision \(r.revision.map(String.init) ?? "?") at \(Durations.hhmm(at))")
+            parts.append("\(r.automatic ? "rolled back automatically" : "rolled back") \(r.target) at \(Durations.hhmm(at))")
         }
         if let back = a.retriedAt { parts.append("back to FIX at \(Durations.hhmm(back))") }
         return "\(mark) Attempt \(a.number): \(outcome?.name ?? "no verdict") — " + parts.joined(separator: "; ")

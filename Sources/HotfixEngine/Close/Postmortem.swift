@@ -18,6 +18,7 @@ public enum Postmortem {
             ?? "_why it broke (no hypothesis was recorded)_"
         line("- **Root Cause:** \(hypothesis)")
         line("- **Resolution:** \(resolution(f))")
+        if let plan = Report.rollbackPlanText(s) { line("- **Rollback plan** " + plan) }
         line()
 
         line("## Timeline")

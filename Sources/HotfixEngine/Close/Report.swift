@@ -29,6 +29,7 @@ public enum Report {
 
         out.append("### Deployed")
         out.append(deployedLine(f))
+        if let plan = rollbackPlanText(s) { out.append("- ↩️ Rollback plan " + plan) }
         let backports = f.backports
         if let develop = backports.first(where: { $0.branch == f.developBranch }) {
             out.append(branchLine(develop, f))
@@ -115,7 +116,7 @@ public enum Report {
     static func deployedLine(_ f: CloseFacts) -> String {
         let s = f.state
         if let rollback = s.rollbacks.last, s.deployedAt.map({ rollback.at > $0 }) ?? true {
-            return "- ❌ Production: rolled back to revision \(rollback.record.revision.map(String.init) ?? "?") at \(Durations.hhmm(rollback.at))"
+            return "- ❌ Production: rolled back \(rollback.record.target) at \(Durations.hhmm(rollback.at))"
         }
         if let at = s.deployedAt {
             let image = s.deploySteps.last { $0.record.image != nil }?.record.image
@@ -125,6 +126,19 @@ public enum Report {
             return "- ⚠️ Production: deployed outside hotfix (override: \(MD.cell(o.override.reason)))"
         }
         return "- ❌ Production: not deployed"
+    }
+
+    /// How the latest deploy would be undone, with the exact commands (recorded with its baseline):
+    /// `(helm rollback): \`helm rollback app 3\`, then \`kubectl … rollout status …\``.
+    static func rollbackPlanText(_ s: IncidentState) -> String? {
+        guard let plan = s.latestAttempt?.rollbackPlan else { return nil }
+        // A GitOps revert names the merge once CLOSE has made it (the hotfix's merge into main).
+        let merge = s.gitSteps.last { $0.record.step == .mergeMain && $0.record.sha != nil }?.record.sha
+        let commands = plan.commands.map { c in
+            "`\(MD.cell(DeployPlan.filled(c, merge.map { ["merge": $0] } ?? [:]).map(DeployPlan.quoted).joined(separator: " ")))`"
+        }.joined(separator: ", then ")
+        let why = plan.way == .gitRevert ? " (\(MD.cell(DeployPlan.gitOpsNote)))" : ""
+        return "(\(plan.way.words)): \(commands)\(why)"
     }
 
     static func branchLine(_ b: CloseFacts.BranchResult, _ f: CloseFacts) -> String {

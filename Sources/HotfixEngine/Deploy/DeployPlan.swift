@@ -33,9 +33,17 @@ public struct DeployPlan: Sendable, Equatable {
     /// A step of the plan, and of the journal's deploy records (`DeployRecord.step`).
     public enum Kind: JournalName {
         case build, push, baseline, setImage, rollout, monitor, verdict, rollback, rollbackRollout
+        /// The command run instead of set image (`deploy.rollout: [argv]`).
+        case rolloutCommand
+        /// The rollout to judge, found by waiting for a new ReplicaSet (a command's, or one made elsewhere).
+        case newReplicaSet
         case unrecognized(String)
 
-        public static let known: [Kind] = [.build, .push, .baseline, .setImage, .rollout, .monitor, .verdict, .rollback, .rollbackRollout]
+        public static let known: [Kind] = [.build, .push, .baseline, .setImage, .rollout, .monitor, .verdict, .rollback, .rollbackRollout,
+                                           .rolloutCommand, .newReplicaSet]
+
+        /// The steps that put the new pod template out: the window's clock starts there.
+        public var rollsOut: Bool { self == .setImage || self == .newReplicaSet }
 
         public var name: String {
             switch self {
@@ -48,6 +56,8 @@ public struct DeployPlan: Sendable, Equatable {
             case .verdict: "verdict"
             case .rollback: "rollback"
             case .rollbackRollout: "rollback-rollout"
+            case .rolloutCommand: "rollout-command"
+            case .newReplicaSet: "new-replicaset"
             case .unrecognized(let name): name
             }
         }
@@ -85,14 +95,28 @@ public struct DeployPlan: Sendable, Equatable {
         /// its log), or after `baselineWait` seconds, whichever comes first.
         public var baselineEntries: Int
         public var baselineWait: Double
+        /// How the rollout is made (`deploy.rollout`), and how it is undone (`deploy.rollback`).
+        public var rollout: RolloutMode
+        public var rollback: RollbackMode
+        /// A rollout waited for counts only with an image matching this (`deploy.expect_image`, expanded).
+        public var expectImage: ImagePattern?
+        /// How long a rollout is waited for (`deploy.wait`), seconds.
+        public var wait: Double
 
         public init(image: String, build: [String], push: [String], deployment: String, container: String, target: KubeTarget,
                     window: Double = 300, warmup: Double = 30, interval: Double = 30, rolloutTimeout: Double? = nil, autoRollback: Bool = false,
-                    errorTarget: String? = nil, baselineEntries: Int = 300, baselineWait: Double = 15) {
+                    errorTarget: String? = nil, baselineEntries: Int = 300, baselineWait: Double = 15, rollout: RolloutMode = .setImage,
+                    rollback: RollbackMode = .kubectlUndo, expectImage: ImagePattern? = nil, wait: Double = 900) {
             self.image = image; self.build = build; self.push = push; self.deployment = deployment; self.container = container
             self.target = target; self.window = window; self.warmup = warmup; self.interval = interval
             self.rolloutTimeout = rolloutTimeout; self.autoRollback = autoRollback; self.errorTarget = errorTarget
             self.baselineEntries = baselineEntries; self.baselineWait = baselineWait
+            self.rollout = rollout; self.rollback = rollback; self.expectImage = expectImage; self.wait = wait
+        }
+
+        /// The Helm release and how to reach it, when the rollback is `helm rollback`.
+        public var helm: (HelmUpgrade, release: String)? {
+            if case .helm(let h, let release) = rollback { (h, release) } else { nil }
         }
 
         /// `rollout status`'s timeout for a deployment whose progressDeadlineSeconds is `deadline`.
@@ -119,7 +143,9 @@ public struct DeployPlan: Sendable, Equatable {
         steps.append(Step(kind: .baseline, title: "read the baseline of deployment/\(d)", commands: [
             k.argv(KubeCall.getDeployment(d)),
             k.argv(KubeCall.listReplicaSets(selector: "{selector}")),
-        ], note: "revision, image, selector, pod-template-hash and progressDeadlineSeconds"))
+        ] + (s.helm.map { [$0.0.status($0.release)] } ?? []),
+            note: "revision, image, selector, pod-template-hash and progressDeadlineSeconds"
+                + (s.helm.map { "; the Helm release \($0.release)'s revision before the upgrade (what helm rollback goes back to)" } ?? "")))
         steps.append(Step(kind: .monitor, title: "follow every pod's log through one kubectl proxy: the old pods' recent lines are the baseline, then the window",
                           commands: [
                             k.argv(KubeCall.proxy(socket: "{proxy-socket}")),
@@ -134,8 +160,7 @@ public struct DeployPlan: Sendable, Equatable {
                             + "their first line, a dropped stream resumed from its {last} line. When the proxy cannot start, the same is done "
                             + "with the kubectl watch and one kubectl tail per container shown after it. The baseline "
                             + "read ends once every old pod gave \(s.baselineEntries) entries or caught up, or after \(Durations.words(s.baselineWait))"))
-        steps.append(Step(kind: .setImage, title: "set \(s.container)=\(s.image)",
-                          commands: [k.argv(KubeCall.setImage(deployment: d, container: s.container, image: s.image))], note: nil))
+        steps += Self.rolloutSteps(s)
         steps.append(Step(kind: .rollout, title: "wait for the rollout while monitoring for \(Durations.words(s.window)) "
                             + "(warm-up \(Durations.words(s.warmup)), every \(Durations.words(s.interval)))",
                           commands: [Self.rolloutStatus(k, d, s.rolloutTimeout), k.argv(KubeCall.getDeployment(d))],
@@ -151,18 +176,6 @@ public struct DeployPlan: Sendable, Equatable {
         return "timeout \(timeout). get deployment reads the new revision once the rollout is done"
             + (s.rolloutTimeout == nil ? ", or, when rollout status timed out, whether the rollout still progresses (then it waits again)" : "")
             + ". A pod problem (restart, CrashLoopBackOff, image pull error, OOMKilled) or the deadline ends the window at once: rollout status is stopped"
-    }
-
-    /// The rollback: back to the baseline revision, then wait for that rollout.
-    public func rollbackSteps(toRevision revision: Int?) -> [Step] {
-        let k = settings.target
-        let d = settings.deployment
-        let rev = revision.map(String.init) ?? "{baseline-revision}"
-        return [
-            Step(kind: .rollback, title: "roll back to revision \(rev)",
-                 commands: [k.argv(KubeCall.rolloutUndo(deployment: d, toRevision: rev))], note: nil),
-            Step(kind: .rollbackRollout, title: "wait for the rollback", commands: [Self.rolloutStatus(k, d, settings.rolloutTimeout)], note: nil),
-        ]
     }
 
     /// The step of a kind, if the plan has it.
@@ -181,7 +194,8 @@ public struct DeployPlan: Sendable, Equatable {
     public var dryRun: [String] {
         var lines: [String] = []
         for (i, step) in (steps + rollbackSteps(toRevision: nil)).enumerated() {
-            let optional = step.kind == .rollback || step.kind == .rollbackRollout ? " (on rollback)" : ""
+            let optional = step.kind == .rollback || step.kind == .rollbackRollout
+                ? (settings.rollback.runs ? " (on rollback)" : " (on rollback: shown for you to run, never run by hotfix)") : ""
             lines.append("\(i + 1). \(step.kind.name): \(step.title)\(optional)")
             for c in step.commands { lines.append("     $ " + c.map(Self.quoted).joined(separator: " ")) }
             if let note = step.note { lines.append("     (\(note))") }
@@ -198,7 +212,7 @@ public struct DeployPlan: Sendable, Equatable {
     }
 
     /// An argument as a shell would need it to be typed (display only; nothing runs through a shell).
-    static func quoted(_ arg: String) -> String {
+    public static func quoted(_ arg: String) -> String {
         let safe = arg.unicodeScalars.allSatisfy { c in
             (c.value >= 0x30 && c.value <= 0x39) || (c.value >= 0x41 && c.value <= 0x5A) || (c.value >= 0x61 && c.value <= 0x7A)
                 || "-_./:=@%+,{}".unicodeScalars.contains(c)

@@ -31,10 +31,11 @@ public enum KubeCall {
     }
 
     /// `kubectl proxy` on a private Unix socket, letting through only what the window reads:
-    /// `/version`, the pods (list and watch) and their logs, and no method that changes anything.
+    /// `/version`, the pods (list and watch) and their logs, the ReplicaSets (a rollout made
+    /// elsewhere is waited for), and no method that changes anything.
     public static func proxy(socket: String) -> [String] {
         ["proxy", "--unix-socket=\(socket)",
-         "--accept-paths=^/version$,^/api/v1/namespaces/[^/]+/pods(/[^/]+/log)?$",
+         "--accept-paths=^/version$,^/api/v1/namespaces/[^/]+/pods(/[^/]+/log)?$,^/apis/apps/v1/namespaces/[^/]+/replicasets$",
          "--reject-methods=^(POST|PUT|PATCH|DELETE|CONNECT|OPTIONS)$"]
     }
 }

@@ -107,7 +107,7 @@ public enum Guardrails {
             return [GuardrailVerdict(
                 rule: .monitoring,
                 message: "no monitoring window has judged this deploy yet",
-                next: "run the monitoring window (hotfix deploy) or, if you deploy through CI/CD, pass --override REASON")]
+                next: "run the monitoring window: hotfix deploy, or hotfix watch when CI/CD or a GitOps controller rolls out")]
         }
         let retry = "hotfix retry goes back to FIX for attempt \(attempt.number + 1) (same branch, the clock keeps running)"
         if outcome == .pass {

@@ -6,12 +6,13 @@ public enum CommandStep: JournalName {
     case smoke, critical, manual
     /// The git flow's steps (`GitStepName`).
     case branch, preflight, backport, mergeMain, tag, push, deleteBranch, commit
-    /// DEPLOY's image build (its push is `push`).
-    case build
+    /// DEPLOY's image build (its push is `push`), the command run instead of set image
+    /// (`deploy.rollout`), and a rollback command (helm rollback, `deploy.rollback`).
+    case build, rolloutCommand, rollback
     case unrecognized(String)
 
     public static let known: [CommandStep] = [.smoke, .critical, .manual, .branch, .preflight, .backport, .mergeMain, .tag, .push, .deleteBranch,
-                                              .commit, .build]
+                                              .commit, .build, .rolloutCommand, .rollback]
 
     public var name: String {
         switch self {
@@ -27,6 +28,8 @@ public enum CommandStep: JournalName {
         case .deleteBranch: "delete-branch"
         case .commit: "commit"
         case .build: "build"
+        case .rolloutCommand: "rollout-command"
+        case .rollback: "rollback"
         case .unrecognized(let name): name
         }
     }

@@ -28,12 +28,37 @@ public struct DeployRecord: Codable, Sendable, Equatable {
     /// on main, `sha subject`, newest first (absent in older records).
     public var commit: String?
     public var commits: [String]?
+    /// The baseline step with Helm: the release and its revision before the upgrade (what
+    /// `helm rollback` goes back to).
+    public var release: String?
+    public var releaseRevision: Int?
+    /// The baseline step: how this deploy would be undone, with the exact commands (absent in older records).
+    public var rollback: RollbackPlanRecord?
 
     public init(_ step: DeployPlan.Kind, _ outcome: Outcome, image: String? = nil, revision: Int? = nil, detail: String? = nil,
-                commit: String? = nil, commits: [String]? = nil) {
+                commit: String? = nil, commits: [String]? = nil, release: String? = nil, releaseRevision: Int? = nil,
+                rollback: RollbackPlanRecord? = nil) {
         self.step = step; self.outcome = outcome; self.image = image; self.revision = revision; self.detail = detail
         self.commit = commit
         self.commits = commits
+        self.release = release; self.releaseRevision = releaseRevision; self.rollback = rollback
+    }
+}
+
+/// How a deploy would be undone, recorded with its baseline: the way, the exact commands (a
+/// GitOps revert's are printed for a person, never run), and why that way.
+public struct RollbackPlanRecord: Codable, Sendable, Equatable {
+    public var way: RollbackWay
+    public var commands: [[String]]
+    public var note: String?
+
+    public init(way: RollbackWay, commands: [[String]], note: String? = nil) {
+        self.way = way; self.commands = commands; self.note = note
+    }
+
+    /// `helm rollback app 3 --namespace prod`, then …; each command as a shell would show it.
+    public var text: String {
+        commands.map { $0.map(DeployPlan.quoted).joined(separator: " ") }.joined(separator: "; then ")
     }
 }
 
@@ -65,9 +90,23 @@ public struct RollbackRecord: Codable, Sendable, Equatable {
     public var image: String?
     public var outcome: Outcome
     public var automatic: Bool
+    /// How it was made (absent in older records: `kubectl rollout undo`), and the command run.
+    public var way: RollbackWay?
+    public var command: [String]?
 
-    public init(revision: Int?, image: String?, outcome: Outcome, automatic: Bool = false) {
+    public init(revision: Int?, image: String?, outcome: Outcome, automatic: Bool = false, way: RollbackWay? = nil, command: [String]? = nil) {
         self.revision = revision; self.image = image; self.outcome = outcome; self.automatic = automatic
+        self.way = way; self.command = command
+    }
+
+    /// `to revision 1`, `with helm rollback to release revision 3`, `with deploy.rollback (…)`.
+    public var target: String {
+        let rev = revision.map(String.init) ?? "?"
+        switch way ?? .kubectlUndo {
+        case .helmRollback: return "with helm rollback to release revision \(rev)"
+        case .command: return "with the configured command" + (command.map { " (\($0.joined(separator: " ")))" } ?? "")
+        default: return "to revision \(rev)"
+        }
     }
 }
 

@@ -33,8 +33,16 @@ public struct Attempt: Sendable {
 
     /// The image it rolled out (or tried to).
     public var image: String? {
-        step(.setImage)?.record.image ?? steps.last { $0.record.step != .baseline && $0.record.image != nil }?.record.image
+        rolledOut?.record.image ?? step(.setImage)?.record.image ?? steps.last { $0.record.step != .baseline && $0.record.image != nil }?.record.image
     }
+
+    /// The step that put its new pod template out (set image, or the new ReplicaSet waited for), once done.
+    public var rolledOut: (at: Date, record: DeployRecord)? {
+        steps.last { $0.record.step.rollsOut && $0.record.outcome == .done }
+    }
+
+    /// How it would be undone, as recorded with its baseline (absent in older records).
+    public var rollbackPlan: RollbackPlanRecord? { step(.baseline)?.record.rollback }
 
     /// The commit it deployed (the repository's HEAD when the deploy began), when recorded.
     public var commit: String? { step(.baseline)?.record.commit }
@@ -70,7 +78,7 @@ extension IncidentState {
         if let last = attempts.last, last.retriedAt == nil {
             // A baseline read begins the next deploy, unless this one has only built and pushed so far.
             begins = record.step == .baseline
-                && (last.step(.baseline) != nil || last.step(.setImage) != nil || last.verdict != nil)
+                && (last.step(.baseline) != nil || last.steps.contains { $0.record.step.rollsOut } || last.verdict != nil)
         } else {
             begins = true
         }

@@ -61,7 +61,7 @@ public enum Timeline {
         case .verdict(let v):
             text = "verdict \(v.outcome) after \(Durations.words(v.windowSeconds)) of monitoring: \(v.reasons.joined(separator: "; "))"
         case .rollback(let r):
-            text = "\(r.automatic ? "automatic " : "")rollback to revision \(r.revision.map(String.init) ?? "?"): \(r.outcome)"
+            text = "\(r.automatic ? "automatic " : "")rollback \(r.target): \(r.outcome)"
         case .notification(let n):
             text = "\(n.channel) \(n.kind): \(n.status)" + (n.attempt > 1 ? " (attempt \(n.attempt))" : "") + (n.detail.map { " — \($0)" } ?? "")
         case .artifact(let a):

@@ -105,6 +105,13 @@ public struct Verdict: Sendable, Codable, Equatable {
     /// Why the window ended before its time (the engine's `endedEarly`); the first reason when set.
     public var note: String?
 
+    /// A verdict with its signals; one not computed from a window (a rollout that never came) has only a note.
+    public init(outcome: VerdictOutcome, signals: [VerdictSignal] = [], newTemplates: [NewTemplate] = [], targetTemplate: String? = nil,
+                targetTies: [String] = [], note: String? = nil) {
+        self.outcome = outcome; self.signals = signals; self.newTemplates = newTemplates; self.targetTemplate = targetTemplate
+        self.targetTies = targetTies; self.note = note
+    }
+
     /// The reasons in words, failures first (after the note, when the window was cut short).
     public var reasons: [String] {
         let order: [VerdictSignal.Status] = [.fail, .marginal, .noData, .pass]

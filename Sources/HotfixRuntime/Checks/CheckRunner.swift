@@ -133,10 +133,22 @@ public struct CheckRunner: Sendable {
         return nil
     }
 
-    /// Reads the deployment's current revision and image, and prepares the exact undo command.
+    /// Prepares the exact rollback, the way this repository deploys: the deployment's revision and
+    /// image read with kubectl for `kubectl rollout undo`, with the Helm release's revision for
+    /// `helm rollback`, the configured command; for GitOps the revert to make (no cluster needed).
     public func rollbackPlan() async -> CheckOutcome {
         let d = config.deploy
         let manual = "or write the plan yourself: hotfix check rollback-plan --pass --evidence \"how to undo\""
+        let mode: RollbackMode
+        switch d.rollbackMode(git: config.git) {
+        case .success(let m): mode = m
+        case .failure(let why): return CheckOutcome(.rollbackPlan, .unknown, "\(why.description); \(manual)")
+        }
+        if case .revert(let branch, let remote) = mode {
+            let steps = DeployPlan.revertCommands(branch: branch, remote: remote, revert: ["-m", "1", "--no-edit", "<the merge that deploys hotfix/…>"])
+            return CheckOutcome(.rollbackPlan, .passed, "GitOps revert (deploy.rollout: \(d.rollout == .external ? "external" : "a command")): "
+                                + "\(DeployPlan.gitOpsNote); rollback: " + steps.map { $0.joined(separator: " ") }.joined(separator: "; "))
+        }
         let configured = !d.kubeconfig.isEmpty || !d.context.isEmpty || ProcessInfo.processInfo.environment["KUBECONFIG"] != nil
             || FileManager.default.fileExists(atPath: NSHomeDirectory() + "/.kube/config")
         guard configured else {
@@ -151,7 +163,22 @@ public struct CheckRunner: Sendable {
             return CheckOutcome(.rollbackPlan, .unknown, "deployment/\(d.deployment) has no revision yet; \(manual)")
         }
         let image = info.images[d.container] ?? info.images.values.first
-        let undo = kubectl.argv(KubeCall.rolloutUndo(deployment: d.deployment, toRevision: String(info.revision))).joined(separator: " ")
-        return CheckOutcome(.rollbackPlan, .passed, "deployment/\(d.deployment) at revision \(info.revision)\(image.map { ", image \($0)" } ?? ""); undo: \(undo)")
+        let now = "deployment/\(d.deployment) at revision \(info.revision)\(image.map { ", image \($0)" } ?? "")"
+        switch mode {
+        case .helm(let helm, let release):
+            let status = helm.status(release)
+            guard let r = try? await runner.run(status, in: root), r.succeeded,
+                  let o = (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8))) as? [String: Any], let version = KubeJSON.int(o["version"]) else {
+                return CheckOutcome(.rollbackPlan, .unknown, "\(status.joined(separator: " ")) did not give the release's revision "
+                                    + "(is helm installed and the release deployed?); \(manual)")
+            }
+            return CheckOutcome(.rollbackPlan, .passed, "Helm release \(release) at revision \(version), \(now); rollback: "
+                                + helm.rollback(release, revision: String(version)).joined(separator: " "))
+        case .command(let argv):
+            return CheckOutcome(.rollbackPlan, .passed, "\(now); rollback: the configured command (deploy.rollback): \(argv.joined(separator: " "))")
+        default:
+            let undo = kubectl.argv(KubeCall.rolloutUndo(deployment: d.deployment, toRevision: String(info.revision))).joined(separator: " ")
+            return CheckOutcome(.rollbackPlan, .passed, "\(now); undo: \(undo)")
+        }
     }
 }

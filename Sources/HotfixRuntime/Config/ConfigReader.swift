@@ -156,40 +156,7 @@ struct ConfigReader {
                     }
                 }
             case "deploy":
-                let keys = ["image", "build", "push", "deployment", "container", "namespace", "context", "kubeconfig",
-                            "window", "warmup", "interval", "auto_rollback", "rollout_timeout", "target", "kubectl_cache_dir",
-                            "baseline_entries", "baseline_wait"]
-                for (k, v) in try mapping(node, "deploy", keys: keys) {
-                    let p = "deploy.\(k)"
-                    switch k {
-                    case "image": c.deploy.image = try string(v, p)
-                    case "build": c.deploy.build = try argv(v, p)
-                    case "push": c.deploy.push = try argv(v, p)
-                    case "deployment": c.deploy.deployment = try string(v, p)
-                    case "container": c.deploy.container = try string(v, p)
-                    case "namespace": c.deploy.namespace = try string(v, p)
-                    case "context": c.deploy.context = try string(v, p)
-                    case "kubeconfig": c.deploy.kubeconfig = try string(v, p)
-                    case "window": c.deploy.window = try seconds(v, p)
-                    case "warmup": c.deploy.warmup = try seconds(v, p)
-                    case "interval": c.deploy.interval = try seconds(v, p)
-                    case "rollout_timeout":
-                        let text = try string(v, p).trimmingCharacters(in: .whitespaces)
-                        if text.isEmpty || text == "auto" {
-                            c.deploy.rolloutTimeout = nil
-                        } else {
-                            guard let s = Double(text) ?? Durations.parseSpan(text), s > 0 else {
-                                throw fail(v, p, "expected auto (the deployment's progressDeadlineSeconds + 30s) or a duration like 10m")
-                            }
-                            c.deploy.rolloutTimeout = s
-                        }
-                    case "target": c.deploy.target = try string(v, p)
-                    case "kubectl_cache_dir": c.deploy.kubectlCacheDir = try string(v, p)
-                    case "baseline_entries": c.deploy.baselineEntries = try int(v, p, 1...1_000_000)
-                    case "baseline_wait": c.deploy.baselineWait = try seconds(v, p)
-                    default: c.deploy.autoRollback = try bool(v, p)
-                    }
-                }
+                try readDeploy(node, git: c.git, into: &c.deploy)
             case "logs":
                 for (k, v) in try mapping(node, "logs", keys: ["history", "line_cap"]) {
                     if k == "history" { c.logs.history = try int(v, "logs.history", 100...10_000_000) }

@@ -75,6 +75,26 @@ public enum ConfigTemplate {
       # entries or caught up with its log, or after baseline_wait.
       baseline_entries: 300
       baseline_wait: 15s
+      # How the rollout is made: set-image (hotfix runs kubectl set image); a command run
+      # instead, e.g. [helm, upgrade, app, ./chart, --reuse-values, --set, "image.tag={tag}"] or
+      # [kubectl, apply, -k, overlays/prod] (placeholders: {id} {tag} {image} {branch} {sha}
+      # {short_sha}); or external: CI/CD, Argo CD or Flux roll out, hotfix waits for the new
+      # ReplicaSet and judges it (hotfix watch does that whatever this says).
+      rollout: set-image
+      # How a deploy is undone: auto (set image, kubectl apply: kubectl rollout undo; helm
+      # upgrade: helm rollback to the release's revision before it; external: the GitOps revert
+      # to make, printed, never run), kubectl, helm, revert, or a command run instead, e.g.
+      # [argocd, app, rollback, app] ({revision} {release_revision} are filled in).
+      rollback: auto
+      # A rollout waited for counts only when its image matches this glob, e.g. "*:{tag}" or
+      # "*:{short_sha}" (another one is reported and ignored); "" = the next new ReplicaSet.
+      expect_image: ""
+      # How long a rollout made elsewhere (or by the rollout command) is waited for.
+      wait: 15m
+      # helm rollback's release, when deploy.rollout does not name it (helm upgrade RELEASE CHART).
+      helm_release: ""
+      # The branch CI/CD or the GitOps controller deploys from, where a revert goes; "" = git.main.
+      deployed_branch: ""
 
     logs:
       # Lines kept for the log pane, and the longest line shown before it is cut.

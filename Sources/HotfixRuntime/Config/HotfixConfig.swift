@@ -61,6 +61,25 @@ public struct HotfixConfig: Sendable, Equatable {
         /// after `baselineWait` seconds.
         public var baselineEntries = 300
         public var baselineWait = 15.0
+        /// How the rollout is made: `set-image`, a command run instead (argv, placeholders
+        /// unexpanded), or `external` (hotfix waits for a rollout made elsewhere).
+        public var rollout: RolloutMode = .setImage
+        /// How a deploy is undone: `auto` (by the rollout: kubectl undo, helm rollback, or a GitOps
+        /// revert), or one named, or a command.
+        public var rollback: Rollback = .auto
+        /// A rollout waited for counts only with an image matching this glob; "" = any new ReplicaSet.
+        public var expectImage = ""
+        /// How long a rollout made elsewhere is waited for, in seconds.
+        public var wait = 900.0
+        /// The Helm release `helm rollback` goes back on; "" = read from `rollout`'s `helm upgrade RELEASE CHART`.
+        public var helmRelease = ""
+        /// The branch a GitOps controller or CI/CD deploys from (where a revert goes); "" = `git.main`.
+        public var deployedBranch = ""
+
+        public enum Rollback: Sendable, Equatable {
+            case auto, kubectl, helm, revert
+            case command([String])
+        }
     }
 
     public struct Logs: Sendable, Equatable {

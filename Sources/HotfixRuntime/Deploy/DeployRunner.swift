@@ -12,18 +12,54 @@ public enum DeployProgress: Sendable {
     case monitor(MonitorModel, now: Double)
     /// Something a person should know (a dropped log stream, a restarted watch).
     case notice(String)
+    /// Waiting for a rollout hotfix does not make itself: what for, since when, what was seen.
+    case waiting(RolloutWait)
 }
 
-/// The window's follower, kept so `run()` can stop it on every way out.
+/// What the deploy started and must end on every way out: the window's follower (and its kubectl
+/// proxy) and a rollout command still running.
 final class Following: @unchecked Sendable {
     private let lock = NSLock()
     private var follower: (any PodLogFollowing)?
+    private var command: Task<Void, Never>?
+    private var commandActive = false
 
     func set(_ f: any PodLogFollowing) { lock.withLock { follower = f } }
 
+    /// The ReplicaSets of `selector`: through the follower's kubectl proxy when it has one (no
+    /// process started every poll), else with kubectl.
+    func replicaSets(_ selector: String, kubectl: Kubectl) async throws(HotfixError) -> [ReplicaSetInfo] {
+        if let proxy = lock.withLock({ follower }) as? ProxyFollower { return try await proxy.replicaSets() }
+        return try await kubectl.replicaSets(selector: selector)
+    }
+
+    /// Runs the rollout command in the background, ended with the rest on every way out.
+    func start(command work: @escaping @Sendable () async -> Void) {
+        lock.withLock {
+            commandActive = true
+            command = Task { [self] in
+                await work()
+                lock.withLock { commandActive = false }
+            }
+        }
+    }
+
+    /// Stops the follower; a command still running is cancelled (its process killed) and waited for.
     func stop() async {
-        let f = lock.withLock { follower }
+        let (f, c) = lock.withLock { (follower, command) }
+        c?.cancel()
+        await c?.value
         await f?.stop()
+    }
+
+    /// Whether a rollout command is still running.
+    var commandRunning: Bool { lock.withLock { commandActive } }
+
+    /// Waits for the rollout command to end by itself (killing `helm upgrade` midway would leave its
+    /// release pending, which blocks `helm rollback`).
+    func finishCommand() async {
+        let c = lock.withLock { command }
+        await c?.value
     }
 }
 
@@ -39,8 +75,9 @@ public final class WindowStopper: @unchecked Sendable {
     public var requested: WindowStop? { lock.withLock { stored } }
 }
 
-/// Runs DEPLOY: build, push, baseline, `set image`, rollout status, the monitoring window over
-/// every pod's logs, the verdict; and the rollback. Every step is journaled through `journal`.
+/// Runs DEPLOY: build, push, baseline, the rollout (set image, a command run instead, or one made
+/// elsewhere and waited for), rollout status, the monitoring window over every pod's logs, the
+/// verdict; and the rollback the way the deploy was made. Every step is journaled through `journal`.
 public struct DeployRunner: Sendable {
     public var plan: DeployPlan
     public var kubectl: Kubectl
@@ -66,6 +103,8 @@ public struct DeployRunner: Sendable {
     /// Every followed line goes to these readers too (the monitor always reads them): a live log
     /// view reads the same streams without following the pods twice.
     public var lineReaders = LogFanout()
+    /// How often the ReplicaSets are read while waiting for a rollout made elsewhere.
+    public var waitPoll = DeployPlan.waitPoll
     /// Every pod watch report (a pod appeared, changed or went away), for a live view's pod list.
     public var podReaders: (@Sendable (FollowEvent) -> Void)?
 
@@ -89,9 +128,10 @@ public struct DeployRunner: Sendable {
     /// only when the plan says so, or when `stopper` asks for it during the rollout and the window.
     /// A pod problem or a failed rollout ends the window at once: the running `rollout status` is
     /// stopped and recorded as such, the verdict journaled, and the automatic rollback started.
+    /// A rollout waited for that never comes (within `deploy.wait`) is INCONCLUSIVE.
     public func run() async throws(HotfixError) -> Verdict {
         // Whatever way the steps end (a verdict, an error, a cancel), the follower and its
-        // kubectl proxy are stopped before this returns: nothing is left running.
+        // kubectl proxy, and a rollout command still running, are stopped before this returns.
         let following = Following()
         do {
             let verdict = try await steps(following)
@@ -108,15 +148,7 @@ public struct DeployRunner: Sendable {
             guard let step = plan.step(kind), let argv = step.commands.first else { continue }
             try await command(kind, argv, title: step.title, missing: "deploy.\(kind.name)")
         }
-
-        progress(.step("read the baseline of deployment/\(s.deployment)", command: kubectl.argv(KubeCall.getDeployment(s.deployment))))
-        let baseline = try await kubectl.deployment(s.deployment)
-        let oldImage = baseline.images[s.container]
-        let rolloutTimeout = s.rolloutTimeout(progressDeadline: baseline.progressDeadlineSeconds)
-        try await journal([.deploy(DeployRecord(.baseline, .done, image: oldImage, revision: baseline.revision,
-                                                detail: "selector \(baseline.selector), pod-template-hash \(baseline.templateHash ?? "?"), "
-                                                    + "progressDeadlineSeconds \(baseline.progressDeadlineSeconds)",
-                                                commit: source?.commit, commits: source?.commits))])
+        let baseline = try await recordBaseline()
 
         var config = MonitorConfig()
         config.bucketSeconds = s.interval
@@ -124,192 +156,73 @@ public struct DeployRunner: Sendable {
         config.policy.windowSeconds = s.window
         config.target = s.errorTarget
         let box = MonitorBox(MonitorModel(config: config))
-        let start = clock.now
-        let follower = await follow(baseline, since: start - baselineLookback)
+        let sides = PodSides(baselineHash: baseline.info.templateHash, waits: s.rollout.waits)
+        let follower = await follow(baseline.info, since: clock.now - baselineLookback)
         following.set(follower)
-        let readers = LogFanout([MonitorSink(box: box), lineReaders])
-        let consumer = Task { [podReaders] in await Self.consume(follower.start(sink: readers), box: box, progress: progress, pods: podReaders) }
+        let readers = LogFanout([MonitorSink(box: box, sides: sides), lineReaders])
+        let consumer = Task { [podReaders] in
+            await Self.consume(follower.start(sink: readers), box: box, sides: sides, progress: progress, pods: podReaders)
+        }
         defer { consumer.cancel() }
         try await readBaseline(box)
+        if Task.isCancelled { throw Self.stopped(before: "the rollout: nothing was rolled out") }
 
-        if Task.isCancelled { await follower.stop(); throw Self.stopped(before: "set image: nothing was rolled out") }
-        let setImage = kubectl.argv(KubeCall.setImage(deployment: s.deployment, container: s.container, image: s.image))
-        progress(.step("set \(s.container)=\(s.image) (was \(oldImage ?? "?"))", command: setImage))
-        do {
-            try await kubectl.setImage(deployment: s.deployment, container: s.container, image: s.image)
-        } catch {
-            await follower.stop()
-            try? await journal([.deploy(DeployRecord(.setImage, .failed, image: s.image, detail: error.message))])
-            throw error
+        let image: String
+        switch s.rollout {
+        case .setImage:
+            try await setImage(baseline.image)
+            image = s.image
+        case .command, .external:
+            switch try await rollOutElsewhere(baseline, box: box, sides: sides, following: following) {
+            case .found(let seen): image = seen
+            case .nothing(let verdict): return verdict
+            }
         }
         let deployedAt = clock.now.timeIntervalSince1970
         box.with { $0.deployStarted(at: deployedAt) }
-        try await journal([.deploy(DeployRecord(.setImage, .done, image: s.image))])
+        return try await window(baseline, image: image, deployedAt: deployedAt, box: box, following: following)
+    }
 
-        // The rollout and the window run together: a crash loop fails the window long before the
-        // rollout would give up (a real API server waits progressDeadlineSeconds, 600 s by default).
-        let rollout = RolloutWatch(kubectl: kubectl, deployment: s.deployment, timeout: rolloutTimeout, waitAgain: s.rolloutTimeout == nil,
-                                   progress: progress)
-        progress(.step("wait for the rollout and monitor for \(Durations.words(s.window)) after a \(Durations.words(s.warmup)) warm-up",
-                       command: kubectl.argv(KubeCall.rolloutStatus(deployment: s.deployment, timeout: rolloutTimeout))))
-        var rolloutRecorded = false
-        var verdict = box.with { $0.verdict(now: clock.now.timeIntervalSince1970) }
-        var stop: WindowStop?
-        var waiting = false
-        while true {
-            try? await Task.sleep(for: .milliseconds(500))
-            if let asked = stopper?.requested {
-                stop = asked
-                break
-            }
-            if Task.isCancelled {
-                await rollout.stop()
-                await follower.stop()
-                let error = Self.stopped(before: "the verdict: \(s.image) stays rolled out and no verdict was recorded")
-                var bodies: [EventBody] = []
-                if !rolloutRecorded {
-                    bodies.append(.deploy(DeployRecord(.rollout, .stopped, image: s.image, detail: "stopped: the deploy itself was stopped (the console quit)")))
-                }
-                try? await journal(bodies + [.warning(Warning(source: .deploy, message: error.message))])
-                throw error
-            }
-            if !rolloutRecorded, let done = rollout.outcome {
-                rolloutRecorded = true
-                try await recordRollout(done, box)
-            }
-            let now = clock.now.timeIntervalSince1970
-            verdict = box.judge(at: now)
-            progress(.monitor(box.with { $0 }, now: now))
-            let over = verdict.phase == .final
-            // A pod problem or a failed rollout fails at once; a FAIL at the window's end stands
-            // whatever the rollout does next.
-            if verdict.verdict.outcome == .fail && (over || box.hasProblems) { break }
-            if over {
-                if rolloutRecorded { break }
-                if !waiting {
-                    waiting = true
-                    progress(.notice("the window is over but the rollout is still going: waiting for kubectl rollout status, which fails once "
-                                     + "deployment/\(s.deployment) makes no progress for \(Durations.words(Double(baseline.progressDeadlineSeconds))) "
-                                     + "(its progressDeadlineSeconds); a pod problem still fails it at once"))
-                }
-            }
-        }
-        let elapsed = max(0, clock.now.timeIntervalSince1970 - deployedAt)
-        let judgedSeconds = min(s.window, max(0, elapsed - s.warmup))
-        var bodies: [EventBody] = []
-        if !rolloutRecorded {
-            // Still waiting: stop kubectl (it would wait until the progress deadline) and say why.
-            await rollout.stop()
-            let why: String = switch (stop, box.hasProblems) {
-            case (.some(let stop), _): "not finished when \(stop.cause)"
-            case (nil, true): "the window failed at once (\(verdict.verdict.signals.first { $0.name == "pods" }?.reason ?? "a pod problem")); "
-                + "kubectl rollout status would have waited for the progress deadline (\(Durations.words(Double(baseline.progressDeadlineSeconds))))"
-            case (nil, false): "the window ended in FAIL"
-            }
-            let detail = "stopped \(Durations.words(elapsed)) after set image: \(why)"
-            progress(.notice("\(verdict.verdict.outcome == .fail && stop == nil ? "FAIL: " : "")rollout status \(detail)"))
-            bodies.append(.deploy(DeployRecord(.rollout, .stopped, image: s.image, detail: detail)))
-        }
-        // The verdict is journaled first; the log tails are stopped while the rollback (if any) runs.
-        let stopping = Task { await follower.stop() }
-        var result = verdict.verdict
-        if let stop {
-            // Stopped early: the numbers so far, honestly labelled, then only the rollback.
-            result = verdict.verdict.endedEarly(stop, after: elapsed, warmup: s.warmup, window: s.window)
-            progress(.notice(result.note ?? stop.cause))
-        }
-        bodies.append(.verdict(result.record(windowSeconds: judgedSeconds)))
-        do throws(HotfixError) {
-            try await journal(bodies)
-            if stop == .rollback {
-                try await rollback(toRevision: baseline.revision, image: oldImage, timeout: rolloutTimeout)
-            } else if stop == nil, result.outcome == .fail, s.autoRollback {
-                progress(.notice("FAIL and deploy.auto_rollback is on: rolling back to revision \(baseline.revision) now"))
-                try await rollback(toRevision: baseline.revision, image: oldImage, automatic: true, timeout: rolloutTimeout)
-            }
+    /// The deployment before the rollout, as journaled: revision, image, pod template, and (with
+    /// Helm) the release's revision; with it, the exact rollback this deploy would take.
+    struct Baseline {
+        var info: DeploymentInfo
+        var image: String?
+        var releaseRevision: Int?
+        var rolloutTimeout: Double
+    }
+
+    func recordBaseline() async throws(HotfixError) -> Baseline {
+        progress(.step("read the baseline of deployment/\(s.deployment)", command: kubectl.argv(KubeCall.getDeployment(s.deployment))))
+        let info = try await kubectl.deployment(s.deployment)
+        let image = info.images[s.container]
+        if s.rollout.waits { try checkBeforeWaiting(info, image: image) }
+        let release = await helmRevision()
+        let target = DeployPlan.RollbackTarget(revision: info.revision, releaseRevision: release)
+        try await journal([.deploy(DeployRecord(.baseline, .done, image: image, revision: info.revision,
+                                                detail: "selector \(info.selector), pod-template-hash \(info.templateHash ?? "?"), "
+                                                    + "progressDeadlineSeconds \(info.progressDeadlineSeconds)",
+                                                commit: source?.commit, commits: source?.commits, release: s.helm?.release, releaseRevision: release,
+                                                rollback: plan.rollbackRecord(target)))])
+        return Baseline(info: info, image: image, releaseRevision: release, rolloutTimeout: s.rolloutTimeout(progressDeadline: info.progressDeadlineSeconds))
+    }
+
+    /// `kubectl set image`, journaled.
+    func setImage(_ oldImage: String?) async throws(HotfixError) {
+        let argv = kubectl.argv(KubeCall.setImage(deployment: s.deployment, container: s.container, image: s.image))
+        progress(.step("set \(s.container)=\(s.image) (was \(oldImage ?? "?"))", command: argv))
+        do {
+            try await kubectl.setImage(deployment: s.deployment, container: s.container, image: s.image)
         } catch {
-            await stopping.value
+            try? await journal([.deploy(DeployRecord(.setImage, .failed, image: s.image, detail: error.message))])
             throw error
         }
-        await stopping.value
-        return result
+        try await journal([.deploy(DeployRecord(.setImage, .done, image: s.image))])
     }
 
-    /// Journals how `rollout status` ended; a failed rollout is a pod problem for the verdict.
-    private func recordRollout(_ done: HotfixError?, _ box: MonitorBox) async throws(HotfixError) {
-        if let failure = done {
-            box.report(PodProblem(kind: .rolloutDeadline, detail: failure.message))
-            try await journal([.deploy(DeployRecord(.rollout, .failed, image: s.image, detail: failure.message))])
-        } else {
-            let after = try? await kubectl.deployment(s.deployment, templateHash: false)
-            try await journal([.deploy(DeployRecord(.rollout, .done, image: s.image, revision: after?.revision))])
-        }
-    }
-
-    /// The follower for the window: one `kubectl proxy` for every stream; when it cannot start,
-    /// one kubectl per container (and a notice saying so).
-    func follow(_ baseline: DeploymentInfo, since: Date) async -> any PodLogFollowing {
-        let progress = progress
-        return await DeploymentFollow.follower(
-            kubectl: kubectl, deployment: baseline, since: since, lineCap: lineCap, proxyDirectory: proxyDirectory, throughProxy: followThroughProxy,
-            starting: { progress(.step("follow every pod's logs through one kubectl proxy (private socket \($0.socketPath))", command: $0.argv)) },
-            notice: { progress(.notice($0)) }).0
-    }
-
-    /// Lets the old pods' recent logs arrive before `set image` replaces those pods: until every
-    /// old pod gave `baselineEntries` entries or caught up with its log (a line written since the
-    /// read began), or `baselineWait` passes (at least 30 s while not one line has come, as
-    /// kubectl can be slow to start on a loaded machine). Without it the verdict has nothing to compare with.
-    func readBaseline(_ box: MonitorBox) async throws(HotfixError) {
-        progress(.step("read the old pods' recent logs (the baseline, the last \(Durations.words(baselineLookback))): until each old pod gave "
-                       + "\(s.baselineEntries) entries or caught up, at most \(Durations.words(s.baselineWait))", command: nil))
-        let started = Date()
-        while true {
-            try? await Task.sleep(for: .milliseconds(250))
-            if Task.isCancelled { throw Self.stopped(before: "set image: nothing was rolled out") }
-            let (pods, entries, latest) = box.baselineProgress()
-            let total = entries.values.reduce(0, +)
-            let waited = Date().timeIntervalSince(started)
-            let enough = !pods.isEmpty && pods.allSatisfy { pod in
-                entries[pod, default: 0] >= s.baselineEntries || latest[pod, default: 0] >= started.timeIntervalSince1970 - 1
-            }
-            if enough {
-                progress(.notice("baseline: \(total) entries from \(pods.count) old pod\(pods.count == 1 ? "" : "s") in \(String(format: "%.1f", waited)) s"))
-                return
-            }
-            if waited >= (total > 0 ? s.baselineWait : max(30, s.baselineWait)) {
-                progress(.notice(total > 0 ? "baseline: \(total) entries from \(entries.count) old pod\(entries.count == 1 ? "" : "s") after \(Durations.words(s.baselineWait))"
-                                 : "no log line from the old pods yet: the verdict will have no baseline to compare with"))
-                return
-            }
-        }
-    }
-
-    /// The deploy's task was cancelled (the console quit while it ran).
+    /// The deploy's task was cancelled (the console quit while it ran, Ctrl-C, SIGTERM).
     static func stopped(before what: String) -> HotfixError {
         HotfixError.refused("the deploy was stopped before \(what)", untouched: nil, next: "run hotfix deploy again, or hotfix rollback")
-    }
-
-    /// Rolls back to `revision` and waits for that rollout (up to `timeout`, else the configured
-    /// rollout timeout, else the deployment's progress deadline plus the margin); journaled.
-    public func rollback(toRevision revision: Int, image: String?, automatic: Bool = false, timeout: Double? = nil) async throws(HotfixError) {
-        progress(.step("roll back deployment/\(s.deployment) to revision \(revision)",
-                       command: kubectl.argv(KubeCall.rolloutUndo(deployment: s.deployment, toRevision: String(revision)))))
-        do throws(HotfixError) {
-            let wait: Double
-            if let known = timeout ?? s.rolloutTimeout {
-                wait = known
-            } else {
-                wait = s.rolloutTimeout(progressDeadline: try await kubectl.deployment(s.deployment, templateHash: false).progressDeadlineSeconds)
-            }
-            try await kubectl.rolloutUndo(deployment: s.deployment, toRevision: revision)
-            let r = try await kubectl.rolloutStatus(deployment: s.deployment, timeout: wait) { progress(.output($0)) }
-            guard r.succeeded else { throw Kubectl.failure(r, what: "rollout status after the rollback") }
-        } catch {
-            try await journal([.rollback(RollbackRecord(revision: revision, image: image, outcome: .failed(error.message), automatic: automatic))])
-            throw error
-        }
-        try await journal([.rollback(RollbackRecord(revision: revision, image: image, outcome: .done, automatic: automatic))])
     }
 
     /// Runs a build or push command, streamed and journaled.
@@ -328,66 +241,5 @@ public struct DeployRunner: Sendable {
             throw HotfixError.refused("\(step) failed with exit \(result.exitCode): \(result.tail(2).joined(separator: " / "))",
                                       untouched: "nothing was deployed", next: "fix the \(step) and run hotfix deploy again")
         }
-    }
-
-    /// Feeds the follower's events into the monitor: lines by side, pod troubles as problems.
-    static func consume(_ events: AsyncStream<FollowEvent>, box: MonitorBox, progress: @Sendable (DeployProgress) -> Void,
-                        pods: (@Sendable (FollowEvent) -> Void)? = nil) async {
-        // Drops are told once, then counted: 200 streams cut every few seconds must not flood the log.
-        var drops = 0
-        var toldDropsAt = Date.distantPast
-        for await event in events {
-            switch event {
-            case .pod, .podDeleted: pods?(event)
-            default: break
-            }
-            switch event {
-            case .pod(let pod, let isNew) where !isNew:
-                box.oldPod(pod.name, running: !pod.deleting && pod.containers.contains(where: \.running))
-            case .podDeleted(let name):
-                box.oldPod(name, running: false)
-            case .pod(let pod, _):
-                for c in pod.containers {
-                    if c.restarts > 0 { box.report(PodProblem(kind: .restart, pod: pod.name, detail: "\(c.name) restarted \(c.restarts) time(s)")) }
-                    switch c.waitingReason {
-                    case "CrashLoopBackOff": box.report(PodProblem(kind: .crashLoopBackOff, pod: pod.name, detail: c.name))
-                    case "ImagePullBackOff", "ErrImagePull": box.report(PodProblem(kind: .imagePullError, pod: pod.name, detail: c.waitingReason))
-                    default: break
-                    }
-                    if c.lastTerminationReason == "OOMKilled" { box.report(PodProblem(kind: .oomKilled, pod: pod.name, detail: c.name)) }
-                }
-            case .tailEnded(let pod, let container, _, let dropped) where dropped:
-                drops += 1
-                if Date().timeIntervalSince(toldDropsAt) >= 10 {
-                    let others = drops > 1 ? " (\(drops) drops since the last notice)" : ""
-                    progress(.notice("log stream of \(pod)/\(container) dropped; resuming from its last line\(others)"))
-                    toldDropsAt = Date()
-                    drops = 0
-                }
-            case .watchFailed(let error):
-                progress(.notice("pod watch failed: \(error.message); retrying"))
-            case .watchExpired:
-                progress(.notice("the pod watch expired (410 Gone): listing the pods again"))
-            case .proxyRestarted(let why):
-                progress(.notice("kubectl proxy exited (\(why)); restarted, every stream resumes from its last line"))
-            default:
-                break
-            }
-        }
-    }
-}
-
-/// The monitor as a reader of the followed lines: each batch in one go, straight from its bytes.
-struct MonitorSink: LogSink {
-    let box: MonitorBox
-
-    func receive(_ batch: LogBatch) {
-        let side: MonitorSide = batch.source.isNew ? .hotfix : .baseline
-        let (pod, container) = (batch.source.pod, batch.source.container)
-        box.with { m in
-            batch.forEach { text, ts in m.ingest(body: text, pod: pod, container: container, side: side, time: ts.time) }
-        }
-        // The baseline read ends once each old pod caught up with its log (a line written since it began).
-        if side == .baseline, let last = batch.lines.last { box.oldLine(pod, at: last.timestamp.time) }
     }
 }

@@ -116,3 +116,33 @@ enum KubeJSON {
         (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]
     }
 }
+
+/// One ReplicaSet of a deployment: a pod template and the revision it was rolled out as.
+public struct ReplicaSetInfo: Sendable, Equatable {
+    public var name: String
+    /// `pod-template-hash`.
+    public var templateHash: String
+    /// `deployment.kubernetes.io/revision` (rollout undo gives an old ReplicaSet a new one).
+    public var revision: Int
+    /// Container name → image.
+    public var images: [String: String]
+
+    public init(name: String, templateHash: String, revision: Int, images: [String: String]) {
+        self.name = name; self.templateHash = templateHash; self.revision = revision; self.images = images
+    }
+
+    init?(json o: [String: Any]) {
+        let meta = o["metadata"] as? [String: Any] ?? [:]
+        guard let name = meta["name"] as? String else { return nil }
+        self.name = name
+        templateHash = (meta["labels"] as? [String: Any])?["pod-template-hash"] as? String ?? ""
+        revision = Int((meta["annotations"] as? [String: Any])?["deployment.kubernetes.io/revision"] as? String ?? "") ?? 0
+        let containers = (((o["spec"] as? [String: Any])?["template"] as? [String: Any])?["spec"] as? [String: Any])?["containers"] as? [[String: Any]] ?? []
+        var images: [String: String] = [:]
+        for c in containers { if let n = c["name"] as? String { images[n] = c["image"] as? String ?? "" } }
+        self.images = images
+    }
+
+    /// The image of `container` (else the first container's).
+    public func image(_ container: String) -> String { images[container] ?? images.keys.sorted().first.flatMap { images[$0] } ?? "" }
+}

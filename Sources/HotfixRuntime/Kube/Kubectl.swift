@@ -65,6 +65,15 @@ public struct Kubectl: Sendable {
         return nil
     }
 
+    /// The ReplicaSets of a selector, now.
+    public func replicaSets(selector: String) async throws(HotfixError) -> [ReplicaSetInfo] {
+        let r = try await run(KubeCall.listReplicaSets(selector: selector), what: "list the replicasets of \(selector)")
+        guard let o = KubeJSON.object(r.stdout) else {
+            throw HotfixError.environment("kubectl returned something that is not a list of replicasets for \(selector)", untouched: "nothing was changed")
+        }
+        return (o["items"] as? [[String: Any]] ?? []).compactMap { ReplicaSetInfo(json: $0) }
+    }
+
     /// `kubectl set image deployment/NAME CONTAINER=IMAGE`.
     public func setImage(deployment: String, container: String, image: String) async throws(HotfixError) {
         try await run(KubeCall.setImage(deployment: deployment, container: container, image: image),

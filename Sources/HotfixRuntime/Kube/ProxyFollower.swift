@@ -77,6 +77,17 @@ public final class ProxyFollower: PodLogFollowing, @unchecked Sendable {
         lock.withLock { continuation }?.finish()
     }
 
+    /// The ReplicaSets of the selector, read through the same proxy (no kubectl started).
+    public func replicaSets() async throws(HotfixError) -> [ReplicaSetInfo] {
+        let path = "/apis/apps/v1/namespaces/\(namespace.queryEscaped)/replicasets?labelSelector=\(selector.queryEscaped)"
+        let body: [UInt8]
+        do { body = try await client.fetch(path) } catch { throw Self.failure(error, what: "list the replicasets of \(selector)") }
+        guard let o = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] else {
+            throw HotfixError.environment("the replicaset list through kubectl proxy is not JSON", untouched: "nothing was changed")
+        }
+        return (o["items"] as? [[String: Any]] ?? []).compactMap { ReplicaSetInfo(json: $0) }
+    }
+
     private func emit(_ e: FollowEvent) { lock.withLock { continuation }?.yield(e) }
     private var isStopped: Bool { lock.withLock { stopped } }
     func isNew(_ hash: String) -> Bool { baselineHash.map { $0 != hash } ?? false }

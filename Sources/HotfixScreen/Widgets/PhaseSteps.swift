@@ -30,10 +30,10 @@ enum PhaseSteps {
         case .test:
             return ["t or enter runs the tests (as hotfix test)"] + (isActive ? [onward + " once the checklist is done"] : [])
         case .deploy:
-            let rollback = "r rolls back: shows kubectl rollout undo, then y/n"
+            let rollback = "r rolls back: " + model.deployWords.rollback
             // The latest attempt's verdict (none once `hotfix retry` went back to FIX after it).
             guard let attempt = s.latestAttempt, attempt.retriedAt == nil, let outcome = attempt.outcome else {
-                return ["enter shows the plan (hotfix deploy --dry-run), then y/n:", "  build, push, set image, roll out, monitor", rollback]
+                return ["enter shows the plan (hotfix deploy --dry-run), then y/n:", "  " + model.deployWords.steps, rollback]
             }
             let retry = "b goes back to FIX for attempt \(attempt.number + 1) (hotfix retry)"
             switch outcome {
@@ -60,7 +60,8 @@ enum PhaseSteps {
         case .test: return commands(s, phase: .test, tests: true, none: "no test run recorded yet: press t to run the smoke and critical-path tests")
             + [.blank, .heading("Pre-deploy checklist")] + ChecklistView.rows(model, width: width)
             + [.blank, .heading("Minimal change")] + minimalChange(s)
-        case .deploy: return MonitorView.rows(model, width: width) + [.heading("Pre-deploy checklist")] + ChecklistView.rows(model, width: width)
+        case .deploy: return WaitView.rows(model, width: width) + MonitorView.rows(model, width: width)
+            + [.heading("Pre-deploy checklist")] + ChecklistView.rows(model, width: width)
             + [.blank, .heading(s.attemptNumber > 1 ? "Rollout · attempt \(s.attemptNumber)" : "Rollout")]
             + deploy(s, window: model.deployWindow, warmup: model.deployWarmup)
         case .backport: return backport(s)
@@ -139,7 +140,9 @@ enum PhaseSteps {
         }
         var latest: [DeployPlan.Kind: DeployRecord] = [:]
         for d in current?.steps ?? [] { latest[d.record.step] = d.record }
-        for step in [DeployPlan.Kind.build, .push, .setImage, .rollout] {
+        // The rollout's own steps as this attempt made them (a command and the new ReplicaSet it waited for, or set image).
+        let made: [DeployPlan.Kind] = [.rolloutCommand, .newReplicaSet].filter { latest[$0] != nil }
+        for step in [DeployPlan.Kind.build, .push] + (made.isEmpty ? [.setImage] : made) + [.rollout] {
             guard let d = latest[step] else { rows.append(.step(.pending, step.name)); continue }
             let state: StepState = d.outcome == .failed ? .failed : (d.outcome == .done ? .done : .warning)
             rows.append(.step(state, step.name, detail: [d.outcome.name, d.image, d.revision.map { "rev \($0)" }].compactMap { $0 }.joined(separator: " · ")))

@@ -63,7 +63,13 @@ public enum StreamView {
         let steps = self.steps(model.incident, compact: width < 80)
         let pods = [(stream.pods, stream.podsRole)]
         guard let m = model.monitor else {
-            let set = model.incident.latestAttempt.map { $0.retriedAt == nil && $0.step(.setImage)?.record.outcome == .done } ?? false
+            if let w = model.waiting {
+                // Waiting for a rollout made elsewhere: what for, the time used and left, then the pods and steps.
+                let head = SummaryRow(left: [(w.title, w.titleRole)], right: w.right.isEmpty ? nil : (w.right, w.titleRole))
+                let lines = w.lines.prefix(summaryRows(width: width) - 3).map { SummaryRow(left: [($0.text, $0.role)]) }
+                return [head] + lines + [SummaryRow(left: pods), SummaryRow(left: steps)] + Array(repeating: SummaryRow(left: []), count: 3)
+            }
+            let set = model.incident.latestAttempt.map { $0.retriedAt == nil && $0.rolledOut != nil } ?? false
             let waiting = SummaryRow(left: [("Monitoring · " + (set ? "the rollout began; the window's numbers follow"
                                                                     : "reading the old pods' logs (the baseline), then set image"), .title)])
             return [waiting, SummaryRow(left: pods), SummaryRow(left: steps)] + Array(repeating: SummaryRow(left: []), count: 3)
@@ -110,8 +116,11 @@ public enum StreamView {
             return run.exitCode == 0 ? .done : .failed
         }
         // At 80 columns build and push go without saying once the image is set.
-        let imageSet = latest[.setImage]?.outcome == .done
-        for step in [DeployPlan.Kind.build, .push, .setImage, .rollout] where !(compact && imageSet && (step == .build || step == .push)) {
+        let imageSet = latest.values.contains { $0.step.rollsOut && $0.outcome == .done }
+        // The rollout's own steps as this attempt made them (a command and the ReplicaSet waited for, or set image).
+        let made: [DeployPlan.Kind] = [.rolloutCommand, .newReplicaSet].filter { latest[$0] != nil }
+        for step in [DeployPlan.Kind.build, .push] + (made.isEmpty ? [.setImage] : made) + [.rollout]
+        where !(compact && imageSet && (step == .build || step == .push)) {
             add(state(step), step.name.replacingOccurrences(of: "-", with: " "))
         }
         if let back = current?.rollbacks.last { add(.warning, "rollback " + back.record.outcome.name) }

@@ -13,6 +13,8 @@ public enum DeployEvent: Sendable {
     case monitor(MonitorModel, now: Double)
     /// Something a person should know (a dropped log stream, a restarted watch).
     case notice(String)
+    /// Waiting for a rollout hotfix does not make itself: what for, since when, what was seen.
+    case waiting(RolloutWait)
 
     init(_ p: DeployProgress) {
         switch p {
@@ -20,6 +22,7 @@ public enum DeployEvent: Sendable {
         case .output(let line): self = .output(StreamedLine(text: line.text, isError: line.stream == .stderr))
         case .monitor(let model, let now): self = .monitor(model, now: now)
         case .notice(let text): self = .notice(text)
+        case .waiting(let wait): self = .waiting(wait)
         }
     }
 }
@@ -47,4 +50,8 @@ public struct DeployOutcome: Sendable {
     public var attempt: Int
     /// The latest rollback, when one was made.
     public var rollback: RollbackRecord?
+    /// A rollout was judged (false when none came within `deploy.wait`, or the wait was stopped).
+    public var rolledOut: Bool
+    /// How this deploy is rolled back.
+    public var rollbackWay: RollbackWay
 }

@@ -11,30 +11,66 @@ public struct DeployWorkflow: Sendable {
 
     public init(_ session: Session) { self.session = session }
 
-    /// The next deploy's plan and the kubectl client from `.hotfix.yml`; the targeted error is the
-    /// incident's (`hotfix assess --target`) before `deploy.target`; the image tag names the attempt.
-    func plan(_ id: IncidentID) -> (plan: DeployPlan, kubectl: Kubectl) {
+    /// The next deploy's plan, the kubectl client from `.hotfix.yml`, and the commit deployed (its
+    /// `{sha}`); the targeted error is the incident's (`hotfix assess --target`) before `deploy.target`;
+    /// the image tag names the attempt. `run` narrows it to watching a rollout made elsewhere.
+    func plan(_ id: IncidentID, run: DeployRun = .configured) async -> (plan: DeployPlan, kubectl: Kubectl, source: DeploySource?) {
         let state = try? session.store.load(id).state
-        let settings = DeployPlan.Settings(config: session.config.deploy, id: id.rawValue, attempt: (state?.attempts.count ?? 0) + 1,
-                                           errorTarget: state?.assessment.target, root: session.repository.root)
-        return (DeployPlan(settings), Kubectl(deploy: session.config.deploy, root: session.repository.root, runner: session.runner))
+        let source = await DeploySource.read(root: session.repository.root, main: session.config.git.main)
+        var config = session.config
+        if let wait = run.wait { config.deploy.wait = wait }
+        if let pattern = run.expectImage { config.deploy.expectImage = pattern }
+        var settings = DeployPlan.Settings(config: config.deploy, git: config.git, id: id.rawValue, attempt: (state?.attempts.count ?? 0) + 1,
+                                           errorTarget: state?.assessment.target, commit: source?.commit, root: session.repository.root)
+        if run.watchOnly {
+            // Only the watch: no build, no push, no rollout of hotfix's own; the rollback stays the configured one.
+            settings.rollout = .external
+            settings.build = []
+            settings.push = []
+        }
+        return (DeployPlan(settings), Kubectl(deploy: session.config.deploy, root: session.repository.root, runner: session.runner), source)
     }
 
-    /// What `hotfix deploy --dry-run` prints: every command of the plan, in order, rollback included.
-    public func planText(_ id: IncidentID) -> [String] {
-        ["DEPLOY plan for \(id) (nothing is changed):"] + plan(id).plan.dryRun
+    /// What `hotfix deploy --dry-run` (or `hotfix watch --dry-run`) prints: every command of the plan, in order, rollback included.
+    public func planText(_ id: IncidentID, run: DeployRun = .configured) async -> [String] {
+        let plan = await plan(id, run: run).plan
+        let what = plan.settings.rollout == .external ? "watch for a rollout made elsewhere" : "DEPLOY"
+        return ["\(what == "DEPLOY" ? "DEPLOY" : "DEPLOY (\(what))") plan for \(id) (nothing is changed):"] + plan.dryRun
     }
 
-    /// The question asked before a deploy.
-    public func question(_ id: IncidentID) -> String {
-        let s = plan(id).plan.settings
-        return "Deploy \(s.image) to deployment/\(s.deployment)?"
+    /// The question asked before a deploy, saying how the rollout is made.
+    public func question(_ id: IncidentID, run: DeployRun = .configured) async -> String {
+        let s = await plan(id, run: run).plan.settings
+        switch s.rollout {
+        case .setImage: return "Deploy \(s.image) to deployment/\(s.deployment)?"
+        case .command(let argv): return "Run \(GitText.shellWords(argv)) (instead of set image) and judge its rollout of deployment/\(s.deployment)?"
+        case .external: return "Watch deployment/\(s.deployment) for the rollout made elsewhere?"
+        }
+    }
+
+    /// How this repository deploys, in words for the console's hints: the steps of a deploy, and
+    /// what `r` shows.
+    public var howItDeploys: (steps: String, rollback: String) {
+        let d = session.config.deploy
+        let build = [d.build.isEmpty ? nil : "build", d.push.isEmpty ? nil : "push"].compactMap { $0 }
+        let steps: String = switch d.rollout {
+        case .setImage: "build, push, set image, roll out, monitor"
+        case .command(let argv): (build + ["run \(argv.first ?? "the rollout command") (deploy.rollout)", "wait for its rollout", "monitor"]).joined(separator: ", ")
+        case .external: (build + ["wait for the rollout made elsewhere", "monitor"]).joined(separator: ", ")
+        }
+        let rollback: String = switch (try? d.rollbackMode(git: session.config.git).get())?.way ?? .kubectlUndo {
+        case .helmRollback: "shows helm rollback, then y/n"
+        case .command: "shows deploy.rollback's command, then y/n"
+        case .gitRevert: "shows the GitOps revert to make (runs nothing)"
+        default: "shows kubectl rollout undo, then y/n"
+        }
+        return (steps, rollback)
     }
 
     /// The checklist gate: TEST moves to DEPLOY through the engine (tests-pass checked against the
     /// branch first); from another phase a refusal needs `override` (journaled) and the command is
     /// said to run out of phase.
-    public func enter(_ id: IncidentID, override: String?) async throws(HotfixError) {
+    public func enter(_ id: IncidentID, override: String?, command: String = "hotfix deploy") async throws(HotfixError) {
         let state = try session.load(id).state
         guard state.phase != .deploy else { return }
         if state.phase == .test {
@@ -49,32 +85,34 @@ public struct DeployWorkflow: Sendable {
             try session.record([.overridden(GuardrailOverride(rule: refusal.rule, reason: reason, action: "deploy in \(state.phase?.title ?? "closed")",
                                                               message: refusal.message))], on: id)
         }
-        try session.warnIfOutOfPhase(state, expected: [.deploy], command: "hotfix deploy", source: .phase)
+        try session.warnIfOutOfPhase(state, expected: [.deploy], command: command, source: .phase)
     }
 
-    /// The deploy after the gate: build, push, baseline, set image, the rollout and the monitoring
-    /// window, the verdict (journaled), and the automatic rollback when config asks for it.
-    /// `window` ends the window early when asked (the console's `r`, a rollback made elsewhere);
-    /// `reader` gets every followed line and pod report as they arrive (the console's stream).
-    public func deploy(_ id: IncidentID, window: WindowControl? = nil, reader: (any LiveLogReader)? = nil,
+    /// The deploy after the gate: build, push, baseline, the rollout (set image, the configured
+    /// command, or a rollout made elsewhere, waited for), the monitoring window, the verdict
+    /// (journaled), and the automatic rollback when config asks for it. `window` ends the window
+    /// early when asked (the console's `r`, a rollback made elsewhere); `reader` gets every
+    /// followed line and pod report as they arrive (the console's stream).
+    public func deploy(_ id: IncidentID, run: DeployRun = .configured, window: WindowControl? = nil, reader: (any LiveLogReader)? = nil,
                        progress: @escaping @Sendable (DeployEvent) -> Void) async throws(HotfixError) -> DeployOutcome {
-        var runner = self.runner(id, progress: progress)
+        let (plan, kubectl, source) = await plan(id, run: run)
+        var runner = self.runner(id, plan: plan, kubectl: kubectl, progress: progress)
         runner.stopper = window?.stopper
         if let reader {
             let sink = LiveReaderSink(reader)
             runner.lineReaders.add(sink)
             runner.podReaders = { sink.pods($0) }
         }
-        runner.source = await DeploySource.read(root: session.repository.root, main: session.config.git.main)
+        runner.source = source
         let verdict = try await runner.run()
         let state = try session.store.load(id).state
         return DeployOutcome(verdict: verdict, stopped: window?.requested, autoRollback: runner.plan.settings.autoRollback,
-                             attempt: state.attempts.last?.number ?? 1, rollback: state.rollbacks.last?.record)
+                             attempt: state.attempts.last?.number ?? 1, rollback: state.rollbacks.last?.record,
+                             rolledOut: state.attempts.last?.rolledOut != nil, rollbackWay: plan.settings.rollback.way)
     }
 
     /// The runner for `id`'s DEPLOY: every step journaled and notified through the session.
-    func runner(_ id: IncidentID, progress: @escaping @Sendable (DeployEvent) -> Void) -> DeployRunner {
-        let (plan, kubectl) = plan(id)
+    func runner(_ id: IncidentID, plan: DeployPlan, kubectl: Kubectl, progress: @escaping @Sendable (DeployEvent) -> Void) -> DeployRunner {
         let session = self.session
         var runner = DeployRunner(plan: plan, kubectl: kubectl, runner: session.runner, root: session.repository.root, clock: session.clock,
                                   journal: { bodies throws(HotfixError) in try await session.recordAndNotify(bodies, on: id) },
@@ -85,46 +123,13 @@ public struct DeployWorkflow: Sendable {
         return runner
     }
 
-    /// A rollback to make: where to (a `revision`, else the baseline recorded before the deploy),
-    /// the exact `kubectl rollout undo` command and the question to ask.
-    public struct RollbackPlan: Sendable {
-        public var revision: Int
-        public var image: String?
-        public var undo: [String]
-        public var question: String
-        public var deployment: String
-        public var container: String
-    }
-
-    public func rollbackPlan(_ id: IncidentID, revision: Int? = nil) throws(HotfixError) -> RollbackPlan {
-        let state = try session.store.load(id).state
-        let baseline = state.deploySteps.last { $0.record.step == .baseline }?.record
-        guard let target = revision ?? baseline?.revision else {
-            throw HotfixError.refused("no baseline revision is recorded for \(id)", untouched: "nothing was rolled back",
-                                      next: "pass --to-revision N (kubectl rollout history deployment/NAME lists them)")
-        }
-        let (plan, kubectl) = plan(id)
-        let deployment = plan.settings.deployment
-        let undo = kubectl.argv(KubeCall.rolloutUndo(deployment: deployment, toRevision: String(target)))
-        return RollbackPlan(revision: target, image: revision == nil ? baseline?.image : nil, undo: undo,
-                            question: "Roll deployment/\(deployment) back to revision \(target)\(baseline?.image.map { " (\($0))" } ?? "")?",
-                            deployment: deployment, container: plan.settings.container)
-    }
-
-    /// Rolls back as planned and waits for the rollout; returns what the deployment runs now.
-    public func rollback(_ id: IncidentID, _ planned: RollbackPlan,
-                         progress: @escaping @Sendable (DeployEvent) -> Void) async throws(HotfixError) -> DeploymentInfo {
-        try await runner(id, progress: progress).rollback(toRevision: planned.revision, image: planned.image)
-        return try await plan(id).kubectl.deployment(planned.deployment)
-    }
-
     /// `retry`: back from DEPLOY to FIX for the next attempt. Returns the record, the state after
     /// it, and the attempt left behind when its image is still rolled out (a rollback puts the
     /// baseline back).
     public func retry(_ id: IncidentID) async throws(HotfixError) -> (record: RetryRecord, state: IncidentState)? {
         let (state, events) = try await session.perform(.retry, on: id)
         guard let event = events.first, case .retried(let record) = event.body else { return nil }
-        if let left = state.attempts.last, left.rollback == nil, let image = left.image, left.step(.setImage)?.record.outcome == .done {
+        if let left = state.attempts.last, left.rollback == nil, let image = left.image, left.rolledOut != nil {
             session.warn("attempt \(left.number)'s image \(image) is still rolled out: hotfix rollback puts the baseline back")
         }
         return (record, state)

@@ -15,6 +15,8 @@ struct Demo: AsyncParsableCommand {
 
         A simulated Kubernetes cluster (as hotfix sim) runs for DEPLOY, with its windows compressed \
         by --speed; gh and the Telegram hook are local stand-ins that record what they would send. \
+        With --rollout external, DEPLOY watches and a stand-in CI/CD pipeline rolls the attempt's \
+        image out a few seconds after DEPLOY begins watching. \
         An incident linked to issue #42 is opened and the console starts; on exit the sandbox path \
         is printed with a command to try the CLI there, as it runs from your shell (--clean removes \
         the sandbox instead), and the cluster stops.
@@ -26,6 +28,9 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "The simulated cluster's scenario: \(Scenario.names).") var scenario: String = Scenario.fixWorks.rawValue
     @Option(help: "How many times faster the cluster and the monitoring window run.") var speed: Double = 10
     @Flag(name: .customLong("no-cluster"), help: "No simulated cluster (DEPLOY then needs a real one).") var noCluster = false
+    @Option(help: ArgumentHelp("set-image (hotfix rolls out), or external: a stand-in CI/CD pipeline rolls out and DEPLOY watches.",
+                               valueName: "set-image|external"))
+    var rollout: String = "set-image"
 
     func run() async throws {
         try ConsoleCommand.requireTerminal()
@@ -33,6 +38,10 @@ struct Demo: AsyncParsableCommand {
             throw HotfixError.usage("unknown scenario '\(Sanitize.inline(scenario))'", next: "use one of: \(Scenario.names)")
         }
         guard speed >= 1 && speed <= 100 else { throw HotfixError.usage("--speed must be from 1 to 100 (got \(speed))") }
+        guard rollout == "set-image" || rollout == "external" else {
+            throw HotfixError.usage("--rollout '\(Sanitize.inline(rollout))' is not a way to roll out", next: "use set-image or external")
+        }
+        let external = rollout == "external" && !noCluster
         var sim: SimCluster?
         if !noCluster {
             do {
@@ -46,7 +55,7 @@ struct Demo: AsyncParsableCommand {
             }
         }
         defer { sim?.stop() }
-        let sandbox = try await DemoSandbox.create(config: DemoFiles.config(cluster: sim, speed: speed))
+        let sandbox = try await DemoSandbox.create(config: DemoFiles.config(cluster: sim, speed: speed, external: external))
         // The stand-ins come first on PATH, for every command the demo runs; the hint printed at the
         // end is for the person's shell, which has the PATH we were started with.
         let shellPath = ProcessInfo.processInfo.environment["PATH"]
@@ -60,7 +69,10 @@ struct Demo: AsyncParsableCommand {
                                          "--severity", "P0", "--detected", "12m ago", "--issue", "42"])
             try await start.run()
             let session = try await Wiring.session()
-            try await ConsoleCommand.open(session: session, id: try IncidentID("001-api-500"), theme: theme, drill: DemoFiles.drill)
+            let id = try IncidentID("001-api-500")
+            let pipeline = external ? sim.map { DemoPipeline.start(sim: $0, journal: session.store.journal(id).path, id: id, delay: max(3, 60 / speed)) } : nil
+            defer { pipeline?.cancel() }
+            try await ConsoleCommand.open(session: session, id: id, theme: theme, drill: DemoFiles.drill)
         } catch {
             failure = error
         }

@@ -21,6 +21,7 @@ extension Output {
 /// Prints deploy progress as it happens.
 struct DeployPrinter: Sendable {
     let lastMonitor = MonitorClockBox()
+    let lastWait = MonitorClockBox()
 
     func callAsFunction(_ p: DeployEvent) {
         switch p {
@@ -35,6 +36,11 @@ struct DeployPrinter: Sendable {
             // One status line every 5 seconds is enough for a log file; the console shows it live.
             guard lastMonitor.due(now, every: 5) else { return }
             Output.line("  " + MonitorLineText.render(model, now: now))
+        case .waiting(let wait):
+            // Waiting: a line now and then (and at once when it ends); the console shows it live.
+            let now = Date().timeIntervalSince1970
+            guard wait.state != .waiting || lastWait.due(now, every: 15) else { return }
+            Output.line("  … " + Sanitize.inline(wait.line(at: now)))
         }
     }
 }
@@ -96,14 +102,21 @@ struct Deploy: AsyncParsableCommand {
         let id = try session.select(options.incident)
         let deploy = DeployWorkflow(session)
         if dryRun {
-            for line in deploy.planText(id) { Output.line(line) }
+            for line in await deploy.planText(id) { Output.line(line) }
             return
         }
         try await deploy.enter(id, override: override)
-        guard yes || Output.confirm(deploy.question(id)) else {
+        let question = await deploy.question(id)
+        guard yes || Output.confirm(question) else {
             throw HotfixError.refused("not confirmed", untouched: "nothing was deployed",
                                       next: "answer y, or pass --yes (scripts); hotfix deploy --dry-run shows every command")
         }
+        try await Self.run(deploy, id, .configured)
+    }
+
+    /// Runs the deploy (or the watch) with its window ended by a rollback from another terminal and
+    /// by signals, prints the verdict and what comes next, and exits with the verdict's code.
+    static func run(_ deploy: DeployWorkflow, _ id: IncidentID, _ run: DeployRun) async throws {
         let printer = DeployPrinter()
         // A `hotfix rollback` from another terminal ends this window early, as it does the console's.
         let window = WindowControl()
@@ -111,8 +124,8 @@ struct Deploy: AsyncParsableCommand {
         defer { watch.cancel() }
         // SIGTERM, SIGHUP or Ctrl-C stop the deploy the way the console's quit does: the window
         // ends, kubectl proxy and every kubectl are stopped, the stop is journaled.
-        let work = Task { () async throws(HotfixError) -> DeployOutcome in try await deploy.deploy(id, window: window) { printer($0) } }
-        let signals = Self.cancelOnSignals(work)
+        let work = Task { () async throws(HotfixError) -> DeployOutcome in try await deploy.deploy(id, run: run, window: window) { printer($0) } }
+        let signals = cancelOnSignals(work)
         defer { signals.forEach { $0.cancel() } }
         let outcome = try await work.value
         let verdict = outcome.verdict
@@ -121,8 +134,10 @@ struct Deploy: AsyncParsableCommand {
         let retry = "hotfix retry (back to FIX for attempt \(outcome.attempt + 1), same branch, the clock keeps running)"
         if outcome.stopped == .rolledBackElsewhere {
             Output.line("The deployment was rolled back from another terminal; this window ended early.")
+        } else if !outcome.rolledOut {
+            Output.line("No rollout was judged. Next: start the rollout and hotfix watch again; or hotfix next --override REASON; or \(retry)")
         } else if verdict.outcome == .fail {
-            if !outcome.autoRollback { Output.line("Roll back with: hotfix rollback") }
+            if !outcome.autoRollback { Output.line("Roll back with: hotfix rollback (\(outcome.rollbackWay.words))") }
             Output.line("Next: \(retry); hotfix next is refused after a FAIL (--override REASON passes it)")
         } else if verdict.outcome == .pass {
             Output.line("Next: hotfix next (BACKPORT)")
@@ -149,9 +164,14 @@ extension Deploy {
 struct Rollback: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rollback",  // named, not derived from the type: deriving costs ~1 ms at every start
-        abstract: "Roll the deployment back to the revision it had before hotfix deploy, and wait for it.",
+        abstract: "Roll the deployment back the way it was deployed, to what it ran before hotfix deploy.",
         discussion: """
-        Shows the exact kubectl rollout undo command first and asks (unless --yes).
+        By deploy.rollback: kubectl rollout undo to the revision recorded before the deploy (set \
+        image, kubectl apply); helm rollback RELEASE to the release's revision recorded before the \
+        upgrade; the configured command; or, for GitOps (deploy.rollout: external), the git revert \
+        to make on the deployed branch, which is printed and never run (the controller would undo \
+        a kubectl rollback; exit 1: nothing was rolled back). Shows the exact commands first and \
+        asks (unless --yes), then waits for the rollout.
 
         Example:
           hotfix rollback --yes
@@ -159,19 +179,30 @@ struct Rollback: AsyncParsableCommand {
 
     @OptionGroup var options: IncidentOptions
     @Flag(help: "Do not ask for confirmation.") var yes = false
-    @Option(name: .customLong("to-revision"), help: "Another revision than the recorded baseline.") var revision: Int?
+    @Option(name: .customLong("to-revision"), help: "Another revision than the recorded baseline (with Helm, the release's revision).")
+    var revision: Int?
 
     func run() async throws {
         let session = try await Wiring.session()
         let id = try session.select(options.incident)
         let deploy = DeployWorkflow(session)
-        let planned = try deploy.rollbackPlan(id, revision: revision)
-        Output.line("$ \(planned.undo.joined(separator: " "))")
+        let planned = try await deploy.rollbackPlan(id, revision: revision)
+        guard planned.runs else {
+            Output.line("The rollback is a GitOps revert: \(planned.explanation ?? DeployPlan.gitOpsNote).")
+            Output.line("Make it:")
+            for c in planned.commands { Output.line("  $ \(GitText.shellWords(c))") }
+            try deploy.noteRevert(id, planned)
+            throw HotfixError.refused("hotfix does not run a GitOps revert", untouched: "nothing was rolled back: the deployment runs what it ran",
+                                      next: "make the revert above; or set deploy.rollback to a command hotfix may run (for example [argocd, app, rollback, app])")
+        }
+        for c in planned.commands { Output.line("$ \(GitText.shellWords(c))") }
         guard yes || Output.confirm(planned.question) else {
             throw HotfixError.refused("not confirmed", untouched: "nothing was rolled back", next: "answer y, or pass --yes")
         }
         let printer = DeployPrinter()
         let after = try await deploy.rollback(id, planned) { printer($0) }
-        Output.line("Rolled back: deployment/\(planned.deployment) runs \(after.images[planned.container] ?? "?") at revision \(after.revision).")
+        if let after {
+            Output.line("Rolled back (\(planned.way.words)): deployment/\(planned.deployment) runs \(after.images[planned.container] ?? "?") at revision \(after.revision).")
+        }
     }
 }

@@ -25,7 +25,9 @@ struct Sim: AsyncParsableCommand {
         sidecars named proxy, proxy-2, … that log one access line per request); --rate R makes \
         each pod write about R lines a second (all its containers together, whatever --speed). \
         The watch history is compacted like an API server's: a watch resumed from a version \
-        that is gone gets 410 Gone. Stop with Ctrl-C.
+        that is gone gets 410 Gone. --external-rollout AFTER rolls --external-image out by \
+        itself AFTER (a duration, real time) from the start, as CI/CD or a GitOps controller \
+        would: try hotfix watch against it. Stop with Ctrl-C.
         """)
 
     @Option(help: "The scenario: \(Scenario.names).")
@@ -47,6 +49,13 @@ struct Sim: AsyncParsableCommand {
                                valueName: "lines-per-second-per-pod"))
     var rate: Double?
 
+    @Option(name: .customLong("external-rollout"),
+            help: ArgumentHelp("Roll --external-image out by itself this long after the start (e.g. 30s), as CI/CD would.", valueName: "after"))
+    var externalRollout: String?
+
+    @Option(name: .customLong("external-image"), help: "The image the external rollout sets (default: the app's repository, tag hotfix-external).")
+    var externalImage: String?
+
     func run() async throws {
         guard let chosen = Scenario(rawValue: scenario) else {
             throw HotfixError.usage("unknown scenario '\(Sanitize.inline(scenario))'", next: "use one of: \(Scenario.names)")
@@ -56,6 +65,14 @@ struct Sim: AsyncParsableCommand {
         guard (1...500).contains(replicas) else { throw HotfixError.usage("--replicas must be between 1 and 500 (got \(replicas))") }
         guard (1...8).contains(containers) else { throw HotfixError.usage("--containers must be between 1 and 8 (got \(containers))") }
         if let rate, !(rate > 0 && rate <= 100_000) { throw HotfixError.usage("--rate must be more than 0 and at most 100000 lines a second (got \(rate))") }
+        var after: Double?
+        if let externalRollout {
+            guard let s = Double(externalRollout) ?? Durations.parseSpan(externalRollout), s >= 0 else {
+                throw HotfixError.usage("--external-rollout '\(Sanitize.inline(externalRollout))' is not a duration", next: "pass one like 30s or 2m")
+            }
+            after = s
+        }
+        if externalImage != nil, after == nil { throw HotfixError.usage("--external-image needs --external-rollout AFTER") }
         var timing = SimTiming()
         timing.podLinesPerSecond = rate
         let sim: SimCluster
@@ -66,10 +83,14 @@ struct Sim: AsyncParsableCommand {
                                           next: "pick another --port, or 0 for a free one")
         }
         let shownSpeed = speed.rounded() == speed ? String(Int(speed)) : String(speed)
+        let repository = sim.baselineImage.split(separator: ":").first.map(String.init) ?? sim.baselineImage
+        let external = externalImage ?? "\(repository):hotfix-external"
+        if let after { sim.rollOut(image: external, after: after) }
+        let externalLine = after.map { "external rollout: \(external) in \(Durations.words($0)) (as CI/CD would; hotfix watch judges it)\n" } ?? ""
         let banner = """
         simulated cluster: \(sim.url) (scenario \(chosen.rawValue), speed \(shownSpeed)x)
         kubeconfig: \(sim.kubeconfig)
-        deployment: \(sim.namespace)/\(sim.deployment), \(replicas) replicas, container \(sim.container)\(containers > 1 ? " and \(containers - 1) sidecar(s)" : ""), image \(sim.baselineImage)\(rate.map { ", about \(Int($0)) lines/s per pod" } ?? "")
+        \(externalLine)deployment: \(sim.namespace)/\(sim.deployment), \(replicas) replicas, container \(sim.container)\(containers > 1 ? " and \(containers - 1) sidecar(s)" : ""), image \(sim.baselineImage)\(rate.map { ", about \(Int($0)) lines/s per pod" } ?? "")
 
         in .hotfix.yml:
           deploy:

@@ -37,6 +37,8 @@ final class ConsoleLoop: @unchecked Sendable {
     var job: (task: Task<Void, Never>, done: DispatchSemaphore)?
     /// Ends the running deploy's monitoring window early (`r`, or a rollback made elsewhere).
     var windowControl: WindowControl?
+    /// The rollback's plan, shown beside a running deploy (not the console's one job).
+    var planning: Task<Void, Never>?
     /// The running deploy's followed lines, taken at most once per `StreamBeat.interval`.
     var inbox: StreamInbox?
     var beat = StreamBeat()
@@ -75,6 +77,8 @@ final class ConsoleLoop: @unchecked Sendable {
         model.status = startupStatus
         model.deployWindow = session.config.deploy.window
         model.deployWarmup = session.config.deploy.warmup
+        let how = DeployWorkflow(session).howItDeploys
+        model.deployWords = DeployWords(steps: how.steps, rollback: how.rollback)
         model.streamCapacity = session.config.logs.history
         model.repository = session.repository.root
         model.drill = drill
@@ -144,9 +148,12 @@ final class ConsoleLoop: @unchecked Sendable {
                         let steps = steps
                         startJob { await steps.run(job) }
                     case .plan(let job) where job.planIsInstant:
-                        DeployJob(steps: steps).planRollback()
+                        // Beside a running deploy: not the console's one job, but it ends before the console does.
+                        let rollback = DeployJob(steps: steps)
+                        planning = Task { await rollback.planRollback() }
                     case .plan(let job) where job == .deploy:
-                        DeployJob(steps: steps).planDeploy()
+                        let deploy = DeployJob(steps: steps)
+                        startJob { await deploy.planDeploy() }
                     case .plan(let job):
                         let steps = steps
                         startJob { await steps.plan(job) }
@@ -213,6 +220,7 @@ final class ConsoleLoop: @unchecked Sendable {
 
     /// On the way out: cancel a running job and wait (bounded) so no child is orphaned.
     func stopJob() {
+        planning?.cancel()
         guard let job else { return }
         job.task.cancel()
         _ = job.done.wait(timeout: .now() + 5)

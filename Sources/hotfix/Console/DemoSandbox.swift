@@ -114,7 +114,7 @@ extension FileManager {
 enum DemoFiles {
     /// `.hotfix.yml` for the sandbox: the app's tests, and DEPLOY against the simulated cluster
     /// with windows compressed by `speed` (the workflow's 5 minutes become 30 s at speed 10).
-    static func config(cluster sim: SimCluster?, speed: Double) -> String {
+    static func config(cluster sim: SimCluster?, speed: Double, external: Bool = false) -> String {
         var text = """
         # The demo's hotfix configuration (see hotfix init --print for every key).
         test:
@@ -125,12 +125,13 @@ enum DemoFiles {
         guard let sim else { return text }
         let image = sim.baselineImage.split(separator: ":").first.map(String.init) ?? sim.baselineImage
         func seconds(_ s: Double) -> String { "\(max(1, Int((s / speed).rounded())))s" }
+        let standInBuild = [
+            "  # There is no Docker engine in the demo: these stand-ins say what would run.",
+            "  build: [echo, \"demo stand-in, nothing built: docker build -t {image} .\"]",
+            "  push: [echo, \"demo stand-in, nothing pushed: docker push {image}\"]",
+        ].joined(separator: "\n") + "\n"
+        text += "deploy:\n  image: \(image)\n" + (external ? DemoPipeline.config(wait: seconds(900)) : standInBuild)
         text += """
-        deploy:
-          image: \(image)
-          # There is no Docker engine in the demo: these stand-ins say what would run.
-          build: [echo, "demo stand-in, nothing built: docker build -t {image} ."]
-          push: [echo, "demo stand-in, nothing pushed: docker push {image}"]
           deployment: \(sim.deployment)
           container: \(sim.container)
           namespace: \(sim.namespace)
