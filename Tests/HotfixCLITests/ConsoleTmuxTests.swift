@@ -255,15 +255,6 @@ import Glibc
         #expect(status.stdout.contains("\"phase\" : \"fix\"") || status.stdout.contains("\"phase\": \"fix\""), "\(status.stdout)")
     }
 
-    /// The pids whose command line mentions `marker`.
-    static func processes(mentioning marker: String) -> [pid_t] {
-        let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.compactMap { Int32($0) } ?? []
-        return pids.filter { pid in
-            guard let cmd = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
-            return String(decoding: cmd, as: UTF8.self).contains(marker)
-        }
-    }
-
     @Test func quittingWhileTheTestsRunStopsTheTestCommandAndWhatItStarted() throws {
         // A test command that starts children of its own and waits: all must end when the console
         // quits. Each process carries the marker in its command line.
@@ -272,7 +263,7 @@ import Glibc
         let repo = GitSandbox(files: [".hotfix.yml": "test:\n  smoke: [sh, \(marker).sh]\n",
                                       "\(marker).sh": "echo TESTS-RUNNING\n\(child) &\n\(child)\nwait\n"])
         defer {
-            let left = Self.processes(mentioning: marker)
+            let left = TestProcesses.mentioning(marker)
             for pid in left + left.flatMap(TestProcesses.descendants(of:)) { kill(pid, SIGKILL) }
         }
         #expect(HotfixBinary.run(["start", "Checkout times out", "--id", "009-checkout"], in: repo.work).status == 0)
@@ -284,14 +275,14 @@ import Glibc
         t.type("t")
         t.waitFor("the test command's first line in the log", seconds: 30) { $0.contains("TESTS-RUNNING") }
         let deadline = Date() + 10
-        while Self.processes(mentioning: marker).count < 3, Date() < deadline { usleep(50_000) }
-        #expect(Self.processes(mentioning: marker).count == 3, "the script and its two children run")
+        while TestProcesses.mentioning(marker).count < 3, Date() < deadline { usleep(50_000) }
+        #expect(TestProcesses.mentioning(marker).count == 3, "the script and its two children run")
         t.type("q")
         t.waitFor("the shell again", seconds: 15) { !$0.contains("┌ Phases") }
         // The job's process group got SIGTERM: the script and the children it started are gone.
         let gone = Date() + 5
-        while !Self.processes(mentioning: marker).isEmpty, Date() < gone { usleep(100_000) }
-        #expect(Self.processes(mentioning: marker).isEmpty, "left running: \(Self.processes(mentioning: marker))")
+        while !TestProcesses.mentioning(marker).isEmpty, Date() < gone { usleep(100_000) }
+        #expect(TestProcesses.mentioning(marker).isEmpty, "left running: \(TestProcesses.mentioning(marker))")
     }
 
     @Test func eInCloseOpensThePostmortemInTheEditorAndTheConsoleComesBack() throws {

@@ -163,19 +163,13 @@ import Testing
         let deploy = HotfixBinary.start(["deploy", "--yes"], in: repo.work)
         let deadline = Date() + 60
         while !hotfix("timeline", in: repo).stdout.contains("deploy set-image: done"), Date() < deadline { usleep(200_000) }
-        func kubectls() -> [Int32] {
-            ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { Int32($0) }.filter { pid in
-                guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
-                return String(decoding: data, as: UTF8.self).contains(sim.kubeconfig)
-            }
-        }
-        #expect(!kubectls().isEmpty, "kubectl proxy runs during the window")
+        #expect(!TestProcesses.mentioning(sim.kubeconfig).isEmpty, "kubectl proxy runs during the window")
         kill(deploy.pid, SIGTERM)
         let status = deploy.wait()
         #expect(status != 0)
         #expect(deploy.stderr.contains("the deploy was stopped before the verdict"), "\(deploy.stderr)")
-        var left = kubectls()
-        for _ in 0..<30 where !left.isEmpty { usleep(100_000); left = kubectls() }
+        var left = TestProcesses.mentioning(sim.kubeconfig)
+        for _ in 0..<30 where !left.isEmpty { usleep(100_000); left = TestProcesses.mentioning(sim.kubeconfig) }
         #expect(left.isEmpty, "kubectl processes left behind: \(left)")
         let socketDir = repo.work + "/.git/hotfix/001-api-500/proxy"
         #expect(!FileManager.default.fileExists(atPath: socketDir + "/kubectl.sock"))

@@ -20,14 +20,6 @@ import Glibc
         """])
     }
 
-    /// The pod processes this cluster's kubectl runs (found by its kubeconfig on their command line).
-    func kubectls(_ sim: SimCluster) -> [Int32] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { Int32($0) }.filter { pid in
-            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
-            return String(decoding: data, as: UTF8.self).contains(sim.kubeconfig)
-        }
-    }
-
     func lines(_ child: Child) -> [String] { child.stdout.split(separator: "\n").map(String.init) }
 
     /// Waits up to `seconds` for `condition` on the child's output lines.
@@ -69,12 +61,12 @@ import Glibc
         #expect(after.contains { $0.hasPrefix("+") && $0.contains("KeyError: 'email'") }, "the new pods' error: \(after.suffix(5))")
         #expect(after.contains { $0.hasPrefix("-") }, "the old pods are old now")
 
-        #expect(!kubectls(sim).isEmpty, "kubectl proxy runs while following")
+        #expect(!TestProcesses.mentioning(sim.kubeconfig).isEmpty, "kubectl proxy runs while following")
         kill(follow.pid, SIGINT)
         #expect(TestProcesses.waitGone(follow.pid, seconds: 20), "Ctrl-C ends it")
         // Looked at before the test harness kills what is left of the group.
-        var left = kubectls(sim)
-        for _ in 0..<20 where !left.isEmpty { usleep(100_000); left = kubectls(sim) }
+        var left = TestProcesses.mentioning(sim.kubeconfig)
+        for _ in 0..<20 where !left.isEmpty { usleep(100_000); left = TestProcesses.mentioning(sim.kubeconfig) }
         #expect(left.isEmpty, "kubectl left behind: \(left)")
         #expect(follow.wait() == 0, "\(follow.stderr)")
     }

@@ -141,8 +141,8 @@ import Glibc
         #expect(watch.stderr.contains("the deploy was stopped before a rollout was seen: nothing was judged"), "\(watch.stderr)")
         let timeline = hotfix("timeline", in: repo).stdout
         #expect(timeline.contains("deploy new-replicaset: stopped"), "\(timeline)")
-        var left = ProcessScan.mentioning(sim.kubeconfig)
-        for _ in 0..<30 where !left.isEmpty { usleep(100_000); left = ProcessScan.mentioning(sim.kubeconfig) }
+        var left = TestProcesses.mentioning(sim.kubeconfig)
+        for _ in 0..<30 where !left.isEmpty { usleep(100_000); left = TestProcesses.mentioning(sim.kubeconfig) }
         #expect(left.isEmpty, "kubectl left behind: \(left)")
     }
 
@@ -179,12 +179,3 @@ import Glibc
     }
 }
 
-/// Processes whose command line mentions a text (a simulated cluster's kubeconfig).
-enum ProcessScan {
-    static func mentioning(_ text: String) -> [Int32] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { Int32($0) }.filter { pid in
-            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
-            return String(decoding: data, as: UTF8.self).contains(text)
-        }
-    }
-}

@@ -267,14 +267,14 @@ import Testing
         let end = Date().addingTimeInterval(180)
         while journal.deployedAt == nil && Date() < end { try await Task.sleep(for: .milliseconds(100)) }
         #expect(journal.deployedAt != nil)
-        #expect(!ProxyFollowerTests.processes(containing: dir.path).isEmpty, "the proxy runs during the window")
+        #expect(!TestProcesses.mentioning(dir.path).isEmpty, "the proxy runs during the window")
         task.cancel()
         _ = await task.result
         // Every kubectl of this test names the simulated cluster's kubeconfig.
-        var left = ProxyFollowerTests.processes(containing: h.sim.kubeconfig)
+        var left = TestProcesses.mentioning(h.sim.kubeconfig)
         for _ in 0..<50 where !left.isEmpty {
             try await Task.sleep(for: .milliseconds(100))
-            left = ProxyFollowerTests.processes(containing: h.sim.kubeconfig)
+            left = TestProcesses.mentioning(h.sim.kubeconfig)
         }
         #expect(left.isEmpty, "kubectl processes left: \(left)")
         #expect(!FileManager.default.fileExists(atPath: dir.path + "/proxy/kubectl.sock"))

@@ -170,10 +170,10 @@ import Testing
         #expect(throws: HotfixError.self) { try result.get() }
         #expect(steps(journal) == ["baseline:done", "new-replicaset:stopped"])
         #expect(journal.bodies.contains { if case .warning(let w) = $0 { w.message.contains("wait for a rollout was stopped") } else { false } })
-        var left = ProxyFollowerTests.processes(containing: h.sim.kubeconfig)
+        var left = TestProcesses.mentioning(h.sim.kubeconfig)
         for _ in 0..<50 where !left.isEmpty {
             try await Task.sleep(for: .milliseconds(100))
-            left = ProxyFollowerTests.processes(containing: h.sim.kubeconfig)
+            left = TestProcesses.mentioning(h.sim.kubeconfig)
         }
         #expect(left.isEmpty, "kubectl processes left: \(left)")
     }

@@ -7,15 +7,6 @@ import Testing
 
 /// Every pod's logs through one real `kubectl proxy` on a Unix socket, against the simulated cluster.
 @Suite(.serialized) struct ProxyFollowerTests {
-    /// Processes whose command line holds `text` (the proxy's socket path is unique per test).
-    static func processes(containing text: String) -> [Int32] {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap { Int32($0) }.filter { pid in
-            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
-            return String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self).contains(text)
-        }
-    }
-
     /// A follower through a proxy in a private directory of `dir`.
     func follower(_ h: KubeHarness, _ dir: TempDir, baselineHash: String?, since: Date?, lineCap: Int = 16_384) async throws -> ProxyFollower {
         let proxy = try KubeProxy(kubectl: h.kubectl, parent: dir.path)
@@ -78,7 +69,7 @@ import Testing
         var st = stat()
         #expect(stat(follower.proxy.directory, &st) == 0 && st.st_mode & 0o777 == 0o700)
         #expect(socket.hasPrefix(dir.path + "/proxy/"))
-        #expect(Self.processes(containing: socket).count == 1, "one kubectl for every stream")
+        #expect(TestProcesses.mentioning(socket).count == 1, "one kubectl for every stream")
         let log = FollowLog(follower)
         #expect(await log.waitLines(30) { ls in Set(ls.filter { !$0.1.isNew }.map(\.1.container)) == ["app", "proxy"] })
         try await h.kubectl.setImage(deployment: "app", container: "app", image: "registry/app:hotfix-7")
@@ -88,7 +79,7 @@ import Testing
         #expect(await log.waitLines(30) { ls in
             newPods.allSatisfy { p in p.containers.allSatisfy { c in ls.filter { $0.1.pod == p.name && $0.1.container == c }.count > 30 } }
         })
-        #expect(Self.processes(containing: socket).count == 1, "still one kubectl after the rollout")
+        #expect(TestProcesses.mentioning(socket).count == 1, "still one kubectl after the rollout")
         await follower.stop()
         await log.finish()
         _ = expectComplete(h, log, baselineHash: before.templateHash, since: since, minimum: 500)
@@ -98,7 +89,7 @@ import Testing
         }
         let events = log.snapshot.map(\.1)
         #expect(events.contains { if case .podDeleted = $0 { true } else { false } }, "the old pods' deletion was seen")
-        #expect(Self.processes(containing: socket).isEmpty, "stop leaves no kubectl behind")
+        #expect(TestProcesses.mentioning(socket).isEmpty, "stop leaves no kubectl behind")
         #expect(!FileManager.default.fileExists(atPath: socket))
     }
 
@@ -245,7 +236,7 @@ import Testing
         await log.finish()
         // The simulated kubelet keeps every line, so nothing may be missing across the restart.
         _ = expectComplete(h, log, baselineHash: before.templateHash, since: since, minimum: 100)
-        #expect(Self.processes(containing: follower.proxy.socketPath).isEmpty)
+        #expect(TestProcesses.mentioning(follower.proxy.socketPath).isEmpty)
     }
 
     @Test func aLineLongerThanTheCapIsCutWithAMarker() {
@@ -271,6 +262,6 @@ import Testing
         let proxy = try KubeProxy(kubectl: k, parent: dir.path)
         let e = await #expect(throws: HotfixError.self) { try await proxy.start() }
         #expect(e?.message.contains("kubectl proxy did not start") == true, "\(String(describing: e))")
-        #expect(Self.processes(containing: proxy.socketPath).isEmpty)
+        #expect(TestProcesses.mentioning(proxy.socketPath).isEmpty)
     }
 }

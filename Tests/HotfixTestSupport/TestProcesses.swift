@@ -45,6 +45,16 @@ public enum TestProcesses {
         return "\(runMarker)='\(value)'"
     }
 
+    /// The processes whose command line mentions `text` (a simulated cluster's kubeconfig, a
+    /// proxy's socket path, a script's marker), read from /proc; arguments joined by spaces.
+    public static func mentioning(_ text: String) -> [pid_t] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { pid_t($0) }.filter { pid in
+            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+            return String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self).contains(text)
+        }
+    }
+
     /// Every process below `pid` (children, their children, ...), read from /proc.
     public static func descendants(of pid: pid_t) -> [pid_t] {
         var children: [pid_t: [pid_t]] = [:]
