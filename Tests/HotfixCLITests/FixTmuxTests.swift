@@ -43,8 +43,10 @@ import Glibc
 
         // E: the demo's file is offered first; enter opens it in the editor, and the console comes back.
         t.type("E")
-        screen = t.waitFor("the file picker") { $0.contains("Open a file in editor.sh ($EDITOR)") }
-        #expect(screen.contains("› app/users.py") && screen.contains("the demo's bug"), "\(screen)")
+        // The picker opens at once; its candidates (read from git and the assessment) follow.
+        screen = t.waitFor("the file picker, the demo's file first") {
+            $0.contains("Open a file in editor.sh ($EDITOR)") && $0.contains("› app/users.py") && $0.contains("the demo's bug")
+        }
         t.press("Enter")
         t.waitFor("the editor's own output", seconds: 20) { $0.contains("EDITOR-RAN \(work)/app/users.py") }
         screen = t.waitFor("the console back, the change in the pane", seconds: 20) {

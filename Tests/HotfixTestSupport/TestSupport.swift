@@ -25,7 +25,18 @@ public final class TempDir: @unchecked Sendable {
     public func write(_ relative: String, _ text: String) {
         let full = file(relative)
         try? FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try! text.write(toFile: full, atomically: true, encoding: .utf8)
+        // Opened close-on-exec: a process another test starts meanwhile must not inherit the file
+        // open for writing, or running it as a script fails with ETXTBSY ("Text file busy").
+        let fd = open(full, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        precondition(fd >= 0, "cannot write \(full): \(String(cString: strerror(errno)))")
+        let bytes = Array(text.utf8)
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + done, bytes.count - done) }
+            precondition(n > 0, "cannot write \(full): \(String(cString: strerror(errno)))")
+            done += n
+        }
+        close(fd)
     }
 
     public func read(_ relative: String) -> String? { try? String(contentsOfFile: file(relative), encoding: .utf8) }
