@@ -160,13 +160,16 @@ import Glibc
     @Test func aClusterThatCannotBeReachedOrRefusesIsOneErrorWithKubectlsLastWords() async throws {
         let slot = await ClusterGate.slot()
         defer { slot.release() }
-        // A cluster that was there and is gone: its kubeconfig kept, its port closed.
-        let dead = try await SimCluster.start()
-        let url = dead.url
+        // A cluster that is gone: its kubeconfig names a port that refuses connections (bound here,
+        // never listened on, so no other process can take it meanwhile).
+        let open = try await SimCluster.start()
+        defer { open.stop() }
+        let held = try #require(Self.closedPort())
+        defer { close(held.fd) }
+        let url = "http://127.0.0.1:\(held.port)"
         let kept = TempDir("kube-dead")
-        kept.write("kubeconfig", try String(contentsOfFile: dead.kubeconfig, encoding: .utf8))
-        dead.stop()
-        let deadRepo = GitSandbox(files: [".hotfix.yml": "deploy:\n  deployment: app\n  container: app\n  context: \(dead.context)\n  kubeconfig: \(kept.file("kubeconfig"))\n"])
+        kept.write("kubeconfig", try String(contentsOfFile: open.kubeconfig, encoding: .utf8).replacingOccurrences(of: open.url, with: url))
+        let deadRepo = GitSandbox(files: [".hotfix.yml": "deploy:\n  deployment: app\n  container: app\n  context: \(open.context)\n  kubeconfig: \(kept.file("kubeconfig"))\n"])
         let unreachable = HotfixBinary.run(["logs", "follow"], in: deadRepo.work)
         #expect(unreachable.status == 3, "\(unreachable.stderr)")
         let lines = unreachable.stderr.split(separator: "\n").map(String.init)
@@ -185,8 +188,6 @@ import Glibc
         #expect(refused.stderr.hasPrefix("hotfix: error: the cluster at \(locked.url) did not accept kubectl's credentials (unauthorized)"), "\(refused.stderr)")
         #expect(refused.stderr.split(separator: "\n").count <= 3, "\(refused.stderr)")
 
-        let open = try await SimCluster.start()
-        defer { open.stop() }
         let missing = GitSandbox(files: [".hotfix.yml": """
         deploy:
           deployment: no-such-app
@@ -198,6 +199,44 @@ import Glibc
         #expect(absent.status == 1, "\(absent.stderr)")
         #expect(absent.stderr.hasPrefix("hotfix: error: kubectl could not read deployment/no-such-app: not found on the cluster at \(open.url)"), "\(absent.stderr)")
         #expect(absent.stderr.contains("next: check deploy.deployment"), "\(absent.stderr)")
+    }
+
+    /// A loopback TCP port bound but not listening: connecting to it is refused.
+    static func closedPort() -> (fd: Int32, port: Int)? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &addr) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
+        }
+        guard ok else { close(fd); return nil }
+        return (fd, Int(UInt16(bigEndian: addr.sin_port)))
+    }
+
+    /// The cluster going away while following: the pod watch's failure is said once, not at every
+    /// retry, and the follow goes on until stopped.
+    @Test func aClusterThatGoesAwayWhileFollowingIsSaidOnce() async throws {
+        let slot = await ClusterGate.slot()
+        defer { slot.release() }
+        let sim = try await SimCluster.start(scenario: .fixWorks, speed: 10)
+        let repo = repo(sim)
+        let follow = HotfixBinary.start(["logs", "follow"], in: repo.work)
+        let got = waitFor(follow, seconds: 60) { $0.count >= 10 }
+        #expect(got.count >= 10, "\(follow.stderr)")
+        sim.stop()
+        let deadline = Date() + 60
+        while !follow.stderr.contains("pod watch failed"), Date() < deadline { usleep(200_000) }
+        #expect(follow.stderr.contains("the pod watch failed: ") && follow.stderr.contains("retrying quietly until it works"), "\(follow.stderr)")
+        // The watch is retried every few seconds meanwhile; nothing more is said.
+        sleep(8)
+        let told = follow.stderr.split(separator: "\n").filter { $0.contains("pod watch") }
+        #expect(told.count == 1, "said once: \(follow.stderr)")
+        #expect(!follow.stderr.contains("memcache.go"), "\(follow.stderr)")
+        stop([follow], sim: sim)
+        #expect(follow.wait() == 0, "\(follow.stderr)")
     }
 
     /// kubectl proxy that cannot start: said once, in one line, and every pod is followed with one
