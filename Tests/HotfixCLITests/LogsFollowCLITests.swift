@@ -150,6 +150,11 @@ import Glibc
         #expect(fresh.allSatisfy { $0.dropFirst().hasPrefix("app-") && !$0.dropFirst().hasPrefix("app-\(old)-") }, "only the rollout's pods: \(fresh.prefix(3))")
         #expect(future.stderr.contains("hotfix: following pod app-") && future.stderr.contains("it matches --pod-regex"), "\(future.stderr)")
         #expect(byPart.stdout.isEmpty, "the rollout's pods are not named by a part of an old one's name either")
+        // The pod named by its tag is replaced by the rollout: said once, with the pods there are now.
+        let gone = Date() + 90
+        while !byTag.stderr.contains("warning: pod \(one) is gone"), Date() < gone { usleep(200_000) }
+        #expect(byTag.stderr.contains("warning: pod \(one) is gone and no pod of deployment/app in default matches --pod \(tag) now"), "\(byTag.stderr)")
+        #expect(byTag.stderr.contains("still following"), "\(byTag.stderr)")
         stop(children, sim: sim)
         for c in children { #expect(c.wait() == 0, "\(c.stderr)") }
     }
