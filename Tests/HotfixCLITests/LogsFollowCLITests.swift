@@ -206,8 +206,31 @@ import Glibc
         #expect(absent.stderr.contains("next: check deploy.deployment"), "\(absent.stderr)")
     }
 
-    /// A loopback TCP port bound but not listening: connecting to it is refused.
-    static func closedPort() -> (fd: Int32, port: Int)? {
+    /// A cluster that accepts connections and never answers (a stuck API server, a VPN that drops
+    /// packets): the reads give up after 10 s a request, about 50 s in all, not kubectl's two minutes.
+    @Test func aClusterThatNeverAnswersIsOneErrorWithinAMinute() async throws {
+        let slot = await ClusterGate.slot()
+        defer { slot.release() }
+        let open = try await SimCluster.start()
+        let text = try String(contentsOfFile: open.kubeconfig, encoding: .utf8)
+        open.stop()
+        let held = try #require(Self.closedPort(listening: true))
+        defer { close(held.fd) }
+        let url = "http://127.0.0.1:\(held.port)"
+        let kept = TempDir("kube-stuck")
+        kept.write("kubeconfig", text.replacingOccurrences(of: open.url, with: url))
+        let repo = GitSandbox(files: [".hotfix.yml": "deploy:\n  deployment: app\n  container: app\n  context: \(open.context)\n  kubeconfig: \(kept.file("kubeconfig"))\n"])
+        let stuck = HotfixBinary.run(["logs", "follow"], in: repo.work)
+        #expect(stuck.status == 3, "\(stuck.stderr)")
+        #expect(stuck.stderr.hasPrefix("hotfix: error: the cluster at \(url) could not be reached (timed out), so hotfix could not read deployment/app"), "\(stuck.stderr)")
+        #expect(stuck.stderr.split(separator: "\n").count <= 3, "\(stuck.stderr)")
+        // kubectl names its request's timeout in the URL it gave up on: 10 s, not its own 32 s.
+        #expect(stuck.stderr.contains("?timeout=10s"), "\(stuck.stderr)")
+    }
+
+    /// A loopback TCP port bound but not listening (connecting to it is refused), or listening and
+    /// never accepting (a connection opens, and nothing answers).
+    static func closedPort(listening: Bool = false) -> (fd: Int32, port: Int)? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return nil }
         var addr = sockaddr_in()
@@ -217,7 +240,7 @@ import Glibc
         let ok = withUnsafeMutablePointer(to: &addr) { p in
             p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
         }
-        guard ok else { close(fd); return nil }
+        guard ok, !listening || listen(fd, 64) == 0 else { close(fd); return nil }
         return (fd, Int(UInt16(bigEndian: addr.sin_port)))
     }
 

@@ -7,6 +7,9 @@ public struct Kubectl: Sendable {
     public var runner: ProcessRunner
     /// The executable and the flags every call carries.
     public var target: KubeTarget
+    /// `--request-timeout` for the one-shot calls of `run` (never for a stream): kubectl's own
+    /// default waits about 30 s per attempt, five attempts, on a cluster that does not answer.
+    public var requestTimeout: Int?
 
     public init(target: KubeTarget = KubeTarget(), runner: ProcessRunner = ProcessRunner()) {
         self.target = target
@@ -33,7 +36,7 @@ public struct Kubectl: Sendable {
     /// Runs kubectl and returns its result; a non-zero exit becomes a HotfixError.
     @discardableResult
     public func run(_ args: [String], what: String) async throws(HotfixError) -> ProcessResult {
-        let result = try await runner.run(argv(args))
+        let result = try await runner.run(argv(args + (requestTimeout.map { ["--request-timeout=\($0)s"] } ?? [])))
         guard result.succeeded else { throw await failure(result, what: what) }
         return result
     }

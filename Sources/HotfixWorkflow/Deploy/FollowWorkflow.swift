@@ -39,7 +39,10 @@ public struct FollowWorkflow: Sendable {
     public func follow(since: Double, reader: any LiveLogReader,
                        notice: @escaping @Sendable (String) -> Void) async throws(HotfixError) -> Running {
         let config = session.config
-        let kubectl = Kubectl(deploy: config.deploy, root: session.repository.root, runner: session.runner)
+        let streams = Kubectl(deploy: config.deploy, root: session.repository.root, runner: session.runner)
+        // The reads give up after 10 s a request (about 50 s in all with kubectl's retries) when the
+        // cluster does not answer, instead of kubectl's two minutes.
+        let kubectl = { var k = streams; k.requestTimeout = 10; return k }()
         let name = config.deploy.deployment
         let info = try await kubectl.deployment(name)
         // The pods there are: their templates other than the current one are old from the start.
@@ -67,7 +70,7 @@ public struct FollowWorkflow: Sendable {
             }
             sink.pods(event)
         }
-        let follow = await DeploymentFollow.start(kubectl: kubectl, deployment: info, since: session.clock.now - since, lineCap: config.logs.lineCap,
+        let follow = await DeploymentFollow.start(kubectl: streams, deployment: info, since: session.clock.now - since, lineCap: config.logs.lineCap,
                                                   proxyDirectory: nil, sink: sink, pods: pods, notice: notice)
         return Running(follow, pods: listed.filter { !$0.deleting }.map(\.name))
     }
