@@ -90,7 +90,8 @@ import Glibc
         #expect(follow.wait() == 0)
 
         for (args, words) in [(["--old", "--new"], "--old and --new exclude each other"), (["--grep", "KeyError("], "is not a regular expression"),
-                              (["--since", "soon"], "is not a span")] {
+                              (["--since", "soon"], "is not a span"), (["--pod", "x1k2p", "--pod-regex", "^app-"], "--pod and --pod-regex exclude each other"),
+                              (["--pod-regex", "app-("], "--pod-regex 'app-(' is not a regular expression")] {
             let r = HotfixBinary.run(["logs", "follow"] + args, in: repo.work)
             #expect(r.status == 2, "\(args): \(r.stderr)")
             #expect(r.stderr.contains(words), "\(r.stderr)")

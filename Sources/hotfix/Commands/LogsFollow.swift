@@ -39,7 +39,7 @@ struct LogsFollow: AsyncParsableCommand {
     @Flag(name: .customLong("new"), help: "Only the pods of the deployment's current template.") var newOnly = false
     @Option(name: .customLong("pod"), help: ArgumentHelp("Only this pod: its whole name or the short tag printed in front of its lines, never a part of a name (repeat for more pods).", valueName: "name|tag"))
     var pods: [String] = []
-    @Option(name: .customLong("pod-regex"), help: ArgumentHelp("Only pods whose name this regular expression finds, stern's pod query (^users-api- , x1k2p|q8zr4): pods a rollout starts later match too.", valueName: "regex"))
+    @Option(name: .customLong("pod-regex"), help: ArgumentHelp("Only pods whose name this regular expression finds, stern's pod query, e.g. '^users-api-' or 'x1k2p|q8zr4': pods a rollout starts later match too.", valueName: "regex"))
     var podRegex: String?
     @Option(help: ArgumentHelp("Only lines matching this regular expression (case-insensitive).", valueName: "regex")) var grep: String?
     @Option(help: ArgumentHelp("How far back to start for pods already running: 30s, 5m, 1h.", valueName: "span")) var since = "10s"
