@@ -148,11 +148,9 @@ extension ConsoleModel {
         viewed == .deploy && incident.phase == .deploy && activity == nil && (try? Engine.decide(.retry, state: incident)) != nil
     }
 
-    /// The way back the screen offers (`b` in the help bar): the latest deploy was judged, not PASS.
-    public var retryOffered: Bool {
-        guard canRetry, let attempt = incident.latestAttempt, attempt.retriedAt == nil, let outcome = attempt.outcome else { return false }
-        return outcome != .pass
-    }
+    /// The way back the screen offers (`b` in the help bar): the latest deploy was judged, and not
+    /// a PASS still in production.
+    public var retryOffered: Bool { canRetry && deployNext.retry }
 
     /// `b`: asks before going back to FIX (the checklist is to be passed again after it).
     mutating func askRetry() {

@@ -42,20 +42,25 @@ public struct ConsoleView: Sendable {
     public var waiting: WaitPanel?
     /// How the deploy rolls out and rolls back, for the DEPLOY pane's hints.
     public var deployWords: DeployWords
+    /// The deploy's own steps for the attempt in play (or the next), configured or not.
+    public var deploySteps: [DeployStep]
+    /// What DEPLOY's keys offer now (after a verdict, only what makes sense after it).
+    public var deployNext: DeployNext
 
     public init(incident: IncidentState, now: Date, size: Size, timeZone: TimeZone, viewed: Phase, selection: Int = 0,
                 logFocused: Bool = false, prompt: PromptView? = nil, showHelp: Bool = false, helpScroll: Int = 0,
                 log: LogPane = LogPane(), status: StatusMessage? = nil, activity: String? = nil, helpBar: [HelpItem] = [],
                 helpSections: [HelpSection] = [], deployWindow: Double = 300, deployWarmup: Double = 30,
                 monitor: MonitorPanel? = nil, stream: StreamPanel? = nil, logFillsDeployPane: Bool = false, fix: FixContext = FixContext(),
-                waiting: WaitPanel? = nil, deployWords: DeployWords = DeployWords()) {
+                waiting: WaitPanel? = nil, deployWords: DeployWords = DeployWords(), deploySteps: [DeployStep] = [],
+                deployNext: DeployNext = .beforeVerdict) {
         self.incident = incident; self.now = now; self.size = size; self.timeZone = timeZone; self.viewed = viewed
         self.selection = selection; self.logFocused = logFocused; self.prompt = prompt; self.showHelp = showHelp
         self.helpScroll = helpScroll; self.log = log; self.status = status; self.activity = activity
         self.helpBar = helpBar; self.helpSections = helpSections; self.deployWindow = deployWindow
         self.deployWarmup = deployWarmup; self.monitor = monitor; self.stream = stream
         self.logFillsDeployPane = logFillsDeployPane; self.fix = fix
-        self.waiting = waiting; self.deployWords = deployWords
+        self.waiting = waiting; self.deployWords = deployWords; self.deploySteps = deploySteps; self.deployNext = deployNext
     }
 
     /// Below this the console shows only the too-small notice.
