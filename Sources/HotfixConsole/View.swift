@@ -88,6 +88,19 @@ extension Prompt {
     }
 }
 
+extension ConsoleModel {
+    /// Where `?` opens the overlay: at the first section (in the overlay's order) of the keys that
+    /// apply here, more specific than Main pane and Everywhere (FIX's keys in FIX; DEPLOY's, then the
+    /// stream's, during the stream; the log pane's after l); the top when there is none. The rest
+    /// stays a scroll away.
+    public var helpStart: Int {
+        let sections = keyMap.sections
+        let here = Set(contexts.filter { $0 != .main && $0 != .everywhere }.map(\.title))
+        guard let i = sections.firstIndex(where: { here.contains($0.title) }) else { return 0 }
+        return min(HelpSection.row(of: i, in: sections), HelpSection.maxScroll(sections, terminalHeight: size.height))
+    }
+}
+
 extension KeyMap {
     /// Every binding grouped by where it applies, for the `?` overlay.
     public var sections: [HelpSection] {

@@ -4,8 +4,9 @@ import Testing
 import HotfixScreen
 @testable import HotfixConsole
 
-/// The DEPLOY pane's steps as configured, and what its keys offer once a verdict stands.
-@Suite("DEPLOY's steps, its keys after a verdict")
+/// The DEPLOY pane's steps as configured, what its keys offer once a verdict stands, and where
+/// the `?` overlay opens.
+@Suite("DEPLOY's steps, its keys after a verdict, the help at the current keys")
 struct DeployPaneTests {
     static let small = Size(width: 80, height: 24)
     static let large = Size(width: 160, height: 48)
@@ -216,5 +217,58 @@ struct DeployPaneTests {
         #expect(model.deployNext == .beforeVerdict)
         #expect(Self.bar(model).hasPrefix("enter deploy"), "\(Self.bar(model))")
         #expect(model.update(.key(.enter)) == [.plan(.deploy)])
+    }
+
+    // MARK: 3. The help at the current keys
+
+    static func overlay(_ model: inout ConsoleModel) -> [String] {
+        _ = model.update(.key(.char("?")))
+        return Screen.render(model).lines()
+    }
+
+    @Test("? opens at the keys of where it was pressed; the rest is a scroll away")
+    func helpOpensAtTheCurrentKeys() {
+        var fix = IncidentFixture.model(in: .fix, size: Self.small)
+        var lines = Self.overlay(&fix)
+        #expect(lines[1].contains("FIX phase"), "\(lines.joined(separator: "\n"))")
+        for _ in 0..<20 { _ = fix.update(.key(.up)) }
+        lines = Screen.render(fix).lines()
+        #expect(lines[1].contains("Everywhere"), "scrolled back to the top:\n\(lines.joined(separator: "\n"))")
+
+        // In the DEPLOY stream: DEPLOY's keys, then every key of the stream, on one screen at 80x24.
+        var stream = StreamFixture.model(now: 2950, size: Self.small)
+        #expect(stream.streamShown)
+        lines = Self.overlay(&stream)
+        let text = lines.joined(separator: "\n")
+        #expect(lines[1].contains("DEPLOY phase"), "\(text)")
+        #expect(text.contains("DEPLOY, while the pods' logs stream"))
+        for binding in stream.keyMap.bindings where binding.context == .stream || binding.context == .deploy {
+            #expect(lines.contains { $0.hasPrefix("│  " + binding.keyLabel + " ") }, "\(binding.keyLabel) of \(binding.context) not in view:\n\(text)")
+        }
+        _ = stream.update(.key(.escape))
+        #expect(!stream.showHelp)
+
+        // The log pane's keys after l; the pod list's in it.
+        var log = IncidentFixture.model(in: .test, size: Self.small)
+        _ = log.update(.key(.char("l")))
+        #expect(Self.overlay(&log).contains { $0.contains("Log pane (after l)") })
+        var pods = StreamFixture.model(now: 2950, size: Self.small)
+        _ = pods.update(.key(.char("P")))
+        #expect(Self.overlay(&pods)[1].contains("The pod list (P in the stream)"))
+        // TEST: its keys and the checklist's, which follow them.
+        var test = IncidentFixture.model(in: .test, size: Self.small)
+        lines = Self.overlay(&test)
+        #expect(lines[1].contains("TEST phase") && lines[3].contains("Pre-deploy checklist"), "\(lines.joined(separator: "\n"))")
+    }
+
+    @Test("the overlay scrolls no further than its last row: one key up moves it at once")
+    func helpScrollStopsAtTheEnd() {
+        var model = IncidentFixture.model(in: .fix, size: Self.small)
+        _ = model.update(.key(.char("?")))
+        for _ in 0..<200 { _ = model.update(.key(.down)) }
+        let bottom = Screen.render(model).lines()
+        _ = model.update(.key(.up))
+        #expect(Screen.render(model).lines() != bottom, "the first key up scrolls")
+        #expect(model.helpScroll == HelpSection.maxScroll(model.keyMap.sections, terminalHeight: 24) - 1)
     }
 }

@@ -15,7 +15,7 @@ extension ConsoleModel {
             case .pageUp: helpScroll -= max(1, size.height - 4)
             default: break
             }
-            helpScroll = max(0, min(helpScroll, keyMap.bindings.count + KeyContext.allCases.count))
+            helpScroll = max(0, min(helpScroll, HelpSection.maxScroll(keyMap.sections, terminalHeight: size.height)))
             return []
         }
         if isTooSmall { return key == .char("q") ? [.quit] : [] }
@@ -35,7 +35,9 @@ extension ConsoleModel {
         if let handled = performStream(action) { return handled }
         switch action {
         case .quit: return [.quit]
-        case .help: showHelp = true
+        case .help:
+            showHelp = true
+            helpScroll = helpStart
         case .advance: return advance(override: nil)
         case .viewPrevious: view(Phase.allCases[max(0, viewed.index - 1)])
         case .viewNext: view(Phase.allCases[min(Phase.allCases.count - 1, viewed.index + 1)])

@@ -25,9 +25,11 @@ public enum Action: Hashable, Sendable {
     case pickPod, closePods
 }
 
-/// Where the keyboard is: the main pane (with what it shows) or the log pane.
+/// Where the keyboard is: the main pane (with what it shows) or the log pane. In the `?`
+/// overlay's order: the keys of one place next to each other (the checklist between TEST and
+/// DEPLOY, where it is shown; DEPLOY's stream and pod list right after DEPLOY).
 public enum KeyContext: String, Hashable, Sendable, CaseIterable {
-    case everywhere, assess, branch, fix, tests, deploy, backport, close, finished, checklist, stream, podList, main, log
+    case everywhere, assess, branch, fix, tests, checklist, deploy, stream, podList, backport, close, finished, main, log
 
     public var title: String {
         switch self {

@@ -103,6 +103,24 @@ public struct HelpSection: Equatable, Sendable {
     public init(title: String, rows: [HelpItem]) { self.title = title; self.rows = rows }
 }
 
+extension HelpSection {
+    /// The `?` overlay's row where `sections[index]` begins (each section is its title, then a row per key).
+    public static func row(of index: Int, in sections: [HelpSection]) -> Int {
+        sections.prefix(index).reduce(0) { $0 + 1 + $1.rows.count }
+    }
+
+    /// How many of the overlay's `rows` show on a terminal `height` rows high (the help bar stays, the box takes two).
+    public static func visibleRows(_ rows: Int, terminalHeight height: Int) -> Int {
+        max(1, min(height - 1, rows + 2) - 2)
+    }
+
+    /// How far the overlay scrolls: until its last row is at the bottom, no further.
+    public static func maxScroll(_ sections: [HelpSection], terminalHeight height: Int) -> Int {
+        let rows = row(of: sections.count, in: sections)
+        return max(0, rows - visibleRows(rows, terminalHeight: height))
+    }
+}
+
 /// A one-line message on the status row: the result of the last action.
 public struct StatusMessage: Equatable, Sendable {
     public var text: String
