@@ -150,8 +150,9 @@ struct DeployPaneTests {
         let status = model.status?.text ?? ""
         #expect(status.contains("attempt 1 FAIL: r rolls back, b goes back to FIX for attempt 2"), "\(status)")
         #expect(Self.screen(model).contains("enter does not deploy attempt 1 again (FAIL)"))
-        // r still shows its plan; b still asks.
-        #expect(model.update(.key(.char("r"))) == [.plan(.rollback)] || model.status?.text.contains("baseline") == true)
+        // b still asks before going back to FIX.
+        _ = model.update(.key(.char("b")))
+        #expect(model.prompt == .retry(question: "Back to FIX for attempt 2 after attempt 1's FAIL? (the checklist is passed again)"))
     }
 
     @Test("after FAIL and its rollback: only b; after PASS: n first, then r; no enter")
