@@ -120,6 +120,9 @@ struct DeployPaneTests {
             let steps = text.split(separator: "\n").first { $0.contains("5/5") && $0.contains("rollout") }.map(String.init) ?? ""
             #expect(steps.contains(size.width < 100 ? "○new replicaset ○rollout" : "○ new replicaset  ○ rollout"), "\(text)")
             #expect(!steps.contains("build") && !steps.contains("push") && !steps.contains("set image"), "\(steps)")
+            if size.width > 100 {  // cut at 80 columns
+                #expect(text.contains("Monitoring · reading the old pods' logs (the baseline), then the wait for the rollout"), "\(text)")
+            }
         }
     }
 

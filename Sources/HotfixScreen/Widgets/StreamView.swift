@@ -70,8 +70,11 @@ public enum StreamView {
                 return [head] + lines + [SummaryRow(left: pods), SummaryRow(left: steps)] + Array(repeating: SummaryRow(left: []), count: 3)
             }
             let set = model.incident.latestAttempt.map { $0.retriedAt == nil && $0.rolledOut != nil } ?? false
+            // What comes after the baseline, the way this deploy rolls out.
+            let then = model.deploySteps.contains { $0.kind == .setImage } ? "set image"
+                : model.deploySteps.contains { $0.kind == .rolloutCommand } ? "the rollout command" : "the wait for the rollout"
             let waiting = SummaryRow(left: [("Monitoring · " + (set ? "the rollout began; the window's numbers follow"
-                                                                    : "reading the old pods' logs (the baseline), then set image"), .title)])
+                                                                    : "reading the old pods' logs (the baseline), then \(then)"), .title)])
             return [waiting, SummaryRow(left: pods), SummaryRow(left: steps)] + Array(repeating: SummaryRow(left: []), count: 3)
         }
         let head = SummaryRow(left: [("Monitoring · " + m.window, .title)], right: (m.verdict, m.verdictRole))
