@@ -183,7 +183,14 @@ struct DeployPaneTests {
         let bar = Self.bar(model)
         #expect(bar.hasPrefix("r rollback  b retry  n next (a reason)"), "\(bar)")
         #expect(model.update(.key(.enter)).isEmpty)
-        #expect(model.status?.text.contains("n with a reason") == true)
+        #expect(model.status?.text == "attempt 1 MARGINAL: r rolls back, b back to FIX, n with a reason")
+        // Every answer enter gives fits the 80-column status row.
+        for verdict in [Self.verdict(.pass), Self.verdict(.fail), Self.verdict(.marginal), Self.verdict(.inconclusive)] {
+            for bodies in [[verdict], [verdict, Self.rolledBack]] {
+                let words = Self.judged(bodies).deployNext.words ?? ""
+                #expect(!words.isEmpty && words.count <= 78, "\(words)")
+            }
+        }
     }
 
     @Test("a second deploy is offered when it is legitimate, plan first, as a new attempt: nothing rolled out, or a PASS rolled back")

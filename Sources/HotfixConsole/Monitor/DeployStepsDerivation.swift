@@ -56,29 +56,30 @@ extension DeployNext {
     static func derive(_ s: IncidentState) -> DeployNext {
         guard let a = s.latestAttempt, a.retriedAt == nil, let outcome = a.outcome else { return .beforeVerdict }
         let n = a.number, verdict = outcome.rawValue
+        // Said on the 80-column status row: each fits in 78 columns.
         let back = "b goes back to FIX for attempt \(n + 1)"
         func next(_ enter: Enter, rollback: Bool, retry: Bool, advance: Advance, _ words: String) -> DeployNext {
             DeployNext(enter: enter, rollback: rollback, retry: retry, advance: advance, attempt: n, outcome: verdict, words: words)
         }
         if a.rolledOut == nil {
             return next(.again(attempt: n + 1), rollback: false, retry: true, advance: .withReason,
-                        "attempt \(n) rolled nothing out (\(verdict)): enter deploys again as attempt \(n + 1), \(back)")
+                        "attempt \(n) rolled nothing out (\(verdict)): enter deploys again as attempt \(n + 1), b goes back to FIX")
         }
         if outcome == .pass {
             guard a.rolledBackAfterVerdict == nil else {
                 return next(.again(attempt: n + 1), rollback: false, retry: true, advance: .refused,
-                            "attempt \(n) passed, then was rolled back: \(back), or enter deploys it again as attempt \(n + 1)")
+                            "attempt \(n) passed, then was rolled back: enter deploys again, b back to FIX")
             }
             let onward = s.phase == .deploy ? "n moves on to BACKPORT" : "DEPLOY is done"
-            return next(.judged, rollback: true, retry: false, advance: .moves, "attempt \(n) passed (PASS): \(onward); no second deploy")
+            return next(.judged, rollback: true, retry: false, advance: .moves, "attempt \(n) passed (PASS): \(onward); enter does not deploy again")
         }
         if a.rollback != nil {
-            return next(.judged, rollback: false, retry: true, advance: .refused, "attempt \(n) (\(verdict)) is rolled back: \(back) (hotfix retry)")
+            return next(.judged, rollback: false, retry: true, advance: .refused, "attempt \(n) (\(verdict)) is rolled back: \(back)")
         }
         if outcome == .fail {
-            return next(.judged, rollback: true, retry: true, advance: .refused, "attempt \(n) FAIL: r rolls back, \(back); no second deploy")
+            return next(.judged, rollback: true, retry: true, advance: .refused, "attempt \(n) FAIL: r rolls back, \(back) (no redeploy)")
         }
         return next(.judged, rollback: true, retry: true, advance: .withReason,
-                    "attempt \(n) \(verdict): n with a reason, r rolls back, \(back)")
+                    "attempt \(n) \(verdict): r rolls back, b back to FIX, n with a reason")
     }
 }
