@@ -13,7 +13,7 @@ extension ConsoleModel {
                     logFillsDeployPane: eventsInDeployPane,
                     fix: FixContext(repository: repository, progress: fix, editor: editor, drill: drill, plan: commitPlanShown,
                                     failure: commitFailure),
-                    waiting: waitPanel, deployWords: deployWords, deploySteps: deploySteps, deployNext: deployNext)
+                    waiting: waitPanel, deployWords: deployWords, deploySteps: viewed == .deploy ? deploySteps : [], deployNext: deployNext)
     }
 
     /// The commit's commands while its y/n is asked (the FIX pane shows them whole).

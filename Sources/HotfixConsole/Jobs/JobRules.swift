@@ -11,7 +11,7 @@ extension ConsoleModel {
         case .branch: return run(.branch)
         case .fix: return run(.diff)
         case .test: return run(.tests)
-        case .deploy: return deployAgain()
+        case .deploy: return enterInDeploy()
         case .backport: return run(.backport)
         case .close: return run(incident.isFinished ? .report : .finish)
         }
@@ -19,7 +19,7 @@ extension ConsoleModel {
 
     /// Enter in DEPLOY: the deploy (its plan, then y/n); once the latest attempt was judged, a second
     /// deploy only when it is legitimate (see `DeployNext`), else what comes next on the status row.
-    mutating func deployAgain() -> [ConsoleEffect] {
+    mutating func enterInDeploy() -> [ConsoleEffect] {
         let next = deployNext
         if next.enter == .judged, incident.phase != nil, activity == nil {
             status = StatusMessage(next.words ?? "this attempt was judged: no second deploy", role: .warning)
