@@ -292,8 +292,7 @@ import Glibc
         #expect(HotfixBinary.run(["start", "Checkout times out", "--id", "008-checkout"], in: repo.work).status == 0)
         for _ in 1...6 { _ = HotfixBinary.run(["next", "--override", "walking to CLOSE for the editor test"], in: repo.work) }
         // An "editor" that adds a line to the file it is given and says it ran.
-        repo.dir.write("editor.sh", "#!/bin/sh\nprintf 'Edited by hand.\\n' >> \"$1\"\necho EDITOR-RAN\nsleep 1\n")
-        chmod(repo.dir.file("editor.sh"), 0o755)
+        repo.dir.writeExecutable("editor.sh", "#!/bin/sh\nprintf 'Edited by hand.\\n' >> \"$1\"\necho EDITOR-RAN\nsleep 1\n")
         var env = ["HOME": repo.dir.path, "LANG": "C.UTF-8", "EDITOR": repo.dir.file("editor.sh")]
         env.merge(GitSandbox.env) { a, _ in a }
         let t = try Tmux(width: 80, height: 24, env: env)

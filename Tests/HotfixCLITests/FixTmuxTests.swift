@@ -15,7 +15,7 @@ import Glibc
         let tmp = TempDir("hotfix-demo-test")
         // The "editor": makes the demo's fix in the file it is given (get_user returns None for an
         // unknown id, and says so in its signature), says that it ran, and takes a second.
-        tmp.write("editor.sh", """
+        tmp.writeExecutable("editor.sh", """
             #!/bin/sh
             sed -i -e 's/^def get_user(user_id: str) -> dict:$/def get_user(user_id: str) -> Optional[dict]:/' \\
                    -e 's/^    # A missing user is None here.*$/    if user is None:\\n        return None/' "$1"
@@ -23,7 +23,6 @@ import Glibc
             sleep 1
 
             """)
-        chmod(tmp.file("editor.sh"), 0o755)
         let t = try Tmux(width: 80, height: 24, env: ["HOME": tmp.path, "TMPDIR": tmp.path, "LANG": "C.UTF-8", "EDITOR": tmp.file("editor.sh")])
         t.type("\(HotfixBinary.path) demo --no-cluster")
         t.press("Enter")
@@ -96,7 +95,7 @@ import Glibc
         // The "shell": writes where it runs, the terminal's modes and its incident, says it ran, and
         // ends with a Ctrl-C to its whole process group, as one typed in a real shell reaches it.
         let out = repo.dir.path
-        repo.dir.write("shell.sh", """
+        repo.dir.writeExecutable("shell.sh", """
             #!/bin/sh
             pwd > '\(out)/pwd.txt'
             stty -a > '\(out)/stty.txt'
@@ -106,7 +105,6 @@ import Glibc
             kill -INT 0
 
             """)
-        chmod(repo.dir.file("shell.sh"), 0o755)
         var env = ["HOME": repo.dir.path, "LANG": "C.UTF-8", "SHELL": repo.dir.file("shell.sh")]
         env.merge(GitSandbox.env) { a, _ in a }
         let t = try Tmux(width: 80, height: 24, env: env)
