@@ -361,8 +361,21 @@ import Glibc
         t.press("Enter")
         t.waitFor("the deploy question") { $0.contains("[y/N]") }
         t.type("y")
-        var screen = t.waitFor("the FAIL on the console", seconds: 90) { $0.contains("verdict: FAIL") && $0.contains("b retry") }
+        var screen = t.waitFor("the FAIL on the console", seconds: 90) { $0.contains("verdict: FAIL") && $0.contains(" r rollback  b retry ") }
         #expect(screen.contains("b goes back to FIX") || screen.contains("verdict FAIL"), "\(screen)")
+        // After the FAIL the bar offers r and b, and enter does not deploy the same attempt again.
+        #expect(!screen.contains("enter deploy"), "\(screen)")
+        t.press("Enter")
+        screen = t.waitFor("enter saying what comes next") { $0.contains("attempt 1 FAIL: r rolls back, b goes back to FIX for attempt 2") }
+        #expect(!screen.contains("[y/N]"), "no deploy question:\n\(screen)")
+        // ? in the stream opens at DEPLOY's keys, the stream's under them; esc closes it.
+        t.type("?")
+        screen = t.waitFor("the help at DEPLOY's keys") { $0.contains("DEPLOY, while the pods' logs stream") }
+        let rows = screen.split(separator: "\n").map(String.init)
+        #expect(rows.count > 1 && rows[1].contains("DEPLOY phase"), "\(screen)")
+        #expect(rows.contains { $0.contains("drop every filter") }, "the stream's last key in view at 80x24:\n\(screen)")
+        t.press("Escape")
+        t.waitFor("the stream again") { $0.contains("Pods ·") }
         t.type("n")
         screen = t.waitFor("next refused, naming the verdict") { $0.contains("verdict is FAIL") }
         t.press("Escape")
