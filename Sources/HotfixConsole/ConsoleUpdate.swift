@@ -59,7 +59,9 @@ extension ConsoleModel {
             status = StatusMessage(error.description, role: .overdue)
         case .confirm(let job, let question):
             if prompt == nil {
-                prompt = .confirm(job, question: question)
+                // A second deploy after a verdict is a new attempt: the question says so.
+                let again: String? = if job == .deploy, case .again(let attempt) = deployNext.enter { "Attempt \(attempt): " } else { nil }
+                prompt = .confirm(job, question: (again ?? "") + question)
                 status = nil
             } else {
                 status = StatusMessage("the plan of \(job.title) is in the log; run it again when you are done typing", role: .warning)

@@ -13,7 +13,7 @@ extension ConsoleModel {
                     logFillsDeployPane: eventsInDeployPane,
                     fix: FixContext(repository: repository, progress: fix, editor: editor, drill: drill, plan: commitPlanShown,
                                     failure: commitFailure),
-                    waiting: waitPanel, deployWords: deployWords)
+                    waiting: waitPanel, deployWords: deployWords, deploySteps: viewed == .deploy ? deploySteps : [], deployNext: deployNext)
     }
 
     /// The commit's commands while its y/n is asked (the FIX pane shows them whole).
@@ -44,12 +44,30 @@ extension ConsoleModel {
             // While a job runs, the keys that start one would only be refused: leave them out.
             let startsAJob: Set<Action> = [.runStep, .runTests, .writeReport, .commitFix, .editFile, .openShell]
             // `b` (retry) once a verdict that is not PASS offers the way back to FIX.
-            return keyMap.bar(for: contexts)
+            let bar = keyMap.bar(for: contexts)
                 .filter { activity == nil || !startsAJob.contains($0.action) }
                 .filter { $0.action != .retry || retryOffered }
                 .filter { $0.action != .toggleEvents || stream != nil }
                 .map { HelpItem($0.keyLabel, $0.short) }
+            guard let judged = afterVerdict else { return bar }
+            // A verdict stands: what follows it first, and enter's deploy only when a second one is legitimate.
+            let replaced = Set(judged.map(\.keys)).union(["enter", "r", "b", "n"])
+            return judged + bar.filter { !replaced.contains($0.keys) }
         }
+    }
+
+    /// DEPLOY's keys once the latest attempt was judged (in DEPLOY, no job running), in the order
+    /// they are likely wanted; nil before a verdict or elsewhere.
+    var afterVerdict: [HelpItem]? {
+        let next = deployNext
+        guard viewed == .deploy, incident.phase == .deploy, activity == nil, next.attempt != nil, !logFocused, stream?.showPods != true else { return nil }
+        var items: [HelpItem] = []
+        if next.advance == .moves { items.append(HelpItem("n", "next phase")) }
+        if next.rollback { items.append(HelpItem("r", "rollback")) }
+        if next.retry && canRetry { items.append(HelpItem("b", "retry")) }
+        if case .again = next.enter { items.append(HelpItem("enter", "deploy again")) }
+        if next.advance == .withReason { items.append(HelpItem("n", "next (a reason)")) }
+        return items
     }
 }
 
@@ -67,6 +85,19 @@ extension Prompt {
         case .pickFile(let pick): .pickFile(pick)
         case .commitMessage(let t): .commitMessage(t)
         }
+    }
+}
+
+extension ConsoleModel {
+    /// Where `?` opens the overlay: at the first section (in the overlay's order) of the keys that
+    /// apply here, more specific than Main pane and Everywhere (FIX's keys in FIX; DEPLOY's, then the
+    /// stream's, during the stream; the log pane's after l); the top when there is none. The rest
+    /// stays a scroll away.
+    public var helpStart: Int {
+        let sections = keyMap.sections
+        let here = Set(contexts.filter { $0 != .main && $0 != .everywhere }.map(\.title))
+        guard let i = sections.firstIndex(where: { here.contains($0.title) }) else { return 0 }
+        return min(HelpSection.row(of: i, in: sections), HelpSection.maxScroll(sections, terminalHeight: size.height))
     }
 }
 

@@ -117,13 +117,12 @@ import Testing
         // A curl stand-in that records its arguments (visible to every local user in /proc)
         // apart from its standard input, and answers like the Bot API.
         let bin = TempDir("curl-standin")
-        bin.write("curl", """
+        bin.writeExecutable("curl", """
             #!/bin/sh
             printf '%s\\n' "$@" > '\(bin.path)/argv'
             cat > '\(bin.path)/stdin'
             printf '{"ok":true}\\n200'
             """)
-        chmod(bin.path + "/curl", 0o755)
         let token = "42:ARGV-secret"
         let repo = GitSandbox()
         let env = ["PATH": bin.path + ":" + Self.systemPath, "HOTFIX_TELEGRAM_TOKEN": token, "HOTFIX_TELEGRAM_CHAT": "-7"]

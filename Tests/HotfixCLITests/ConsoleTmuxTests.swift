@@ -292,8 +292,7 @@ import Glibc
         #expect(HotfixBinary.run(["start", "Checkout times out", "--id", "008-checkout"], in: repo.work).status == 0)
         for _ in 1...6 { _ = HotfixBinary.run(["next", "--override", "walking to CLOSE for the editor test"], in: repo.work) }
         // An "editor" that adds a line to the file it is given and says it ran.
-        repo.dir.write("editor.sh", "#!/bin/sh\nprintf 'Edited by hand.\\n' >> \"$1\"\necho EDITOR-RAN\nsleep 1\n")
-        chmod(repo.dir.file("editor.sh"), 0o755)
+        repo.dir.writeExecutable("editor.sh", "#!/bin/sh\nprintf 'Edited by hand.\\n' >> \"$1\"\necho EDITOR-RAN\nsleep 1\n")
         var env = ["HOME": repo.dir.path, "LANG": "C.UTF-8", "EDITOR": repo.dir.file("editor.sh")]
         env.merge(GitSandbox.env) { a, _ in a }
         let t = try Tmux(width: 80, height: 24, env: env)
@@ -362,8 +361,21 @@ import Glibc
         t.press("Enter")
         t.waitFor("the deploy question") { $0.contains("[y/N]") }
         t.type("y")
-        var screen = t.waitFor("the FAIL on the console", seconds: 90) { $0.contains("verdict: FAIL") && $0.contains("b retry") }
+        var screen = t.waitFor("the FAIL on the console", seconds: 90) { $0.contains("verdict: FAIL") && $0.contains(" r rollback  b retry ") }
         #expect(screen.contains("b goes back to FIX") || screen.contains("verdict FAIL"), "\(screen)")
+        // After the FAIL the bar offers r and b, and enter does not deploy the same attempt again.
+        #expect(!screen.contains("enter deploy"), "\(screen)")
+        t.press("Enter")
+        screen = t.waitFor("enter saying what comes next") { $0.contains("attempt 1 FAIL: r rolls back, b goes back to FIX for attempt 2") }
+        #expect(!screen.contains("[y/N]"), "no deploy question:\n\(screen)")
+        // ? in the stream opens at DEPLOY's keys, the stream's under them; esc closes it.
+        t.type("?")
+        screen = t.waitFor("the help at DEPLOY's keys") { $0.contains("DEPLOY, while the pods' logs stream") }
+        let rows = screen.split(separator: "\n").map(String.init)
+        #expect(rows.count > 1 && rows[1].contains("DEPLOY phase"), "\(screen)")
+        #expect(rows.contains { $0.contains("drop every filter") }, "the stream's last key in view at 80x24:\n\(screen)")
+        t.press("Escape")
+        t.waitFor("the stream again") { $0.contains("Pods ·") }
         t.type("n")
         screen = t.waitFor("next refused, naming the verdict") { $0.contains("verdict is FAIL") }
         t.press("Escape")

@@ -31,9 +31,8 @@ import Glibc
 
     @Test func theStatusSaysWhetherTheEditorChangedTheFile() async throws {
         let repo = GitSandbox(files: ["app/users.py": "x = 1\n"])
-        repo.dir.write("append.sh", "#!/bin/sh\necho 'y = 2' >> \"$1\"\n")
-        repo.dir.write("fail.sh", "#!/bin/sh\nexit 3\n")
-        for script in ["append.sh", "fail.sh"] { chmod(repo.dir.file(script), 0o755) }
+        repo.dir.writeExecutable("append.sh", "#!/bin/sh\necho 'y = 2' >> \"$1\"\n")
+        repo.dir.writeExecutable("fail.sh", "#!/bin/sh\nexit 3\n")
 
         #expect(try await edit(repo, "app/users.py", editor: "true").text == "back from true: app/users.py, not changed")
         let changed = try await edit(repo, "app/users.py", editor: repo.dir.file("append.sh"))

@@ -16,7 +16,7 @@ import Glibc
         // The "editor": makes the fix the demo's FIX pane describes in the file it is given (get_user
         // returns None for an unknown id, says so in its signature, and logs it with a logger set up
         // as app/server.py sets up its own), says that it ran, and takes a second.
-        tmp.write("editor.sh", """
+        tmp.writeExecutable("editor.sh", """
             #!/bin/sh
             sed -i -e 's/^from typing import Optional$/import logging\\nfrom typing import Optional\\n\\nlog = logging.getLogger("users-api")/' \\
                    -e 's/^def get_user(user_id: str) -> dict:$/def get_user(user_id: str) -> Optional[dict]:/' \\
@@ -25,7 +25,6 @@ import Glibc
             sleep 1
 
             """)
-        chmod(tmp.file("editor.sh"), 0o755)
         let t = try Tmux(width: 80, height: 24, env: ["HOME": tmp.path, "TMPDIR": tmp.path, "LANG": "C.UTF-8", "EDITOR": tmp.file("editor.sh")])
         t.type("\(HotfixBinary.path) demo --no-cluster")
         t.press("Enter")
@@ -145,7 +144,7 @@ import Glibc
         // The "shell": writes where it runs, the terminal's modes and its incident, says it ran, and
         // ends with a Ctrl-C to its whole process group, as one typed in a real shell reaches it.
         let out = repo.dir.path
-        repo.dir.write("shell.sh", """
+        repo.dir.writeExecutable("shell.sh", """
             #!/bin/sh
             pwd > '\(out)/pwd.txt'
             stty -a > '\(out)/stty.txt'
@@ -155,7 +154,6 @@ import Glibc
             kill -INT 0
 
             """)
-        chmod(repo.dir.file("shell.sh"), 0o755)
         var env = ["HOME": repo.dir.path, "LANG": "C.UTF-8", "SHELL": repo.dir.file("shell.sh")]
         env.merge(GitSandbox.env) { a, _ in a }
         let t = try Tmux(width: 80, height: 24, env: env)

@@ -281,7 +281,7 @@ import Glibc
         // kubectl itself for everything but `proxy`, which fails as one that cannot bind its socket does.
         let bin = repo.dir.path + "/bin"
         try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
-        repo.dir.write("bin/kubectl", """
+        repo.dir.writeExecutable("bin/kubectl", """
             #!/bin/sh
             for a in "$@"; do
               if [ "$a" = proxy ]; then
@@ -294,7 +294,6 @@ import Glibc
             exec '\(kubectl)' "$@"
 
             """)
-        chmod(repo.dir.file("bin/kubectl"), 0o755)
         let follow = HotfixBinary.start(["logs", "follow"], in: repo.work, env: ["PATH": bin + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "")])
         func pods(_ lines: [String]) -> Set<Substring> { Set(lines.compactMap { $0.split(separator: " ").first }) }
         let got = waitFor(follow, seconds: 60) { $0.count >= 20 && pods($0).count == 3 }

@@ -118,7 +118,8 @@ struct ConsoleModelTests {
 
     @Test("deploy, finish and rollback show their plan in the log first, then ask y/n with no as the default")
     func confirmShowsThePlanAndDefaultsToNo() {
-        var deploy = IncidentFixture.model(in: .deploy, size: Self.size)
+        // DEPLOY before its deploy (the fixture's later PASS offers no second deploy: DeployPaneTests).
+        var deploy = IncidentFixture.model(at: IncidentFixture.entered[.deploy]! + 20, size: Self.size)
         #expect(deploy.update(.key(.enter)) == [.plan(.deploy)], "the plan first, not the deploy")
         #expect(deploy.prompt == nil)
         _ = deploy.update(.output([LogLine(at: nil, text: "  1. build: docker build -t registry/app:hotfix-1 .")]))

@@ -123,16 +123,17 @@ struct ScreenGoldenTests {
         }
     }
 
-    @Test("the ? overlay lists every binding; on a short terminal it scrolls")
+    @Test("the ? overlay lists every binding, opened at FIX's keys in FIX; on a short terminal it scrolls both ways")
     func helpOverlay() throws {
         for size in Self.sizes {
             var model = IncidentFixture.model(in: .fix, size: size)
             _ = model.update(.key(.char("?")))
             let buf = Screen.render(model)
             try Golden.check(buf, "help-\(size.width)x\(size.height)")
+            #expect(buf.lines()[1].contains("FIX phase"), "opened at the keys of where ? was pressed")
             var text = buf.lines().joined(separator: "\n")
-            for _ in 0..<80 {
-                _ = model.update(.key(.down))
+            for key in Array(repeating: Key.down, count: 80) + Array(repeating: Key.up, count: 80) {
+                _ = model.update(.key(key))
                 text += Screen.render(model).lines().joined(separator: "\n")
             }
             #expect(size.height > 24 || text.contains("↑ ↓ scroll"))

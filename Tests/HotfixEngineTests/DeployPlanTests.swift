@@ -46,6 +46,21 @@ import Testing
         #expect(p.step(.verdict)?.note?.contains("auto_rollback") == true)
     }
 
+    /// The console lists a deploy's steps from config alone (no incident yet): the same steps the
+    /// plan runs, for every way of rolling out, with build and push only when configured.
+    @Test(arguments: [RolloutMode.setImage, .command(["helm", "upgrade", "api", "./chart"]), .external])
+    func theListedStepsAreThePlansSteps(_ rollout: RolloutMode) {
+        for (build, push) in [(true, true), (false, true), (true, false), (false, false)] {
+            let image = "registry/app:hotfix-INC-7"
+            let p = DeployPlan(.init(image: image, build: build ? ["docker", "build", "-t", image, "."] : [],
+                                     push: push ? ["docker", "push", image] : [], deployment: "app", container: "web", target: target,
+                                     rollout: rollout))
+            #expect(DeployPlan.listedSteps(build: build, push: push, rollout: rollout) == p.listedSteps, "build \(build) push \(push)")
+        }
+        #expect(DeployPlan.listedSteps(build: false, push: false, rollout: .external) == [.newReplicaSet, .rollout])
+        #expect(DeployPlan.listedSteps(build: true, push: true, rollout: .setImage) == [.build, .push, .setImage, .rollout])
+    }
+
     @Test func lateValuesAreFilledAndTheDryRunShowsEveryCommand() {
         let p = plan()
         let watch = p.step(.monitor)!.commands[1]

@@ -69,6 +69,12 @@ import Testing
         #expect(LiveTag.short("users-api-7d9f8c6b5-x1k2p") == "x1k2p")
         #expect(LiveTag.short("web-12") == "web-12")
         #expect(LiveTag.short("postgres-primary-0") == "primary-0")
+        // A ReplicaSet's random suffix that happens to be all digits is still its suffix (a test
+        // at 80 cols once saw a 10-wide tag column from one); a StatefulSet's ordinal is not one.
+        #expect(LiveTag.short("users-api-7d9f8c6b5-24567") == "24567")
+        #expect(LiveTag.short("users-api-3823408412-99642") == "99642")
+        #expect(LiveTag.short("kafka-broker-10234") == "broker-10234")
+        #expect(LiveTag.short("redis-cache-12") == "cache-12")
         #expect(LiveTag.short("a") == "a")
         #expect(LiveTag.colour("users-api-7d9f8c6b5-x1k2p", count: 6) == LiveTag.colour("users-api-7d9f8c6b5-x1k2p", count: 6))
         let colours = Set((0..<40).map { LiveTag.colour("api-7d9f8-pod\($0)", count: 6) })

@@ -40,14 +40,13 @@ import Testing
         var log: String { dir.file("calls") }
 
         init() throws {
-            try """
+            dir.writeExecutable("kubectl", """
             #!/bin/sh
             line=""
             for a in "$@"; do line="$line$a$(printf '\\037')"; done
             printf '%s\\n' "$line" >> '\(log)'
             exec kubectl "$@"
-            """.write(toFile: path, atomically: true, encoding: .utf8)
-            chmod(path, 0o755)
+            """)
         }
 
         /// Every call's argv (after the executable).

@@ -19,8 +19,7 @@ public final class HelmStandIn: @unchecked Sendable {
         dir = TempDir("helm-stand-in")
         try! FileManager.default.createDirectory(atPath: dir.file("bin"), withIntermediateDirectories: true)
         try! FileManager.default.createDirectory(atPath: dir.file("state"), withIntermediateDirectories: true)
-        try! Self.script(state: dir.file("state"), container: container).write(toFile: path, atomically: true, encoding: .utf8)
-        chmod(path, 0o755)
+        dir.writeExecutable("bin/helm", Self.script(state: dir.file("state"), container: container))
     }
 
     /// Every call's arguments, one line each.

@@ -129,8 +129,7 @@ public final class ToolStandIn: @unchecked Sendable {
         printf '%s\\n' '\(output)'
         exit \(exitCode)
         """
-        bin.write(name, script)
-        chmod(bin.path + "/" + name, 0o755)
+        bin.writeExecutable(name, script)
     }
 
     /// Each call's arguments.

@@ -22,24 +22,37 @@ public final class TempDir: @unchecked Sendable {
 
     public func file(_ relative: String) -> String { path + "/" + relative }
 
-    public func write(_ relative: String, _ text: String) {
+    public func write(_ relative: String, _ text: String) { write(relative, text, mode: 0o644) }
+
+    /// A script a test runs (a stand-in kubectl, helm, curl, editor, shell): mode 755.
+    public func writeExecutable(_ relative: String, _ text: String) { write(relative, text, mode: 0o755) }
+
+    private func write(_ relative: String, _ text: String, mode: mode_t) {
         let full = file(relative)
         try? FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        // Opened close-on-exec: a process another test starts meanwhile must not inherit the file
-        // open for writing, or running it as a script fails with ETXTBSY ("Text file busy").
-        let fd = open(full, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        precondition(fd >= 0, "cannot write \(full): \(String(cString: strerror(errno)))")
-        let bytes = Array(text.utf8)
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + done, bytes.count - done) }
-            precondition(n > 0, "cannot write \(full): \(String(cString: strerror(errno)))")
-            done += n
-        }
-        close(fd)
+        writeCloseOnExec(full, text, mode: mode)
     }
 
     public func read(_ relative: String) -> String? { try? String(contentsOfFile: file(relative), encoding: .utf8) }
+}
+
+/// Writes `text` to `path` through a descriptor opened close-on-exec. Tests start processes from
+/// many threads at once: a child spawned while a script is open for writing must not inherit it,
+/// or running that script fails with ETXTBSY ("Text file busy") for as long as the child lives.
+/// Foundation's `String.write(toFile:)` opens without O_CLOEXEC; every script a test will run is
+/// written here instead (`writeExecutable`).
+public func writeCloseOnExec(_ path: String, _ text: String, mode: mode_t) {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+    precondition(fd >= 0, "cannot write \(path): \(String(cString: strerror(errno)))")
+    let bytes = Array(text.utf8)
+    var done = 0
+    while done < bytes.count {
+        let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + done, bytes.count - done) }
+        precondition(n > 0, "cannot write \(path): \(String(cString: strerror(errno)))")
+        done += n
+    }
+    close(fd)
+    chmod(path, mode)
 }
 
 /// The result of a finished child process.

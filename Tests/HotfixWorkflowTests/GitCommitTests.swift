@@ -94,8 +94,7 @@ struct GitCommitTests {
     @Test func aHookThatRefusesIsQuotedAndNothingIsCommitted() async throws {
         let f = try await Self.inFix()
         let hook = f.sandbox.work + "/.git/hooks/pre-commit"
-        try "#!/bin/sh\necho 'lint: app/users.py:2: line too long' >&2\nexit 1\n".write(toFile: hook, atomically: true, encoding: .utf8)
-        chmod(hook, 0o755)
+        writeCloseOnExec(hook, "#!/bin/sh\necho 'lint: app/users.py:2: line too long' >&2\nexit 1\n", mode: 0o755)
         f.sandbox.write("app/users.py", "def get_user(repo, id):\n    return repo.get(id)\n")
         let tip = f.sandbox.git("rev-parse", "HEAD")
         let git = try GitWorkflow(f.session)

@@ -11,10 +11,21 @@ extension ConsoleModel {
         case .branch: return run(.branch)
         case .fix: return run(.diff)
         case .test: return run(.tests)
-        case .deploy: return run(.deploy)
+        case .deploy: return enterInDeploy()
         case .backport: return run(.backport)
         case .close: return run(incident.isFinished ? .report : .finish)
         }
+    }
+
+    /// Enter in DEPLOY: the deploy (its plan, then y/n); once the latest attempt was judged, a second
+    /// deploy only when it is legitimate (see `DeployNext`), else what comes next on the status row.
+    mutating func enterInDeploy() -> [ConsoleEffect] {
+        let next = deployNext
+        if next.enter == .judged, incident.phase != nil, activity == nil {
+            status = StatusMessage(next.words ?? "this attempt was judged: no second deploy", role: .warning)
+            return []
+        }
+        return run(.deploy)
     }
 
     /// Starts `job` (or its plan, when it needs confirming) unless another job runs or it cannot apply.

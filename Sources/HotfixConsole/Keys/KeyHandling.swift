@@ -15,7 +15,7 @@ extension ConsoleModel {
             case .pageUp: helpScroll -= max(1, size.height - 4)
             default: break
             }
-            helpScroll = max(0, min(helpScroll, keyMap.bindings.count + KeyContext.allCases.count))
+            helpScroll = max(0, min(helpScroll, HelpSection.maxScroll(keyMap.sections, terminalHeight: size.height)))
             return []
         }
         if isTooSmall { return key == .char("q") ? [.quit] : [] }
@@ -35,7 +35,9 @@ extension ConsoleModel {
         if let handled = performStream(action) { return handled }
         switch action {
         case .quit: return [.quit]
-        case .help: showHelp = true
+        case .help:
+            showHelp = true
+            helpScroll = helpStart
         case .advance: return advance(override: nil)
         case .viewPrevious: view(Phase.allCases[max(0, viewed.index - 1)])
         case .viewNext: view(Phase.allCases[min(Phase.allCases.count - 1, viewed.index + 1)])
@@ -148,11 +150,9 @@ extension ConsoleModel {
         viewed == .deploy && incident.phase == .deploy && activity == nil && (try? Engine.decide(.retry, state: incident)) != nil
     }
 
-    /// The way back the screen offers (`b` in the help bar): the latest deploy was judged, not PASS.
-    public var retryOffered: Bool {
-        guard canRetry, let attempt = incident.latestAttempt, attempt.retriedAt == nil, let outcome = attempt.outcome else { return false }
-        return outcome != .pass
-    }
+    /// The way back the screen offers (`b` in the help bar): the latest deploy was judged, and not
+    /// a PASS still in production.
+    public var retryOffered: Bool { canRetry && deployNext.retry }
 
     /// `b`: asks before going back to FIX (the checklist is to be passed again after it).
     mutating func askRetry() {

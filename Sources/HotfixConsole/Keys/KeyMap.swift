@@ -25,9 +25,11 @@ public enum Action: Hashable, Sendable {
     case pickPod, closePods
 }
 
-/// Where the keyboard is: the main pane (with what it shows) or the log pane.
+/// Where the keyboard is: the main pane (with what it shows) or the log pane. In the `?`
+/// overlay's order: the keys of one place next to each other (the checklist between TEST and
+/// DEPLOY, where it is shown; DEPLOY's stream and pod list right after DEPLOY).
 public enum KeyContext: String, Hashable, Sendable, CaseIterable {
-    case everywhere, assess, branch, fix, tests, deploy, backport, close, finished, checklist, stream, podList, main, log
+    case everywhere, assess, branch, fix, tests, checklist, deploy, stream, podList, backport, close, finished, main, log
 
     public var title: String {
         switch self {
@@ -89,7 +91,7 @@ public struct KeyMap: Sendable {
         Binding(keys: [.char("c")], action: .commitFix, short: "commit", description: "commit the changes as \"Fix: …\": shows git add/commit, y/n", context: .fix, inBar: true),
         Binding(keys: [.enter], action: .runStep, short: "check diff", description: "hotfix diff: the diff and its warnings, into the journal", context: .fix, inBar: false),
         Binding(keys: [.char("t"), .enter], action: .runTests, short: "run tests", description: "run the smoke and critical-path tests; their output streams into the log", context: .tests, inBar: true),
-        Binding(keys: [.enter], action: .runStep, short: "deploy", description: "show the plan (hotfix deploy --dry-run), then y/n: build, push, roll out, monitor", context: .deploy, inBar: true),
+        Binding(keys: [.enter], action: .runStep, short: "deploy", description: "plan first, then y/n; a judged attempt is not deployed again (unless nothing rolled out or its PASS was rolled back)", context: .deploy, inBar: true),
         Binding(keys: [.char("r")], action: .rollback, short: "rollback", description: "show the kubectl rollout undo line, then y/n: roll back to the baseline revision", context: .deploy, inBar: true),
         Binding(keys: [.char("b")], action: .retry, short: "retry", description: "y/n, then back to FIX for the next attempt (hotfix retry)", context: .deploy, inBar: true),
         Binding(keys: [.enter], action: .runStep, short: "backport", description: "hotfix backport: merge into develop and every feature/* (local, nothing pushed)", context: .backport, inBar: true),

@@ -19,6 +19,22 @@ extension DeployPlan {
         }
     }
 
+    /// The steps a deploy makes before its verdict, as the console lists them: build and push when
+    /// configured (`deploy.build`, `deploy.push` not empty), then how the rollout is made (set image;
+    /// the command, then its new ReplicaSet; or only the new ReplicaSet), then the rollout's wait.
+    /// The same kinds, in the same order, as `DeployPlan(settings).listedSteps`.
+    public static func listedSteps(build: Bool, push: Bool, rollout: RolloutMode) -> [Kind] {
+        let made: [Kind] = switch rollout {
+        case .setImage: [.setImage]
+        case .command: [.rolloutCommand, .newReplicaSet]
+        case .external: [.newReplicaSet]
+        }
+        return (build ? [.build] : []) + (push ? [.push] : []) + made + [.rollout]
+    }
+
+    /// This plan's steps as the console lists them (the baseline read, the following and the verdict left out).
+    public var listedSteps: [Kind] { steps.map(\.kind).filter { $0 != .baseline && $0 != .monitor && $0 != .verdict } }
+
     /// Waiting for the rollout hotfix did not make itself.
     static func waitStep(_ s: Settings) -> Step {
         let wait = RolloutWait(deployment: s.deployment, expectImage: s.expectImage?.text, trigger: s.rollout.words, baseline: "",

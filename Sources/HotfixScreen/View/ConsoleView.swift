@@ -42,20 +42,25 @@ public struct ConsoleView: Sendable {
     public var waiting: WaitPanel?
     /// How the deploy rolls out and rolls back, for the DEPLOY pane's hints.
     public var deployWords: DeployWords
+    /// The deploy's own steps for the attempt in play (or the next), configured or not.
+    public var deploySteps: [DeployStep]
+    /// What DEPLOY's keys offer now (after a verdict, only what makes sense after it).
+    public var deployNext: DeployNext
 
     public init(incident: IncidentState, now: Date, size: Size, timeZone: TimeZone, viewed: Phase, selection: Int = 0,
                 logFocused: Bool = false, prompt: PromptView? = nil, showHelp: Bool = false, helpScroll: Int = 0,
                 log: LogPane = LogPane(), status: StatusMessage? = nil, activity: String? = nil, helpBar: [HelpItem] = [],
                 helpSections: [HelpSection] = [], deployWindow: Double = 300, deployWarmup: Double = 30,
                 monitor: MonitorPanel? = nil, stream: StreamPanel? = nil, logFillsDeployPane: Bool = false, fix: FixContext = FixContext(),
-                waiting: WaitPanel? = nil, deployWords: DeployWords = DeployWords()) {
+                waiting: WaitPanel? = nil, deployWords: DeployWords = DeployWords(), deploySteps: [DeployStep] = [],
+                deployNext: DeployNext = .beforeVerdict) {
         self.incident = incident; self.now = now; self.size = size; self.timeZone = timeZone; self.viewed = viewed
         self.selection = selection; self.logFocused = logFocused; self.prompt = prompt; self.showHelp = showHelp
         self.helpScroll = helpScroll; self.log = log; self.status = status; self.activity = activity
         self.helpBar = helpBar; self.helpSections = helpSections; self.deployWindow = deployWindow
         self.deployWarmup = deployWarmup; self.monitor = monitor; self.stream = stream
         self.logFillsDeployPane = logFillsDeployPane; self.fix = fix
-        self.waiting = waiting; self.deployWords = deployWords
+        self.waiting = waiting; self.deployWords = deployWords; self.deploySteps = deploySteps; self.deployNext = deployNext
     }
 
     /// Below this the console shows only the too-small notice.
@@ -96,6 +101,24 @@ public struct HelpSection: Equatable, Sendable {
     public var title: String
     public var rows: [HelpItem]
     public init(title: String, rows: [HelpItem]) { self.title = title; self.rows = rows }
+}
+
+extension HelpSection {
+    /// The `?` overlay's row where `sections[index]` begins (each section is its title, then a row per key).
+    public static func row(of index: Int, in sections: [HelpSection]) -> Int {
+        sections.prefix(index).reduce(0) { $0 + 1 + $1.rows.count }
+    }
+
+    /// How many of the overlay's `rows` show on a terminal `height` rows high (the help bar stays, the box takes two).
+    public static func visibleRows(_ rows: Int, terminalHeight height: Int) -> Int {
+        max(1, min(height - 1, rows + 2) - 2)
+    }
+
+    /// How far the overlay scrolls: until its last row is at the bottom, no further.
+    public static func maxScroll(_ sections: [HelpSection], terminalHeight height: Int) -> Int {
+        let rows = row(of: sections.count, in: sections)
+        return max(0, rows - visibleRows(rows, terminalHeight: height))
+    }
 }
 
 /// A one-line message on the status row: the result of the last action.

@@ -1,4 +1,5 @@
 import Foundation
+import HotfixEngine
 
 /// DEPLOY waiting for a rollout it does not make itself, as the DEPLOY pane shows it: what it
 /// waits for, elapsed and remaining, what was seen. Words and roles only, derived by the controller.
@@ -29,8 +30,20 @@ public struct DeployWords: Equatable, Sendable {
     public var steps: String
     /// `shows kubectl rollout undo, then y/n`, `shows helm rollback, then y/n`, `shows the GitOps revert to make`.
     public var rollback: String
+    /// The steps a deploy makes here before its verdict (`DeployPlan.listedSteps`): build and push
+    /// only when configured; set image, or the rollout command and its ReplicaSet, or only the
+    /// ReplicaSet of a rollout made elsewhere; the rollout.
+    public var listed: [DeployPlan.Kind]
 
-    public init(steps: String = "build, push, set image, roll out, monitor", rollback: String = "shows kubectl rollout undo, then y/n") {
-        self.steps = steps; self.rollback = rollback
+    public init(steps: String = "build, push, set image, roll out, monitor", rollback: String = "shows kubectl rollout undo, then y/n",
+                listed: [DeployPlan.Kind] = [.build, .push, .setImage, .rollout]) {
+        self.steps = steps; self.rollback = rollback; self.listed = listed
+    }
+
+    /// The DEPLOY pane's first line: `Checklist, build, push, roll out, monitor 5 min`, without
+    /// the steps that are not configured.
+    public func purpose(monitorWindow: Double) -> String {
+        let made = [listed.contains(.build) ? "build" : nil, listed.contains(.push) ? "push" : nil].compactMap { $0 }
+        return (["Checklist"] + made + ["roll out", "monitor \(Durations.words(monitorWindow))"]).joined(separator: ", ")
     }
 }

@@ -5,7 +5,8 @@ enum MainPane {
     static func draw(_ buf: inout CellBuffer, _ rect: Rect, _ model: ConsoleView, _ timing: Timing) {
         let inner = frame(&buf, rect, model, timing)
         guard inner.height > 0 else { return }
-        buf.put(" " + model.viewed.purpose(monitorWindow: model.deployWindow).replacingOccurrences(of: "{id}", with: model.incident.id.rawValue),
+        let purpose = model.viewed == .deploy ? model.deployWords.purpose(monitorWindow: model.deployWindow) : model.viewed.purpose(monitorWindow: model.deployWindow)
+        buf.put(" " + purpose.replacingOccurrences(of: "{id}", with: model.incident.id.rawValue),
                 x: inner.x, y: inner.y, role: .muted, limit: inner.width)
         let rows = PhaseSteps.rows(model, width: inner.width)
         // The last column is kept for the ↑ ↓ scroll marks.

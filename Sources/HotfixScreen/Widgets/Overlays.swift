@@ -12,8 +12,9 @@ enum Overlays {
         let width = min(buf.width, 100)
         let height = min(maxHeight, rows.count + 2)
         let rect = Rect(x: (buf.width - width) / 2, y: (maxHeight - height) / 2, width: width, height: height)
-        // Too many rows for the terminal: the overlay scrolls (↑ ↓ pgup pgdn).
-        let visible = max(1, height - 2)
+        // Too many rows for the terminal: the overlay scrolls (↑ ↓ pgup pgdn); `?` opens it at the
+        // keys of where it was pressed (the controller sets `helpScroll`).
+        let visible = HelpSection.visibleRows(rows.count, terminalHeight: buf.height)
         let first = min(model.helpScroll, max(0, rows.count - visible))
         let scrolls = rows.count > visible
         let title = scrolls ? "Keys \(first + 1)–\(first + visible) of \(rows.count) · ↑ ↓ scroll · esc or ? closes" : "Keys · esc or ? closes"

@@ -29,7 +29,7 @@ struct PaneRow: Equatable {
     /// A step with its state: ✓ done, ✗ failed, ! warning, ○ not yet.
     static func step(_ state: StepState, _ text: String, detail: String = "") -> PaneRow {
         PaneRow(indent: 1, glyph: state.glyph, glyphRole: state.role, text: text,
-                role: state == .pending ? .muted : .normal, right: detail, rightRole: state == .failed ? .logError : .muted)
+                role: state == .pending || state == .skipped ? .muted : .normal, right: detail, rightRole: state == .failed ? .logError : .muted)
     }
 
     /// Draws the row at `y` inside `rect`.
@@ -57,8 +57,23 @@ struct PaneRow: Equatable {
 }
 
 /// Where a step of a phase stands.
+extension StepState {
+    /// A deploy step's state as the pane marks it (not configured: skipped).
+    init(_ state: DeployStep.State) {
+        switch state {
+        case .done: self = .done
+        case .failed: self = .failed
+        case .warning: self = .warning
+        case .pending: self = .pending
+        case .notConfigured: self = .skipped
+        }
+    }
+}
+
 enum StepState: Equatable {
     case done, failed, warning, pending
+    /// Not part of this deploy (not configured): it will not run.
+    case skipped
 
     var glyph: String {
         switch self {
@@ -66,6 +81,7 @@ enum StepState: Equatable {
         case .failed: "✗"
         case .warning: "!"
         case .pending: "○"
+        case .skipped: "–"
         }
     }
 
@@ -74,7 +90,7 @@ enum StepState: Equatable {
         case .done: .ok
         case .failed: .logError
         case .warning: .warning
-        case .pending: .muted
+        case .pending, .skipped: .muted
         }
     }
 }

@@ -31,16 +31,28 @@ enum PhaseSteps {
             return ["t or enter runs the tests (as hotfix test)"] + (isActive ? [onward + " once the checklist is done"] : [])
         case .deploy:
             let rollback = "r rolls back: " + model.deployWords.rollback
-            // The latest attempt's verdict (none once `hotfix retry` went back to FIX after it).
-            guard let attempt = s.latestAttempt, attempt.retriedAt == nil, let outcome = attempt.outcome else {
+            // After a verdict (of the latest attempt, not yet sent back to FIX): only what follows it.
+            let next = model.deployNext
+            guard let attempt = next.attempt else {
                 return ["enter shows the plan (hotfix deploy --dry-run), then y/n:", "  " + model.deployWords.steps, rollback]
             }
-            let retry = "b goes back to FIX for attempt \(attempt.number + 1) (hotfix retry)"
-            switch outcome {
-            case .pass: return [rollback] + (isActive ? [onward] : [])
-            case .fail: return (attempt.rollback == nil ? [rollback] : []) + (isActive ? [retry, "n is refused after a FAIL (a reason overrides it)"] : [])
-            default: return [rollback] + (isActive ? [retry, onward + " with a written reason"] : [])
+            var lines: [String] = []
+            if next.advance == .moves && isActive { lines.append(onward) }
+            if next.rollback { lines.append(rollback) }
+            if next.retry && isActive { lines.append("b goes back to FIX for attempt \(attempt + 1) (hotfix retry)") }
+            switch next.enter {
+            case .again(let again): if isActive { lines.append("enter deploys again as attempt \(again): the plan first, then y/n") }
+            case .judged: lines.append("enter does not deploy attempt \(attempt) again (\(next.outcome ?? "judged"))")
+            case .deploy: break
             }
+            if isActive {
+                switch next.advance {
+                case .withReason: lines.append(onward + " with a written reason")
+                case .refused: lines.append("n is refused after \(next.outcome == "FAIL" ? "a FAIL" : "this") (a reason overrides it)")
+                case .moves: break
+                }
+            }
+            return lines
         case .backport:
             let handled = !s.backports.isEmpty && s.backports.values.allSatisfy(\.isHandled)
             return ["enter runs hotfix backport (local merges, nothing pushed)"] + (handled && isActive ? [onward] : [])
@@ -63,7 +75,7 @@ enum PhaseSteps {
         case .deploy: return WaitView.rows(model, width: width) + MonitorView.rows(model, width: width)
             + [.heading("Pre-deploy checklist")] + ChecklistView.rows(model, width: width)
             + [.blank, .heading(s.attemptNumber > 1 ? "Rollout · attempt \(s.attemptNumber)" : "Rollout")]
-            + deploy(s, window: model.deployWindow, warmup: model.deployWarmup)
+            + deploy(model)
         case .backport: return backport(s)
         case .close: return close(s, timing: model.timing, zone: model.timeZone)
         }
@@ -129,7 +141,8 @@ enum PhaseSteps {
         }
     }
 
-    static func deploy(_ s: IncidentState, window: Double, warmup: Double) -> [PaneRow] {
+    static func deploy(_ model: ConsoleView) -> [PaneRow] {
+        let s = model.incident
         var rows: [PaneRow] = []
         // The attempt in play (none yet once `hotfix retry` went back to FIX); earlier ones in a line each.
         let current = s.latestAttempt.flatMap { $0.retriedAt == nil ? $0 : nil }
@@ -138,15 +151,15 @@ enum PhaseSteps {
             rows.append(.step(a.outcome == .pass ? .done : .failed, "attempt \(a.number): \(a.outcome?.rawValue ?? "no verdict")",
                               detail: (a.image ?? "") + back))
         }
-        var latest: [DeployPlan.Kind: DeployRecord] = [:]
-        for d in current?.steps ?? [] { latest[d.record.step] = d.record }
-        // The rollout's own steps as this attempt made them (a command and the new ReplicaSet it waited for, or set image).
-        let made: [DeployPlan.Kind] = [.rolloutCommand, .newReplicaSet].filter { latest[$0] != nil }
-        for step in [DeployPlan.Kind.build, .push] + (made.isEmpty ? [.setImage] : made) + [.rollout] {
-            guard let d = latest[step] else { rows.append(.step(.pending, step.name)); continue }
-            let state: StepState = d.outcome == .failed ? .failed : (d.outcome == .done ? .done : .warning)
-            rows.append(.step(state, step.name, detail: [d.outcome.name, d.image, d.revision.map { "rev \($0)" }].compactMap { $0 }.joined(separator: " · ")))
+        // Build, push, how the rollout is made, the rollout: as configured, or as this attempt made them.
+        for step in model.deploySteps {
+            if case .notConfigured(let key) = step.state {
+                rows.append(.step(.skipped, step.kind.name, detail: "not configured (\(key))"))
+            } else {
+                rows.append(.step(StepState(step.state), step.kind.name, detail: step.detail))
+            }
         }
+        let (window, warmup) = (model.deployWindow, model.deployWarmup)
         if let v = current?.verdict?.record {
             let state: StepState = v.outcome == .pass ? .done : (v.outcome == .fail ? .failed : .warning)
             rows.append(.step(state, "verdict \(v.outcome)", detail: v.reasons.first ?? ""))

@@ -60,7 +60,7 @@ public enum StreamView {
     }
 
     static func summary(_ model: ConsoleView, _ stream: StreamPanel, width: Int) -> [SummaryRow] {
-        let steps = self.steps(model.incident, compact: width < 80)
+        let steps = self.steps(model, compact: width < 80)
         let pods = [(stream.pods, stream.podsRole)]
         guard let m = model.monitor else {
             if let w = model.waiting {
@@ -70,8 +70,11 @@ public enum StreamView {
                 return [head] + lines + [SummaryRow(left: pods), SummaryRow(left: steps)] + Array(repeating: SummaryRow(left: []), count: 3)
             }
             let set = model.incident.latestAttempt.map { $0.retriedAt == nil && $0.rolledOut != nil } ?? false
+            // What comes after the baseline, the way this deploy rolls out.
+            let then = model.deploySteps.contains { $0.kind == .setImage } ? "set image"
+                : model.deploySteps.contains { $0.kind == .rolloutCommand } ? "the rollout command" : "the wait for the rollout"
             let waiting = SummaryRow(left: [("Monitoring · " + (set ? "the rollout began; the window's numbers follow"
-                                                                    : "reading the old pods' logs (the baseline), then set image"), .title)])
+                                                                    : "reading the old pods' logs (the baseline), then \(then)"), .title)])
             return [waiting, SummaryRow(left: pods), SummaryRow(left: steps)] + Array(repeating: SummaryRow(left: []), count: 3)
         }
         let head = SummaryRow(left: [("Monitoring · " + m.window, .title)], right: (m.verdict, m.verdictRole))
@@ -92,8 +95,10 @@ public enum StreamView {
     }
 
     /// The checklist in one piece and the deploy's steps so far: `✓ checklist 5/5  ✓ build  ✓ push
-    /// ✓ set image  ○ rollout` (`compact`: `✓checklist 5/5 ✓build …`, for 80 columns).
-    static func steps(_ s: IncidentState, compact: Bool) -> [(String, Role)] {
+    /// ✓ set image  ○ rollout` (`compact`: `✓checks 5/5 ✓build …`, for 80 columns). A step that is
+    /// not configured is left out (the Rollout section and the plan say so): it never runs.
+    static func steps(_ model: ConsoleView, compact: Bool) -> [(String, Role)] {
+        let s = model.incident
         let total = ChecklistItem.allCases.count
         let passed = ChecklistItem.allCases.filter { s.checklist[$0]?.status.clearsGate ?? false }.count
         var out: [(String, Role)] = []
@@ -103,26 +108,13 @@ public enum StreamView {
             out.append((text, state == .pending ? .muted : .normal))
         }
         add(passed == total ? .done : .warning, (compact ? "checks " : "checklist ") + "\(passed)/\(total)")
-        let current = s.latestAttempt.flatMap { $0.retriedAt == nil ? $0 : nil }
-        // Build and push run before the baseline read that begins the attempt: theirs are the
-        // commands since the previous attempt went back to FIX.
-        let since = current == nil ? Date.distantFuture : (s.attempts.dropLast().last?.retriedAt ?? .distantPast)
-        var latest: [DeployPlan.Kind: DeployRecord] = [:]
-        for d in current?.steps ?? [] { latest[d.record.step] = d.record }
-        func state(_ step: DeployPlan.Kind) -> StepState {
-            if let d = latest[step] { return d.outcome == .failed ? .failed : (d.outcome == .done ? .done : .warning) }
-            let command = CommandStep(step)
-            guard let run = s.commands.last(where: { $0.run.phase == .deploy && $0.run.step == command && $0.at >= since })?.run else { return .pending }
-            return run.exitCode == 0 ? .done : .failed
-        }
         // At 80 columns build and push go without saying once the image is set.
-        let imageSet = latest.values.contains { $0.step.rollsOut && $0.outcome == .done }
-        // The rollout's own steps as this attempt made them (a command and the ReplicaSet waited for, or set image).
-        let made: [DeployPlan.Kind] = [.rolloutCommand, .newReplicaSet].filter { latest[$0] != nil }
-        for step in [DeployPlan.Kind.build, .push] + (made.isEmpty ? [.setImage] : made) + [.rollout]
-        where !(compact && imageSet && (step == .build || step == .push)) {
-            add(state(step), step.name.replacingOccurrences(of: "-", with: " "))
+        let imageSet = model.deploySteps.contains { $0.kind.rollsOut && $0.state == .done }
+        for step in model.deploySteps where !(compact && imageSet && (step.kind == .build || step.kind == .push)) {
+            if case .notConfigured = step.state { continue }
+            add(StepState(step.state), step.kind.name.replacingOccurrences(of: "-", with: " "))
         }
+        let current = s.latestAttempt.flatMap { $0.retriedAt == nil ? $0 : nil }
         if let back = current?.rollbacks.last { add(.warning, "rollback " + back.record.outcome.name) }
         return out
     }

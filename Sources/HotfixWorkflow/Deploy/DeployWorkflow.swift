@@ -48,13 +48,13 @@ public struct DeployWorkflow: Sendable {
         }
     }
 
-    /// How this repository deploys, in words for the console's hints: the steps of a deploy, and
-    /// what `r` shows.
-    public var howItDeploys: (steps: String, rollback: String) {
+    /// How this repository deploys, for the console: the steps of a deploy in words, what `r`
+    /// shows, and the steps the DEPLOY pane lists (build and push only when configured).
+    public var howItDeploys: (steps: String, rollback: String, listed: [DeployPlan.Kind]) {
         let d = session.config.deploy
         let build = [d.build.isEmpty ? nil : "build", d.push.isEmpty ? nil : "push"].compactMap { $0 }
         let steps: String = switch d.rollout {
-        case .setImage: "build, push, set image, roll out, monitor"
+        case .setImage: (build + ["set image", "roll out", "monitor"]).joined(separator: ", ")
         case .command(let argv): (build + ["run \(argv.first ?? "the rollout command") (deploy.rollout)", "wait for its rollout", "monitor"]).joined(separator: ", ")
         case .external: (build + ["wait for the rollout made elsewhere", "monitor"]).joined(separator: ", ")
         }
@@ -64,7 +64,7 @@ public struct DeployWorkflow: Sendable {
         case .gitRevert: "shows the GitOps revert to make (runs nothing)"
         default: "shows kubectl rollout undo, then y/n"
         }
-        return (steps, rollback)
+        return (steps, rollback, DeployPlan.listedSteps(build: !d.build.isEmpty, push: !d.push.isEmpty, rollout: d.rollout))
     }
 
     /// The checklist gate: TEST moves to DEPLOY through the engine (tests-pass checked against the

@@ -78,7 +78,7 @@ final class ConsoleLoop: @unchecked Sendable {
         model.deployWindow = session.config.deploy.window
         model.deployWarmup = session.config.deploy.warmup
         let how = DeployWorkflow(session).howItDeploys
-        model.deployWords = DeployWords(steps: how.steps, rollback: how.rollback)
+        model.deployWords = DeployWords(steps: how.steps, rollback: how.rollback, listed: how.listed)
         model.streamCapacity = session.config.logs.history
         model.repository = session.repository.root
         model.drill = drill
