@@ -68,8 +68,9 @@ public struct KubeFailure: Sendable, Equatable {
             return .environment("\(at) does not allow your user to \(what) (forbidden)", untouched: "nothing was changed",
                                 next: "ask for that permission (RBAC) or use another deploy.context, then retry", said: said)
         case .notFound:
-            return .refused("kubectl could not \(what): not found on \(at)", untouched: "nothing was changed",
-                            next: "check deploy.deployment, deploy.container and deploy.namespace in .hotfix.yml", said: said)
+            // What was not found is kubectl's to say: its last line goes in the message.
+            return .refused("kubectl could not \(what): not found on \(at)\(self.said.last.map { " (\($0))" } ?? "")", untouched: "nothing was changed",
+                            next: "check deploy.deployment, deploy.container and deploy.namespace in .hotfix.yml", said: Array(said.dropLast()))
         case .other(let code):
             // Nothing known to say for kubectl: its last line is the message.
             return .refused("kubectl could not \(what) (exit \(code))\(self.said.last.map { ": " + $0 } ?? "")", untouched: "nothing was changed",
