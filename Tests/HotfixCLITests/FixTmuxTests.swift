@@ -13,12 +13,14 @@ import Glibc
 
     @Test func theDemoIsFixedCommittedAndTestedWithoutLeavingTheConsole() throws {
         let tmp = TempDir("hotfix-demo-test")
-        // The "editor": makes the demo's fix in the file it is given (get_user returns None for an
-        // unknown id, and says so in its signature), says that it ran, and takes a second.
+        // The "editor": makes the fix the demo's FIX pane describes in the file it is given (get_user
+        // returns None for an unknown id, says so in its signature, and logs it with a logger set up
+        // as app/server.py sets up its own), says that it ran, and takes a second.
         tmp.writeExecutable("editor.sh", """
             #!/bin/sh
-            sed -i -e 's/^def get_user(user_id: str) -> dict:$/def get_user(user_id: str) -> Optional[dict]:/' \\
-                   -e 's/^    # A missing user is None here.*$/    if user is None:\\n        return None/' "$1"
+            sed -i -e 's/^from typing import Optional$/import logging\\nfrom typing import Optional\\n\\nlog = logging.getLogger("users-api")/' \\
+                   -e 's/^def get_user(user_id: str) -> dict:$/def get_user(user_id: str) -> Optional[dict]:/' \\
+                   -e 's/^    # A missing user is None here.*$/    if user is None:\\n        log.warning("no user %s", user_id)\\n        return None/' "$1"
             echo "EDITOR-RAN $1"
             sleep 1
 
@@ -53,7 +55,7 @@ import Glibc
         }
         #expect(screen.contains("back from editor.sh: app/users.py changed"), "\(screen)")
         let edited = (try? String(contentsOfFile: work + "/app/users.py", encoding: .utf8)) ?? ""
-        #expect(edited.contains("    if user is None:\n        return None\n"), "\(edited)")
+        #expect(edited.contains("    if user is None:\n        log.warning(\"no user %s\", user_id)\n        return None\n"), "\(edited)")
 
         // c: the message typed in place after "Fix: ", the exact commands, then y.
         t.type("c")
@@ -84,6 +86,53 @@ import Glibc
         #expect(timeline.contains("ran git commit -m Fix: return None for an unknown user → exit 0"), "\(timeline)")
         #expect(timeline.contains("FIX done, entered TEST"))
         #expect(!timeline.contains("override"), "no guardrail was overridden")
+
+        // The fix the pane describes earns the checklist's machine checks, "Logging added" included.
+        let auto = HotfixBinary.run(["check", "--auto", "--json"], in: work)
+        #expect(auto.status == 0, "\(auto.stderr)")
+        let rows = (try? JSONSerialization.jsonObject(with: Data(auto.stdout.utf8))) as? [[String: Any]] ?? []
+        let checks = Dictionary(uniqueKeysWithValues: rows.map { ($0["item"] as? String ?? "", $0) })
+        #expect(checks["logging-added"]?["result"] as? String == "passed", "\(auto.stdout)")
+        #expect((checks["logging-added"]?["evidence"] as? String)?.hasPrefix("app/users.py:") == true, "\(auto.stdout)")
+        #expect((checks["logging-added"]?["evidence"] as? String)?.hasSuffix("log.warning(\"no user %s\", user_id)") == true, "\(auto.stdout)")
+        for item in ["tests-pass", "type-hints", "no-new-deps"] {
+            #expect(checks[item]?["result"] as? String == "passed", "\(item): \(auto.stdout)")
+        }
+    }
+
+    /// The demo's hint and the repository it describes agree: the snippet it names is the one
+    /// app/server.py holds, and the file it tells a person to change has no logger of its own.
+    @Test func theDemosLoggingHintDescribesItsRepository() throws {
+        let tmp = TempDir("hotfix-demo-hint")
+        let t = try Tmux(width: 160, height: 48, env: ["HOME": tmp.path, "TMPDIR": tmp.path, "LANG": "C.UTF-8"])
+        t.type("\(HotfixBinary.path) demo --no-cluster")
+        t.press("Enter")
+        t.waitFor("▶ ASSESS", seconds: 30)
+        t.type("n")
+        t.waitFor("BRANCH · active")
+        t.press("Enter")
+        let screen = t.waitFor("the hint in the FIX pane", seconds: 30) { $0.contains("FIX · active") && $0.contains("Log it:") }
+        #expect(screen.contains("log.warning"), "\(screen)")
+        t.type("q")
+        t.waitFor("Demo sandbox:")
+        let sandbox = try #require((try? FileManager.default.contentsOfDirectory(atPath: tmp.path))?.first { $0.hasPrefix("hotfix-demo-") })
+        let work = tmp.file(sandbox + "/work")
+        let server = (try? String(contentsOfFile: work + "/app/server.py", encoding: .utf8)) ?? ""
+        let users = (try? String(contentsOfFile: work + "/app/users.py", encoding: .utf8)) ?? ""
+        #expect(server.contains("log = logging.getLogger(\"users-api\")"), "the logger the hint names is the team's")
+        #expect(!users.contains("logging"), "the file to fix has no logger yet, as the hint says")
+        // The natural fix without the logging the hint asks for is judged as missing it, with the way out.
+        let git = { (args: [String]) in HotfixTestSupport.run(["git"] + args, in: work, env: ["HOME": tmp.path]) }
+        let fixed = users.replacingOccurrences(of: "def get_user(user_id: str) -> dict:", with: "def get_user(user_id: str) -> Optional[dict]:")
+            .replacingOccurrences(of: "    # A missing user is None here, and indexing it raises TypeError: the API answers 500.\n",
+                                  with: "    if user is None:\n        # log.warning(\"no user %s\", user_id)  (not yet)\n        return None\n")
+        try fixed.write(toFile: work + "/app/users.py", atomically: true, encoding: .utf8)
+        #expect(git(["commit", "-qam", "Fix: return None for an unknown user"]).status == 0)
+        let auto = HotfixBinary.run(["check", "--auto", "--json"], in: work)
+        let rows = (try? JSONSerialization.jsonObject(with: Data(auto.stdout.utf8))) as? [[String: Any]] ?? []
+        let logging = rows.first { $0["item"] as? String == "logging-added" }
+        #expect(logging?["result"] as? String == "failed", "a commented-out call is no logging: \(auto.stdout)\(auto.stderr)")
+        #expect((logging?["evidence"] as? String)?.contains("e.g. log.warning(") == true, "\(auto.stdout)")
     }
 
     @Test func bangOpensAShellInTheRepositoryAndTheConsoleComesBackSane() throws {

@@ -199,7 +199,10 @@ struct FixPaneTests {
 struct FixGoldenTests {
     static let drill = Drill(file: "app/users.py",
                              problem: "get_user() indexes the None find_user() returns for an unknown id: GET /users/999 answers 500.",
-                             failing: "tests.test_users, tests.test_server", tests: ["tests/test_users.py", "tests/test_server.py"])
+                             failing: "tests.test_users, tests.test_server", tests: ["tests/test_users.py", "tests/test_server.py"],
+                             logging: "the checklist wants a logger call on a line the fix adds. app/users.py has none yet: add import logging "
+                                + "and log = logging.getLogger(\"users-api\") as app/server.py does, then in get_user: if user is None: "
+                                + "log.warning(\"no user %s\", user_id) and return None.")
 
     /// The demo just after BRANCH: nothing changed yet, what is wrong said.
     static func demo(_ size: Size) -> ConsoleModel {

@@ -416,11 +416,38 @@ struct GitFlowTests {
 @Suite("Parsing git's diff output")
 struct GitDiffParsingTests {
     @Test func renamesAddsAndBinariesAreParsedFromNulSeparatedOutput() {
-        let numstat = "1\t1\tapp.txt\u{0}3\t0\tnew.txt\u{0}0\t0\t\u{0}old name.txt\u{0}new name.txt\u{0}-\t-\tlogo.png\u{0}"
-        let status = "M\u{0}app.txt\u{0}A\u{0}new.txt\u{0}R100\u{0}old name.txt\u{0}new name.txt\u{0}M\u{0}logo.png\u{0}"
-        let files = DiffWatch.parse(numstat: numstat, nameStatus: status)
-        #expect(files.map(\.path) == ["app.txt", "new.txt", "new name.txt", "logo.png"])
-        #expect(files.map(\.status) == [.modified, .added, .renamed, .modified])
+        let raw = ":100644 100644 1111111 2222222 M\u{0}app.txt\u{0}:000000 100644 0000000 3333333 A\u{0}new.txt\u{0}"
+            + ":100644 100644 4444444 4444444 R100\u{0}old name.txt\u{0}new name.txt\u{0}:100644 100644 5555555 6666666 M\u{0}logo.png\u{0}"
+            + ":100644 000000 7777777 0000000 D\u{0}gone.txt\u{0}"
+        let numstat = "1\t1\tapp.txt\u{0}3\t0\tnew.txt\u{0}0\t0\t\u{0}old name.txt\u{0}new name.txt\u{0}-\t-\tlogo.png\u{0}0\t2\tgone.txt\u{0}"
+        let files = DiffWatch.parse(rawAndNumstat: raw + numstat)
+        #expect(files.map(\.path) == ["app.txt", "new.txt", "new name.txt", "logo.png", "gone.txt"])
+        #expect(files.map(\.status) == [.modified, .added, .renamed, .modified, .deleted])
         #expect(files[3].added == nil)
+        #expect(files[4].removed == 2)
+    }
+
+    /// git's own output for a work tree with every kind of change, paths with a tab and a newline
+    /// included, read by the one diff `hotfix diff` runs.
+    @Test func everyKindOfChangeIsReadFromOneDiffOfTheWorkTree() async throws {
+        let f = try await GitFixture.make()
+        defer { f.remove() }
+        let git = GitClient(directory: f.work)
+        try f.write("keep.txt", "one\ntwo\nthree\n")
+        try f.write("move me.txt", "a\nb\nc\nd\n")
+        try f.write("gone.txt", "x\n")
+        _ = try await git.value(["add", "-A"])
+        _ = try await git.value(["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "base"])
+        let base = try await git.value(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        try f.write("keep.txt", "one\n2\nthree\nfour\n")
+        _ = try await git.value(["mv", "move me.txt", "moved\there.txt"])
+        _ = try await git.value(["rm", "-q", "gone.txt"])
+        try f.write("new\nline.txt", "n\n")
+        _ = try await git.value(["add", "new\nline.txt"])
+        let both = try await git.value(["diff", "--no-color", "--no-ext-diff", "--raw", "--numstat", "-z", "-M", base])
+        let files = DiffWatch.parse(rawAndNumstat: both).sorted { $0.path < $1.path }
+        #expect(files.map(\.path) == ["gone.txt", "keep.txt", "moved\there.txt", "new\nline.txt"])
+        #expect(files.map(\.status) == [.deleted, .modified, .renamed, .added])
+        #expect(files.map(\.added) == [0, 2, 0, 1] && files.map(\.removed) == [1, 1, 0, 0])
     }
 }

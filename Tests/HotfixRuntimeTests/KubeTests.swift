@@ -157,7 +157,8 @@ import Testing
     @Test func unreachableUnauthorizedAndMissingAreClearErrors() async throws {
         let h = try await KubeHarness(.fixWorks, token: "secret")
         let e1 = await #expect(throws: HotfixError.self) { _ = try await h.kubectl.deployment("app") }
-        #expect(e1?.kind == .environment && e1?.message.contains("not authorized") == true)
+        #expect(e1?.kind == .environment && e1?.message.contains("did not accept kubectl's credentials (unauthorized)") == true, "\(String(describing: e1))")
+        #expect(e1?.message.contains("the cluster at \(h.sim.url)") == true, "the server, from the kubeconfig: \(String(describing: e1))")
 
         let dead = try await SimCluster.start()
         let deadConfig = dead.kubeconfig
@@ -167,13 +168,14 @@ import Testing
         home.write("kubeconfig", text)
         let k = Kubectl(kubeconfig: home.file("kubeconfig"), cacheDir: home.file("cache"), runner: ProcessRunner(environment: ["HOME": home.path]))
         let e2 = await #expect(throws: HotfixError.self) { _ = try await k.deployment("app") }
-        #expect(e2?.kind == .environment && e2?.message.contains("unreachable") == true)
+        #expect(e2?.kind == .environment && e2?.message.contains("could not be reached (") == true, "\(String(describing: e2))")
+        #expect((e2?.said.count ?? 0) <= 2 && e2?.said.allSatisfy { $0.hasPrefix("kubectl: ") && !$0.contains("memcache.go") } == true, "\(String(describing: e2?.said))")
 
         // The follower reports the same error as an event, and keeps retrying until stopped.
         let follower = h.follower(selector: "app=app", baselineHash: nil)
         let log = FollowLog(follower)
         #expect(await log.wait(30) { ev in
-            ev.contains { if case .watchFailed(let e) = $1 { e.kind == .environment && e.message.contains("not authorized") } else { false } }
+            ev.contains { if case .watchFailed(let e) = $1 { e.kind == .environment && e.message.contains("(unauthorized)") } else { false } }
         })
         await follower.stop()
         await log.finish()

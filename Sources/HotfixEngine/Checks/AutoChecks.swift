@@ -171,7 +171,7 @@ public enum AutoChecks {
 
     /// Calls to a logger, per language; `logging_patterns` in .hotfix.yml replaces them.
     public static let defaultLoggingPatterns = [
-        #"\blog(ger|ging)?\.(debug|info|warn|warning|error|exception|critical|fatal|trace|notice)\s*\("#,
+        #"\blog(ger|ging)?\.(debug|info|warn|warning|error|exception|critical|fatal|trace|notice|log)\s*\("#,
         #"\blogger\.\w+\s*\("#,
         #"\bconsole\.(log|info|warn|error|debug)\s*\("#,
         #"\b(slog|zap|logrus|log)\.(Print|Printf|Println|Info|Warn|Error|Debug|Fatal)\w*\s*\("#,
@@ -180,15 +180,35 @@ public enum AutoChecks {
         #"\b(LOG|LOGGER|Log)\.\w+\s*\("#,
     ]
 
+    /// Passes on the first added line that calls a logger. A line in a test file, or a comment,
+    /// is not the fix logging anything: neither counts.
     public static func loggingAdded(_ added: [AddedLine], patterns: [String]) -> CheckOutcome {
         let regexes = patterns.compactMap { try? NSRegularExpression(pattern: $0) }
-        for l in added {
+        for l in added where !isTestFile(l.path) && !isComment(l.text) {
             let range = NSRange(l.text.startIndex..., in: l.text)
             if regexes.contains(where: { $0.firstMatch(in: l.text, range: range) != nil }) {
                 return CheckOutcome(.loggingAdded, .passed, "\(l.path):\(l.line): \(Sanitize.inline(l.text.trimmingCharacters(in: .whitespaces)))")
             }
         }
         if added.isEmpty { return CheckOutcome(.loggingAdded, .unknown, "no change on the hotfix branch yet") }
-        return CheckOutcome(.loggingAdded, .failed, "no added line calls a logger (\(Set(added.map(\.path)).count) file(s) changed) — rule: logging of the fix")
+        return CheckOutcome(.loggingAdded, .failed, "no added line calls a logger (\(Set(added.map(\.path)).count) file(s) changed; "
+                            + "tests and comments do not count): log what the fix handles, e.g. log.warning(…) — rule: logging of the fix")
+    }
+
+    /// A test file by the usual conventions: under test/, tests/, __tests__/ or spec/, or named
+    /// test_*.py, *_test.go, *.test.ts, *.spec.js, *_spec.rb, *Test.java, *Tests.swift.
+    static func isTestFile(_ path: String) -> Bool {
+        let parts = path.split(separator: "/")
+        if parts.dropLast().contains(where: { ["test", "tests", "__tests__", "spec", "specs", "testing"].contains($0.lowercased()) }) { return true }
+        guard let name = parts.last else { return false }
+        let stem = name.split(separator: ".").first.map(String.init) ?? String(name)
+        if stem.hasPrefix("test_") || stem.hasSuffix("_test") || stem.hasSuffix("_spec") || stem.hasSuffix("Test") || stem.hasSuffix("Tests") { return true }
+        return name.contains(".test.") || name.contains(".spec.")
+    }
+
+    /// A line that is only a comment (`#`, `//`, `/*`, `*`, `--`).
+    static func isComment(_ text: String) -> Bool {
+        let t = text.drop { $0 == " " || $0 == "\t" }
+        return ["#", "//", "/*", "*", "--"].contains { t.hasPrefix($0) }
     }
 }

@@ -120,9 +120,14 @@ extension DeployRunner {
         // Drops are told once, then counted: 200 streams cut every few seconds must not flood the log.
         var drops = 0
         var toldDropsAt = Date.distantPast
+        // A watch that fails is retried every few seconds while the cluster is away: told once, and once when it is back.
+        var watchFailing = false
         for await event in events {
             switch event {
-            case .pod, .podDeleted: pods?(event)
+            case .pod, .podDeleted:
+                if watchFailing { progress(.notice("the pod watch works again")) }
+                watchFailing = false
+                pods?(event)
             default: break
             }
             switch event {
@@ -141,7 +146,8 @@ extension DeployRunner {
                     drops = 0
                 }
             case .watchFailed(let error):
-                progress(.notice("pod watch failed: \(error.message); retrying"))
+                if !watchFailing { progress(.notice("pod watch failed: \(error.message); retrying quietly until it works")) }
+                watchFailing = true
             case .watchExpired:
                 progress(.notice("the pod watch expired (410 Gone): listing the pods again"))
             case .proxyRestarted(let why):

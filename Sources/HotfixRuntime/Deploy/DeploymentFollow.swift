@@ -25,10 +25,17 @@ public final class DeploymentFollow: @unchecked Sendable {
         let follow = DeploymentFollow(deployment: info, follower: follower, how: how)
         let events = follower.start(sink: sink)
         follow.consumer = Task {
+            // The watch is retried every few seconds while the cluster is away: said once, and once more when it is back.
+            var failing = false
             for await event in events {
                 switch event {
-                case .pod, .podDeleted: pods(event)
-                case .watchFailed(let error): notice("pod watch failed: \(error.message); retrying")
+                case .pod, .podDeleted:
+                    if failing { notice("the pod watch works again; following") }
+                    failing = false
+                    pods(event)
+                case .watchFailed(let error):
+                    if !failing { notice("the pod watch failed: \(error.message); retrying quietly until it works, Ctrl-C stops") }
+                    failing = true
                 case .proxyRestarted(let why): notice("kubectl proxy exited (\(why)); restarted, every stream resumes from its last line")
                 default: break
                 }

@@ -95,14 +95,15 @@ public final class KubeProxy: @unchecked Sendable {
             let (gaveUp, words) = lock.withLock { (exits >= 2 && pid == nil, lastWords) }
             if gaveUp {
                 await stop()
-                throw HotfixError.environment("kubectl proxy did not start: \(words.suffix(2).joined(separator: " / "))",
+                throw HotfixError.environment("kubectl proxy did not start: \(KubeFailure.lastWords(words.joined(separator: "\n")).joined(separator: " / "))",
                                               untouched: "nothing was changed")
             }
             try? await Task.sleep(for: .milliseconds(50))
         }
         let words = lock.withLock { lastWords }
         await stop()
-        throw HotfixError.environment("kubectl proxy did not answer on \(socketPath) within 20 s\(words.isEmpty ? "" : ": " + words.suffix(2).joined(separator: " / "))",
+        let said = KubeFailure.lastWords(words.joined(separator: "\n"))
+        throw HotfixError.environment("kubectl proxy did not answer on \(socketPath) within 20 s\(said.isEmpty ? "" : ": " + said.joined(separator: " / "))",
                                       untouched: "nothing was changed")
     }
 

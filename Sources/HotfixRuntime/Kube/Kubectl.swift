@@ -7,6 +7,9 @@ public struct Kubectl: Sendable {
     public var runner: ProcessRunner
     /// The executable and the flags every call carries.
     public var target: KubeTarget
+    /// `--request-timeout` for the one-shot calls of `run` (never for a stream): kubectl's own
+    /// default waits about 30 s per attempt, five attempts, on a cluster that does not answer.
+    public var requestTimeout: Int?
 
     public init(target: KubeTarget = KubeTarget(), runner: ProcessRunner = ProcessRunner()) {
         self.target = target
@@ -33,8 +36,8 @@ public struct Kubectl: Sendable {
     /// Runs kubectl and returns its result; a non-zero exit becomes a HotfixError.
     @discardableResult
     public func run(_ args: [String], what: String) async throws(HotfixError) -> ProcessResult {
-        let result = try await runner.run(argv(args))
-        guard result.succeeded else { throw Self.failure(result, what: what) }
+        let result = try await runner.run(argv(args + (requestTimeout.map { ["--request-timeout=\($0)s"] } ?? [])))
+        guard result.succeeded else { throw await failure(result, what: what) }
         return result
     }
 
@@ -84,7 +87,7 @@ public struct Kubectl: Sendable {
     @discardableResult
     public func rolloutStatus(deployment: String, timeout: Double, onLine: @escaping @Sendable (OutputLine) -> Void) async throws(HotfixError) -> ProcessResult {
         let r = try await runner.stream(argv(KubeCall.rolloutStatus(deployment: deployment, timeout: timeout)), onLine: onLine)
-        guard r.succeeded else { throw Self.failure(r, what: "wait for the rollout of deployment/\(deployment)") }
+        guard r.succeeded else { throw await failure(r, what: "wait for the rollout of deployment/\(deployment)") }
         return r
     }
 
@@ -108,25 +111,21 @@ public struct Kubectl: Sendable {
 
     // MARK: - Errors
 
-    /// A failed kubectl call, classified: unauthorized, unreachable, not found, or the tool's own message.
-    public static func failure(_ r: ProcessResult, what: String) -> HotfixError {
-        let text = r.stderr.isEmpty ? r.stdout : r.stderr
-        let lower = text.lowercased()
-        let detail = r.tail(3).joined(separator: " / ")
-        if lower.contains("unauthorized") || lower.contains("must be logged in") || lower.contains("forbidden") {
-            return .environment("kubectl is not authorized to \(what): \(detail)", untouched: "nothing was changed",
-                                next: "check deploy.context and deploy.kubeconfig in .hotfix.yml, or log in to the cluster, then retry")
+    /// A failed call as a person should read it (`KubeFailure`), naming the cluster's server:
+    /// from kubectl's words when they name it, else from the kubeconfig (`kubectl config view`,
+    /// which reads no network).
+    public func failure(_ r: ProcessResult, what: String) async -> HotfixError {
+        var failure = KubeFailure(r)
+        if !failure.isOther, failure.server == nil {
+            let view = try? await runner.run(argv(["config", "view", "--minify", "-o", "jsonpath={.clusters[0].cluster.server}"]))
+            if let view, view.succeeded {
+                let server = view.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+                if !server.isEmpty { failure.server = Sanitize.inline(server) }
+            }
         }
-        if lower.contains("connection refused") || lower.contains("unable to connect") || lower.contains("no such host")
-            || lower.contains("i/o timeout") || lower.contains("connect: ") || lower.contains("was refused") {
-            return .environment("the cluster is unreachable, could not \(what): \(detail)", untouched: "nothing was changed",
-                                next: "check the network and deploy.context / deploy.kubeconfig in .hotfix.yml, then retry")
-        }
-        if lower.contains("notfound") || lower.contains("not found") {
-            return .refused("kubectl could not \(what): \(detail)", untouched: "nothing was changed",
-                            next: "check deploy.deployment, deploy.container and deploy.namespace in .hotfix.yml")
-        }
-        return .refused("kubectl could not \(what) (exit \(r.exitCode)): \(detail)", untouched: "nothing was changed",
-                        next: "read kubectl's message above, fix the cause, then retry")
+        return failure.error(what: what)
     }
+
+    /// A failed call, classified from kubectl's words alone (for callers that cannot wait).
+    public static func failure(_ r: ProcessResult, what: String) -> HotfixError { KubeFailure(r).error(what: what) }
 }

@@ -34,9 +34,11 @@ public struct Drill: Sendable, Equatable {
     public var failing: String
     /// Their files, offered by `E` beside the bug's.
     public var tests: [String]
+    /// What a fix that logs looks like in this repository (the checklist's "Logging added").
+    public var logging: String?
 
-    public init(file: String, problem: String, failing: String, tests: [String] = []) {
-        self.file = file; self.problem = problem; self.failing = failing; self.tests = tests
+    public init(file: String, problem: String, failing: String, tests: [String] = [], logging: String? = nil) {
+        self.file = file; self.problem = problem; self.failing = failing; self.tests = tests; self.logging = logging
     }
 }
 

@@ -115,6 +115,7 @@ enum FixPane {
         [PaneRow(indent: 1, text: "What is wrong (demo): \(drill.file)", role: .title)]
             + Text.wrap(drill.problem, room - 2).map { PaneRow(indent: 3, text: $0) }
             + Text.wrap("Failing: " + drill.failing, room - 2).map { PaneRow(indent: 3, text: $0) }
+            + (drill.logging.map { Text.wrap("Log it: " + $0, room - 2).map { PaneRow(indent: 3, text: $0) } } ?? [])
     }
 
     /// `E`: the editor, the path being typed, and the files offered (the highlighted one in view).

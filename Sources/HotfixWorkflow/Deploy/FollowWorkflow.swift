@@ -4,8 +4,8 @@ import HotfixRuntime
 
 /// `hotfix logs follow`: the deployment in `.hotfix.yml` followed as the monitoring window follows
 /// it (one `kubectl proxy`), without an incident or a deploy, until stopped. New pods are those of
-/// the deployment's current template; when a pod of a template not seen before appears (a rollout
-/// started meanwhile), the deployment is read again.
+/// the deployment's current template; a pod of a template not seen before (a rollout started
+/// meanwhile) is new from its first line, and the deployment is read again to confirm it.
 public struct FollowWorkflow: Sendable {
     public let session: Session
 
@@ -20,9 +20,12 @@ public struct FollowWorkflow: Sendable {
         public let containers: Int
         /// How the pods are followed, in words.
         public var how: String { follow.how }
+        /// The pods of the deployment when the follow started.
+        public let pods: [String]
 
-        init(_ follow: DeploymentFollow) {
+        init(_ follow: DeploymentFollow, pods: [String]) {
             self.follow = follow
+            self.pods = pods
             deployment = follow.deployment.name
             namespace = follow.deployment.namespace
             containers = follow.deployment.images.count
@@ -32,28 +35,44 @@ public struct FollowWorkflow: Sendable {
     }
 
     /// Starts following from `since` seconds ago; lines and pods go to `reader`, notices to `notice`.
-    public func follow(since: Double, reader: any LiveLogReader, notice: @escaping @Sendable (String) -> Void) async throws(HotfixError) -> Running {
+    /// `Running.pods` are the pods there were (for a pod query to be told when it names none of them).
+    public func follow(since: Double, reader: any LiveLogReader,
+                       notice: @escaping @Sendable (String) -> Void) async throws(HotfixError) -> Running {
         let config = session.config
-        let kubectl = Kubectl(deploy: config.deploy, root: session.repository.root, runner: session.runner)
+        let streams = Kubectl(deploy: config.deploy, root: session.repository.root, runner: session.runner)
+        // The reads give up after 10 s a request (about 50 s in all with kubectl's retries) when the
+        // cluster does not answer, instead of kubectl's two minutes.
+        let kubectl = { var k = streams; k.requestTimeout = 10; return k }()
         let name = config.deploy.deployment
         let info = try await kubectl.deployment(name)
+        // The pods there are: their templates other than the current one are old from the start.
+        let listed = try await kubectl.pods(selector: info.selector)
         let sink = LiveReaderSink(reader, newTemplate: info.templateHash ?? "")
+        sink.markOld(listed.map(\.templateHash))
         let known = HashesSeen()
-        if let hash = info.templateHash { _ = known.insert(hash) }
+        for hash in [info.templateHash].compactMap({ $0 }) + listed.map(\.templateHash) { _ = known.insert(hash) }
         let pods: @Sendable (FollowEvent) -> Void = { event in
-            if case .pod(let pod, _) = event, known.insert(pod.templateHash), sink.newTemplate != pod.templateHash {
-                // A template not seen before: has a rollout started? The deployment says which template is current.
+            if case .pod(let pod, _) = event, known.insert(pod.templateHash) {
+                // A template not seen before: a rollout started (it is new meanwhile). The deployment
+                // says which template is current; read again until it names this one (it may lag), 10 s at most.
+                let hash = pod.templateHash
                 Task {
-                    if let info = try? await kubectl.deployment(name) { sink.setNewTemplate(info.templateHash) }
-                    sink.pods(event)
+                    var said: String?
+                    for attempt in 0..<10 {
+                        if attempt > 0 { try? await Task.sleep(for: .seconds(1)) }
+                        guard let info = try? await kubectl.deployment(name) else { continue }
+                        said = info.templateHash
+                        if said == hash { break }
+                    }
+                    if let said { sink.setNewTemplate(said) }
+                    if said != hash { sink.markOld([hash]) }
                 }
-                return
             }
             sink.pods(event)
         }
-        let follow = await DeploymentFollow.start(kubectl: kubectl, deployment: info, since: session.clock.now - since, lineCap: config.logs.lineCap,
+        let follow = await DeploymentFollow.start(kubectl: streams, deployment: info, since: session.clock.now - since, lineCap: config.logs.lineCap,
                                                   proxyDirectory: nil, sink: sink, pods: pods, notice: notice)
-        return Running(follow)
+        return Running(follow, pods: listed.filter { !$0.deleting }.map(\.name))
     }
 }
 

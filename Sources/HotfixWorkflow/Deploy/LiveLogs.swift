@@ -49,23 +49,42 @@ public protocol LiveLogReader: AnyObject, Sendable {
 }
 
 /// The runtime's sink and pod reports handed to a `LiveLogReader`. A source's side is the
-/// follower's (the deploy: not the baseline's template), or `newTemplate`'s answer for its
-/// template hash when set (`hotfix logs follow`: the deployment's current template is new).
+/// follower's (the deploy: not the baseline's template), or, when `newTemplate` is set (`hotfix
+/// logs follow`: the deployment's current template is new), new for that template and for one
+/// never seen before (the pods of a rollout that started meanwhile, from their first line, before
+/// the deployment is read again), old for the templates known to be older.
 final class LiveReaderSink: LogSink, @unchecked Sendable {
     let reader: any LiveLogReader
     private let lock = NSLock()
     private var current: String?
+    private var older = Set<String>()
 
     init(_ reader: any LiveLogReader, newTemplate: String? = nil) {
         self.reader = reader
         current = newTemplate
     }
 
-    /// The template hash that is new from now on.
-    func setNewTemplate(_ hash: String?) { lock.withLock { current = hash } }
+    /// The template hash that is new from now on (the one before it is old).
+    func setNewTemplate(_ hash: String?) {
+        lock.withLock {
+            if let before = current, before != hash { older.insert(before) }
+            if let hash { older.remove(hash) }
+            current = hash
+        }
+    }
     var newTemplate: String? { lock.withLock { current } }
 
-    private func isNew(_ hash: String, follower: Bool) -> Bool { newTemplate.map { $0 == hash } ?? follower }
+    /// Templates that are not the current one (pods of an earlier rollout, a rollout left half-way).
+    func markOld(_ hashes: some Sequence<String>) {
+        lock.withLock { older.formUnion(hashes.filter { $0 != current }) }
+    }
+
+    private func isNew(_ hash: String, follower: Bool) -> Bool {
+        lock.withLock {
+            guard let current else { return follower }
+            return hash == current || !older.contains(hash)
+        }
+    }
 
     func receive(_ batch: LogBatch) {
         reader.lines(FollowedLines(batch: batch, isNew: isNew(batch.source.templateHash, follower: batch.source.isNew)))

@@ -265,7 +265,16 @@ enum DemoFiles {
         file: "app/users.py",
         problem: "get_user() indexes the None find_user() returns for an unknown id: GET /users/999 answers 500.",
         failing: "tests.test_users, tests.test_server",
-        tests: ["tests/test_users.py", "tests/test_server.py"])
+        tests: ["tests/test_users.py", "tests/test_server.py"],
+        logging: DemoFiles.loggingHint)
+
+    /// What "Logging added" asks of the fix, said for this repository: app/users.py has no logger,
+    /// app/server.py shows the team's (a test applies exactly this and runs `hotfix check --auto`).
+    static let loggingHint = """
+        the checklist wants a logger call on a line the fix adds. app/users.py has none yet: \
+        add import logging and log = logging.getLogger("users-api") as app/server.py does, then \
+        in get_user: if user is None: log.warning("no user %s", user_id) and return None.
+        """
 
     static let features: [(String, String, String)] = [
         ("feature/search", "app/search.py", "def search(prefix: str) -> list[str]:\n    return []\n"),

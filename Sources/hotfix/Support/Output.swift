@@ -4,7 +4,8 @@ import HotfixEngine
 /// Printing for the CLI: plain text to stdout, errors to stderr, stable JSON.
 enum Output {
     static func error(_ error: HotfixError) {
-        FileHandle.standardError.write(Data("hotfix: error: \(error)\n".utf8))
+        // What the tool said goes under the error, indented: the error's own line stays readable.
+        FileHandle.standardError.write(Data(("hotfix: error: \(error.headline)\n" + error.said.map { "  \($0)\n" }.joined()).utf8))
     }
 
     /// One line to stdout at once, unbuffered: streamed output stays in order with stderr.
