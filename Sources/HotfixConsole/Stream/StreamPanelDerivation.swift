@@ -36,7 +36,7 @@ extension LogStream {
         if rows.isEmpty {
             empty = received > 0 ? "no line matches \(filter.words) · esc clears the filter"
                 : pods.contains { !$0.deleted } ? "waiting for the pods' first lines"
-                : "no pod yet: connecting to the cluster, or the deployment has 0 pods · waiting for pods"
+                : "no pod now: connecting, or the deployment has 0 pods · waiting for pods"
         }
         return StreamPanel(state: state, stateRole: stateRole, filter: filter.isActive ? filter.words : nil, counts: counts,
                            pods: podsWords.text, podsRole: podsWords.role, rows: rows, empty: empty,

@@ -36,7 +36,8 @@ public struct KubeFailure: Sendable, Equatable {
             cause = .unreachable(reason: "connection refused")
         } else if lower.contains("no such host") {
             cause = .unreachable(reason: "no such host")
-        } else if lower.contains("i/o timeout") || lower.contains("deadline exceeded") || lower.contains("timeout awaiting") {
+        } else if lower.contains("i/o timeout") || lower.contains("deadline exceeded") || lower.contains("timeout awaiting")
+                    || lower.contains("timeout exceeded") || lower.contains("handshake timeout") {
             cause = .unreachable(reason: "timed out")
         } else if lower.contains("unable to connect") || lower.contains("connect: ") || lower.contains("no route to host") {
             cause = .unreachable(reason: "cannot connect")

@@ -32,8 +32,8 @@ public final class ProxyFollower: PodLogFollowing, @unchecked Sendable {
     private var continuation: AsyncStream<FollowEvent>.Continuation?
     private var sink: any LogSink = LogFanout()
     private let client: UnixHTTPClient
-    /// The API server's address (from the kubeconfig, read at the start), for failures to name.
-    private var server: String?
+    /// The API server's address (from the kubeconfig, read at the first failure), for failures to name.
+    private var server: String??
 
     public init(proxy: KubeProxy, namespace: String, selector: String, baselineHash: String?, since: Date? = nil, lineCap: Int = 16_384) {
         self.proxy = proxy
@@ -50,8 +50,6 @@ public final class ProxyFollower: PodLogFollowing, @unchecked Sendable {
     public static func start(proxy: KubeProxy, namespace: String, selector: String, baselineHash: String?, since: Date? = nil,
                              lineCap: Int = 16_384) async throws(HotfixError) -> ProxyFollower {
         let follower = ProxyFollower(proxy: proxy, namespace: namespace, selector: selector, baselineHash: baselineHash, since: since, lineCap: lineCap)
-        let server = await proxy.kubectl.server()
-        follower.lock.withLock { follower.server = server }
         try await proxy.start { [weak follower] event in
             if case .exited(let code, let message) = event {
                 follower?.emit(.proxyRestarted("exit \(code)\(message.isEmpty ? "" : ": " + message)"))
@@ -85,11 +83,19 @@ public final class ProxyFollower: PodLogFollowing, @unchecked Sendable {
     public func replicaSets() async throws(HotfixError) -> [ReplicaSetInfo] {
         let path = "/apis/apps/v1/namespaces/\(namespace.queryEscaped)/replicasets?labelSelector=\(selector.queryEscaped)"
         let body: [UInt8]
-        do { body = try await client.fetch(path) } catch { throw Self.failure(error, what: "list the replicasets of \(selector)", server: lock.withLock { server }) }
+        do { body = try await client.fetch(path) } catch { throw Self.failure(error, what: "list the replicasets of \(selector)", server: await serverName()) }
         guard let o = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] else {
             throw HotfixError.environment("the replicaset list through kubectl proxy is not JSON", untouched: "nothing was changed")
         }
         return (o["items"] as? [[String: Any]] ?? []).compactMap { ReplicaSetInfo(json: $0) }
+    }
+
+    /// The cluster's server as the kubeconfig names it, read once (`kubectl config view`), when a call failed.
+    private func serverName() async -> String? {
+        if let known = lock.withLock({ server }) { return known }
+        let found = await proxy.kubectl.server()
+        lock.withLock { server = .some(found) }
+        return found
     }
 
     private func emit(_ e: FollowEvent) { lock.withLock { continuation }?.yield(e) }
@@ -128,7 +134,7 @@ public final class ProxyFollower: PodLogFollowing, @unchecked Sendable {
                     continue
                 }
                 failures += 1
-                emit(.watchFailed(Self.failure(error, what: "watch the pods of \(selector)", server: lock.withLock { server })))
+                emit(.watchFailed(Self.failure(error, what: "watch the pods of \(selector)", server: await serverName())))
                 try? await Task.sleep(for: .milliseconds(Int(min(5000, 100 * pow(2, Double(min(failures, 6)))))))
             }
         }
