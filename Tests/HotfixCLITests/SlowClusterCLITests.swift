@@ -68,6 +68,11 @@ import Glibc
         #expect(!timeline.contains("set-image") && !timeline.contains("baseline: done"), "\(timeline)")
         #expect(TestProcesses.mentioning(kubeconfig).isEmpty, "no kubectl left reading the stuck cluster")
 
+        // `hotfix watch` (a rollout made elsewhere) reads the deployment first too: the same error.
+        let watch = HotfixBinary.start(["watch", "--wait", "3s"], in: repo.work)
+        #expect(finish(watch, seconds: 120) == 3, "\(watch.stderr)")
+        #expect(watch.stderr.contains("the cluster at \(stuck.url) could not be reached (timed out), so hotfix could not read deployment/app"), "\(watch.stderr)")
+
         // The rollback's first read (the deployment's progress deadline) gives up the same way;
         // its undo never ran, and the failed rollback is journaled.
         let rollback = HotfixBinary.start(["rollback", "--yes", "--to-revision", "1"], in: repo.work)
