@@ -43,6 +43,8 @@ import Testing
         #expect(!again.stdout.contains("▶"), "no step ran: \(again.stdout)")
         #expect(sim.deploymentState().image == rolledOut, "the deployment was left as it was")
         #expect(try attempts(repo).count == 1, "no second attempt was started")
+        let dry = hotfix("deploy", "--dry-run", in: repo)
+        #expect(dry.status == 0 && dry.stdout.contains("Refused now: attempt 1 was judged FAIL"), "the plan says it would be refused: \(dry.stdout)")
         // hotfix watch is the same deploy's window: the same answer.
         #expect(hotfix("watch", "--wait", "2s", in: repo).stderr.contains("attempt 1 was judged FAIL"))
 

@@ -96,6 +96,12 @@ public struct DeployWorkflow: Sendable {
         return judged
     }
 
+    /// Why a deploy (or a watch) would be refused now after the latest verdict, if it would (what
+    /// `--dry-run` adds under the plan).
+    public func redeployRefusal(_ id: IncidentID) throws(HotfixError) -> GuardrailVerdict? {
+        Guardrails.check(.deploy, in: try session.load(id).state).first
+    }
+
     /// A guardrail's refusal as the error, or, with a reason, journaled as a deviation.
     func overrideOrRefuse(_ refusal: GuardrailVerdict, _ id: IncidentID, override: String?, untouched: String, action: String) throws(HotfixError) {
         guard let reason = override, !reason.trimmingCharacters(in: .whitespaces).isEmpty else {

@@ -108,6 +108,9 @@ struct Deploy: AsyncParsableCommand {
         let deploy = DeployWorkflow(session)
         if dryRun {
             for line in await deploy.planText(id) { Output.line(line) }
+            if let refusal = try deploy.redeployRefusal(id) {
+                Output.line("Refused now: \(refusal.message). Next: \(refusal.next)")
+            }
             return
         }
         let judged = try await deploy.enter(id, override: override)

@@ -67,7 +67,7 @@ enum StatusText {
         }
         line()
         if r.queued > 0 { line("\(r.queued) notification\(r.queued == 1 ? "" : "s") queued: run hotfix sync") }
-        if let a = r.afterVerdict, !r.closed {
+        if let a = r.afterVerdict, r.phase == .deploy {
             line("Attempt \(a.attempt) was judged \(a.judged).")
             line("  Next: \(a.next)")
             line(a.deployAgain ? "  hotfix deploy deploys again as attempt \(a.attempt + 1), its plan shown first"
