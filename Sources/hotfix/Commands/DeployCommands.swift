@@ -80,7 +80,7 @@ enum MonitorLineText {
 struct Deploy: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deploy",  // named, not derived from the type: deriving costs ~1 ms at every start
-        abstract: "Run DEPLOY: build, push, set image, roll out, monitor every pod's logs, judge.",
+        abstract: "Run DEPLOY as configured: build and push (when set), set image or deploy.rollout's command or wait for a rollout made elsewhere, monitor, judge.",
         discussion: """
         Refused until the pre-deploy checklist passes (or --override REASON). Once the latest \
         attempt was judged, refused too (exit 1, nothing deployed; --override REASON passes it, \
