@@ -131,8 +131,8 @@ public enum Engine {
                                       untouched: "nothing was recorded", next: next)
         }
         let last = state.latestAttempt
-        if let last, last.retriedAt == nil, last.outcome == .pass, last.rolledBackAfterVerdict == nil {
-            throw HotfixError.refused("attempt \(last.number) passed its monitoring window (PASS): there is nothing to retry",
+        if let rule = AfterVerdict.of(state), !rule.retry {
+            throw HotfixError.refused("attempt \(rule.attempt) passed its monitoring window (PASS): there is nothing to retry",
                                       untouched: "nothing was recorded", next: "hotfix next moves on to BACKPORT")
         }
         return RetryRecord(attempt: next, after: last?.retriedAt == nil ? last?.verdict?.record.outcome : nil)

@@ -28,13 +28,13 @@ import Testing
         let repo = inFix()
         let refused = hotfix("next", in: repo)
         #expect(refused.status == 1)
-        #expect(refused.stderr.contains("cannot move FIX → TEST: hotfix/001-api-500 has no commit that main does not have: nothing is fixed yet"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("cannot move FIX → TEST: no fix committed yet: hotfix/001-api-500 has no commit that main does not have"), "\(refused.stderr)")
         #expect(refused.stderr.contains("commit it (git commit -am \"Fix: …\"), then hotfix next"), "\(refused.stderr)")
         #expect(refused.stderr.contains("--override REASON"))
         #expect(try phase(repo) == "fix", "a refusal changes nothing")
 
         let status = hotfix("status", in: repo).stdout
-        #expect(status.contains("Blocked (commit): hotfix/001-api-500 has no commit that main does not have"), "\(status)")
+        #expect(status.contains("Blocked (commit): no fix committed yet: hotfix/001-api-500 has no commit that main does not have"), "\(status)")
         let json = try #require(JSONSerialization.jsonObject(with: Data(hotfix("status", "--json", in: repo).stdout.utf8)) as? [String: Any])
         let blockers = try #require(json["blockers"] as? [[String: Any]])
         #expect(blockers.map { $0["rule"] as? String } == ["commit"])
@@ -101,7 +101,7 @@ import Testing
         let repo = inFix()
         let next = hotfix("next", "--override", "the fix is a config change made in the cluster", in: repo)
         #expect(next.status == 0, "\(next.stderr)")
-        #expect(next.stderr.contains("override of 'commit': hotfix/001-api-500 has no commit that main does not have"), "\(next.stderr)")
+        #expect(next.stderr.contains("override of 'commit': no fix committed yet: hotfix/001-api-500 has no commit that main does not have"), "\(next.stderr)")
         #expect(try phase(repo) == "test")
         #expect(hotfix("timeline", in: repo).stdout.contains("(override: commit — the fix is a config change made in the cluster)"))
         let report = hotfix("report", in: repo)
@@ -135,7 +135,7 @@ import Testing
         }
         let refused = pressN { $0.contains("has no commit") }
         // The guardrail's own words lead the status row (the "cannot move FIX → TEST" prefix would hide them at 80 columns).
-        #expect(refused.contains("hotfix/001-api-500 has no commit that main does not have: nothing is fixed yet"), "\(refused)")
+        #expect(refused.contains("no fix committed yet: hotfix/001-api-500 has no commit that main does not have"), "\(refused)")
         t.press("Escape")
         repo.write("app/users.py", "def get_user(repo, id):\n    return repo.get(id)\n")
         repo.git("commit", "-q", "-am", "Fix: handle a missing user")

@@ -167,6 +167,24 @@ struct FixPaneTests {
         #expect(model.commitFailure == nil, "a new attempt clears the old failure")
     }
 
+    /// n with nothing committed: at 80 columns the override field leaves the status row about forty
+    /// characters, and those say what is wrong (tried by hand: they used to end in "has no commit that mai").
+    @Test("n without a commit says so on the 80-column status row")
+    func nextWithoutACommitSaysSoAt80Columns() {
+        var model = Self.inFix()
+        _ = model.update(.fix(FixProgress(branch: Self.branch, main: "main", checkedOut: Self.branch)))
+        #expect(model.update(.key(.char("n"))).isEmpty)
+        guard case .override = model.prompt else { Issue.record("no override prompt"); return }
+        let status = Self.text(model).split(separator: "\n").dropLast().last.map(String.init) ?? ""
+        #expect(status.contains("override reason:") && status.contains("no fix committed yet: hotfix/001-api-500"), "\(status)")
+
+        _ = model.update(.key(.escape))
+        _ = model.update(.fix(FixProgress(branch: Self.branch, main: "main", uncommitted: ["app/users.py"], checkedOut: Self.branch)))
+        _ = model.update(.key(.char("n")))
+        let uncommitted = Self.text(model).split(separator: "\n").dropLast().last.map(String.init) ?? ""
+        #expect(uncommitted.contains("the fix is not committed yet"), "\(uncommitted)")
+    }
+
     @Test("c is refused when there is nothing to commit, off the branch, or after TEST")
     func commitRefusals() {
         var model = Self.inFix()

@@ -32,7 +32,7 @@ import Testing
         let empty = FixProgress(branch: "hotfix/001-api-500", main: "main", checkedOut: "hotfix/001-api-500")
         let error = try #require(refusal(s, fix: empty))
         #expect(error.kind == .refused)
-        #expect(error.message == "cannot move FIX → TEST: hotfix/001-api-500 has no commit that main does not have: nothing is fixed yet")
+        #expect(error.message == "cannot move FIX → TEST: no fix committed yet: hotfix/001-api-500 has no commit that main does not have")
         #expect(error.next?.contains("commit it") == true)
         #expect(error.next?.contains("--override REASON") == true)
         #expect(Guardrails.forAdvance(in: s.state, fix: empty).map(\.rule) == [.commit])

@@ -61,7 +61,7 @@ public struct StepJob: Sendable {
     }
 
     func moved(_ move: PhaseMove?) -> [String] {
-        move.map { [PhaseText.moved($0, monitorWindow: session.config.deploy.window, now: session.clock.now)] } ?? []
+        move.map { [PhaseText.moved($0, session: session)] } ?? []
     }
 
     func branch() async -> Bool {

@@ -49,37 +49,29 @@ extension DeployStep {
 }
 
 extension DeployNext {
-    /// From the latest attempt: nothing judged (or back from FIX) deploys; a judged attempt offers
-    /// only what follows its verdict. A second deploy of a judged attempt is offered only when it
-    /// rolled nothing out, or when it passed and was rolled back (the engine's own way on: "deploy
-    /// it again"); after a FAIL, a MARGINAL or an INCONCLUSIVE that ran, the same code is not deployed again.
+    /// The engine's rule after a verdict (`AfterVerdict`, which `hotfix deploy` and `hotfix status`
+    /// read too) as DEPLOY's keys: nothing judged (or back from FIX) deploys; a judged attempt
+    /// offers only what follows its verdict, and enter deploys it again only when the rule allows
+    /// (it rolled nothing out, or it passed and was rolled back).
     static func derive(_ s: IncidentState) -> DeployNext {
-        guard let a = s.latestAttempt, a.retriedAt == nil, let outcome = a.outcome else { return .beforeVerdict }
-        let n = a.number, verdict = outcome.rawValue
+        guard let rule = AfterVerdict.of(s) else { return .beforeVerdict }
+        let n = rule.attempt, verdict = rule.verdict.rawValue
+        let advance: Advance = switch rule.advance {
+        case .refused: .refused
+        case .moves: .moves
+        case .withReason: .withReason
+        }
+        let enter: Enter = rule.deployAgain ? .again(attempt: n + 1) : .judged
         // Said on the 80-column status row: each fits in 78 columns.
         let back = "b goes back to FIX for attempt \(n + 1)"
-        func next(_ enter: Enter, rollback: Bool, retry: Bool, advance: Advance, _ words: String) -> DeployNext {
-            DeployNext(enter: enter, rollback: rollback, retry: retry, advance: advance, attempt: n, outcome: verdict, words: words)
+        let words = switch rule.standing {
+        case .nothingRolledOut: "attempt \(n) rolled nothing out (\(verdict)): enter deploys again as attempt \(n + 1), b goes back to FIX"
+        case .passedRolledBack: "attempt \(n) passed, then was rolled back: enter deploys again, b back to FIX"
+        case .passed: "attempt \(n) passed (PASS): \(s.phase == .deploy ? "n moves on to BACKPORT" : "DEPLOY is done"); enter does not deploy again"
+        case .rolledBack: "attempt \(n) (\(verdict)) is rolled back: \(back)"
+        case .failed: "attempt \(n) FAIL: r rolls back, \(back) (no redeploy)"
+        case .doubtful: "attempt \(n) \(verdict): r rolls back, b back to FIX, n with a reason"
         }
-        if a.rolledOut == nil {
-            return next(.again(attempt: n + 1), rollback: false, retry: true, advance: .withReason,
-                        "attempt \(n) rolled nothing out (\(verdict)): enter deploys again as attempt \(n + 1), b goes back to FIX")
-        }
-        if outcome == .pass {
-            guard a.rolledBackAfterVerdict == nil else {
-                return next(.again(attempt: n + 1), rollback: false, retry: true, advance: .refused,
-                            "attempt \(n) passed, then was rolled back: enter deploys again, b back to FIX")
-            }
-            let onward = s.phase == .deploy ? "n moves on to BACKPORT" : "DEPLOY is done"
-            return next(.judged, rollback: true, retry: false, advance: .moves, "attempt \(n) passed (PASS): \(onward); enter does not deploy again")
-        }
-        if a.rollback != nil {
-            return next(.judged, rollback: false, retry: true, advance: .refused, "attempt \(n) (\(verdict)) is rolled back: \(back)")
-        }
-        if outcome == .fail {
-            return next(.judged, rollback: true, retry: true, advance: .refused, "attempt \(n) FAIL: r rolls back, \(back) (no redeploy)")
-        }
-        return next(.judged, rollback: true, retry: true, advance: .withReason,
-                    "attempt \(n) \(verdict): r rolls back, b back to FIX, n with a reason")
+        return DeployNext(enter: enter, rollback: rule.rollback, retry: rule.retry, advance: advance, attempt: n, outcome: verdict, words: words)
     }
 }

@@ -32,6 +32,17 @@ extension DeployPlan {
         return (build ? [.build] : []) + (push ? [.push] : []) + made + [.rollout]
     }
 
+    /// A deploy's steps in words, as configured: what `hotfix next` and `hotfix status` say DEPLOY
+    /// does and the console's DEPLOY pane lists before the plan (build and push only when configured).
+    public static func stepWords(build: Bool, push: Bool, rollout: RolloutMode) -> [String] {
+        let made: [String] = switch rollout {
+        case .setImage: ["set image", "roll out"]
+        case .command(let argv): ["run \(argv.first ?? "the rollout command") (deploy.rollout)", "wait for its rollout"]
+        case .external: ["wait for the rollout made elsewhere"]
+        }
+        return (build ? ["build"] : []) + (push ? ["push"] : []) + made + ["monitor"]
+    }
+
     /// This plan's steps as the console lists them (the baseline read, the following and the verdict left out).
     public var listedSteps: [Kind] { steps.map(\.kind).filter { $0 != .baseline && $0 != .monitor && $0 != .verdict } }
 

@@ -79,19 +79,21 @@ extension Guardrails {
                                     next: "create it with hotfix branch, commit the fix on it, then hotfix next; \(override)")
         }
         guard fix.commits.isEmpty else { return nil }
+        // The meaning first: at 80 columns the console's status row shows only the first forty
+        // characters or so beside the override field.
         let empty = "\(branch) has no commit that \(main) does not have"
         if !fix.uncommitted.isEmpty, fix.onBranch {
             let files = fix.uncommitted.map(Sanitize.inline)
             let plain = files.count <= 3 && files.allSatisfy { !$0.contains(" ") && !$0.contains("'") && !$0.contains("\"") }
             return GuardrailVerdict(
-                rule: .commit, message: "\(empty); uncommitted changes: \(Self.names(files))",
+                rule: .commit, message: "the fix is not committed yet: \(empty); uncommitted changes: \(Self.names(files))",
                 next: "commit them first (git add \(plain ? files.joined(separator: " ") : "FILE…") && git commit -m \"Fix: …\"), then hotfix next; \(override)")
         }
         if let here = fix.checkedOut, here != fix.branch {
-            return GuardrailVerdict(rule: .commit, message: "\(empty); the work tree is on \(Sanitize.inline(here))",
+            return GuardrailVerdict(rule: .commit, message: "no fix committed yet: \(empty); the work tree is on \(Sanitize.inline(here))",
                                     next: "git switch \(branch), commit the fix there, then hotfix next; \(override)")
         }
-        return GuardrailVerdict(rule: .commit, message: "\(empty): nothing is fixed yet",
+        return GuardrailVerdict(rule: .commit, message: "no fix committed yet: \(empty)",
                                 next: "make the fix on \(branch) and commit it (git commit -am \"Fix: …\"), then hotfix next; \(override)")
     }
 

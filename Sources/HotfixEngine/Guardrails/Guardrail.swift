@@ -15,6 +15,8 @@ public enum Guardrail: String, Codable, Sendable, CaseIterable {
     case tag
     /// No leaving FIX without a commit of the fix (no empty fix).
     case commit
+    /// No second deploy of an attempt already judged (unless it rolled nothing out or its PASS was rolled back).
+    case redeploy
 
     public var summary: String {
         switch self {
@@ -24,6 +26,7 @@ public enum Guardrail: String, Codable, Sendable, CaseIterable {
         case .backports: "no close while a backport target is unhandled"
         case .tag: "no finish without a tag"
         case .commit: "no test without a committed fix"
+        case .redeploy: "no second deploy of a judged attempt"
         }
     }
 }
@@ -40,6 +43,8 @@ public enum GuardedAction: Sendable, Equatable {
     case enter(Phase)
     case leave(Phase)
     case closeIncident
+    /// A deploy (or a watch) starting: the latest attempt's verdict decides whether it may.
+    case deploy
 }
 
 public enum Guardrails {
@@ -62,6 +67,8 @@ public enum Guardrails {
                 next: "pass each item (hotfix check ITEM --pass --evidence TEXT) or waive it (hotfix check ITEM --waive REASON)")]
         case .leave(.deploy):
             return leavingDeploy(state)
+        case .deploy:
+            return redeploy(state).map { [$0] } ?? []
         case .enter(.close):
             let open = state.backports.values.filter { !$0.isHandled }.sorted { $0.branch < $1.branch }
             if state.backports.isEmpty, !state.backportsChecked {

@@ -97,6 +97,12 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var blockers: [Blocker]
     /// The latest monitoring verdict; null before any.
     public var verdict: VerdictRow?
+    /// What may follow the latest attempt's verdict (`hotfix deploy` again or not, rollback,
+    /// retry, next) and what comes next in commands; null before a verdict and after `hotfix retry`.
+    public var afterVerdict: AfterVerdict?
+    /// DEPLOY's steps as configured (`build`, `push`, `set image`, `roll out`, `monitor`); null
+    /// when the report was made without the configuration.
+    public var deploySteps: [String]?
     /// The attempt in play (1 until `hotfix retry`).
     public var attempt: Int
     /// Every deploy of the fix, in order.
@@ -107,7 +113,7 @@ public struct StatusReport: Codable, Sendable, Equatable {
     public var lastSeq: Int
 
     /// `fix` is what the hotfix branch holds, read from git while the incident is in FIX.
-    public init(_ state: IncidentState, now: Date, fix: FixProgress? = nil) {
+    public init(_ state: IncidentState, now: Date, fix: FixProgress? = nil, deploySteps: [String]? = nil) {
         let timing = Timing(state, now: now)
         id = state.id
         title = state.title
@@ -140,6 +146,8 @@ public struct StatusReport: Codable, Sendable, Equatable {
             a.verdict.map { VerdictRow(attempt: a.number, outcome: $0.record.outcome, reasons: $0.record.reasons,
                                        windowSeconds: $0.record.windowSeconds, at: $0.at, rolledBack: a.rollback != nil) }
         }
+        afterVerdict = AfterVerdict.of(state)
+        self.deploySteps = deploySteps
         attempt = state.attemptNumber
         attempts = state.attempts.map(Self.row)
         overrides = state.overrides.count

@@ -48,16 +48,17 @@ public struct DeployWorkflow: Sendable {
         }
     }
 
+    /// A deploy's steps here, as configured (`DeployPlan.stepWords`): `build`, `push`, `set image`, `roll out`, `monitor`.
+    public var stepWords: [String] {
+        let d = session.config.deploy
+        return DeployPlan.stepWords(build: !d.build.isEmpty, push: !d.push.isEmpty, rollout: d.rollout)
+    }
+
     /// How this repository deploys, for the console: the steps of a deploy in words, what `r`
     /// shows, and the steps the DEPLOY pane lists (build and push only when configured).
     public var howItDeploys: (steps: String, rollback: String, listed: [DeployPlan.Kind]) {
         let d = session.config.deploy
-        let build = [d.build.isEmpty ? nil : "build", d.push.isEmpty ? nil : "push"].compactMap { $0 }
-        let steps: String = switch d.rollout {
-        case .setImage: (build + ["set image", "roll out", "monitor"]).joined(separator: ", ")
-        case .command(let argv): (build + ["run \(argv.first ?? "the rollout command") (deploy.rollout)", "wait for its rollout", "monitor"]).joined(separator: ", ")
-        case .external: (build + ["wait for the rollout made elsewhere", "monitor"]).joined(separator: ", ")
-        }
+        let steps = stepWords.joined(separator: ", ")
         let rollback: String = switch (try? d.rollbackMode(git: session.config.git).get())?.way ?? .kubectlUndo {
         case .helmRollback: "shows helm rollback, then y/n"
         case .command: "shows deploy.rollback's command, then y/n"
@@ -67,25 +68,47 @@ public struct DeployWorkflow: Sendable {
         return (steps, rollback, DeployPlan.listedSteps(build: !d.build.isEmpty, push: !d.push.isEmpty, rollout: d.rollout))
     }
 
-    /// The checklist gate: TEST moves to DEPLOY through the engine (tests-pass checked against the
-    /// branch first); from another phase a refusal needs `override` (journaled) and the command is
-    /// said to run out of phase.
-    public func enter(_ id: IncidentID, override: String?, command: String = "hotfix deploy") async throws(HotfixError) {
+    /// The gates before a deploy (or a watch). Once the latest attempt was judged, a second deploy
+    /// only when the engine's rule allows it (`AfterVerdict`): otherwise refused, saying what came
+    /// of the attempt and what comes next, unless `override` gives a reason (journaled). Then the
+    /// checklist: TEST moves to DEPLOY through the engine (tests-pass checked against the branch
+    /// first); from another phase a refusal needs `override` (journaled) and the command is said
+    /// to run out of phase. Returns the judged attempt this deploy follows (it is the next attempt).
+    @discardableResult
+    public func enter(_ id: IncidentID, override: String?, command: String = "hotfix deploy") async throws(HotfixError) -> AfterVerdict? {
         let state = try session.load(id).state
-        guard state.phase != .deploy else { return }
+        let judged = AfterVerdict.of(state)
+        if let refusal = Guardrails.check(.deploy, in: state).first {
+            try overrideOrRefuse(refusal, id, override: override, untouched: "nothing was deployed: the deployment runs what it ran",
+                                 action: "\(command) again after attempt \(judged?.attempt ?? 0)'s \(judged?.verdict.rawValue ?? "verdict")")
+        }
+        guard state.phase != .deploy else { return judged }
         if state.phase == .test {
             try await TestWorkflow(session).refreshTestsPass(id)
             _ = try await session.perform(.advance(override: override), on: id)
-            return
+            return judged
         }
         if let refusal = Guardrails.check(.enter(.deploy), in: state).first {
-            guard let reason = override, !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
-                throw HotfixError.refused("cannot deploy: \(refusal.message)", next: refusal.next)
-            }
-            try session.record([.overridden(GuardrailOverride(rule: refusal.rule, reason: reason, action: "deploy in \(state.phase?.title ?? "closed")",
-                                                              message: refusal.message))], on: id)
+            try overrideOrRefuse(refusal, id, override: override, untouched: "nothing was changed",
+                                 action: "deploy in \(state.phase?.title ?? "closed")")
         }
         try session.warnIfOutOfPhase(state, expected: [.deploy], command: command, source: .phase)
+        return judged
+    }
+
+    /// Why a deploy (or a watch) would be refused now after the latest verdict, if it would (what
+    /// `--dry-run` adds under the plan).
+    public func redeployRefusal(_ id: IncidentID) throws(HotfixError) -> GuardrailVerdict? {
+        Guardrails.check(.deploy, in: try session.load(id).state).first
+    }
+
+    /// A guardrail's refusal as the error, or, with a reason, journaled as a deviation.
+    func overrideOrRefuse(_ refusal: GuardrailVerdict, _ id: IncidentID, override: String?, untouched: String, action: String) throws(HotfixError) {
+        guard let reason = override, !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw HotfixError.refused("cannot deploy: \(refusal.message)", untouched: untouched, next: refusal.next)
+        }
+        try session.record([.overridden(GuardrailOverride(rule: refusal.rule, reason: reason, action: action, message: refusal.message))], on: id)
+        session.warn("override of '\(refusal.rule.rawValue)': \(refusal.message) — reason: \(reason)")
     }
 
     /// The deploy after the gate: build, push, baseline, the rollout (set image, the configured

@@ -35,7 +35,7 @@ public struct IncidentWorkflow: Sendable {
     /// The status; in FIX, what blocks `next` is judged on the branch read from git.
     public func status(_ id: IncidentID) async throws(HotfixError) -> StatusReport {
         let state = try session.load(id).state
-        return StatusReport(state, now: session.clock.now, fix: await session.fixProgress(state))
+        return StatusReport(state, now: session.clock.now, fix: await session.fixProgress(state), deploySteps: DeployWorkflow(session).stepWords)
     }
 
     /// Every incident's summary, from the index (only journals changed since are read).
@@ -45,7 +45,8 @@ public struct IncidentWorkflow: Sendable {
     public func list() async -> [StatusReport] {
         let now = session.clock.now
         var reports: [StatusReport] = []
-        for state in session.store.all() { reports.append(StatusReport(state, now: now, fix: await session.fixProgress(state))) }
+        let steps = DeployWorkflow(session).stepWords
+        for state in session.store.all() { reports.append(StatusReport(state, now: now, fix: await session.fixProgress(state), deploySteps: steps)) }
         return reports
     }
 

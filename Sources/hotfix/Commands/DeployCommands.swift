@@ -80,11 +80,15 @@ enum MonitorLineText {
 struct Deploy: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deploy",  // named, not derived from the type: deriving costs ~1 ms at every start
-        abstract: "Run DEPLOY: build, push, set image, roll out, monitor every pod's logs, judge.",
+        abstract: "Run DEPLOY as configured: build and push (when set), set image or deploy.rollout's command or wait for a rollout made elsewhere, monitor, judge.",
         discussion: """
-        Refused until the pre-deploy checklist passes (or --override REASON). Shows every command \
-        before it runs; without --yes it asks first. The monitoring window (deploy.window after \
-        deploy.warmup) compares the new pods with the old ones and ends in a verdict. Exit code by \
+        Refused until the pre-deploy checklist passes (or --override REASON). Once the latest \
+        attempt was judged, refused too (exit 1, nothing deployed; --override REASON passes it, \
+        journaled): after a FAIL roll back (hotfix rollback) and go back to FIX (hotfix retry), \
+        after a PASS move on (hotfix next). A second deploy runs only when the judged attempt \
+        rolled nothing out or its PASS was rolled back; it is the next attempt, its plan printed \
+        first. Shows every command before it runs; without --yes it asks first. The monitoring \
+        window (deploy.window after deploy.warmup) compares the new pods with the old ones and ends in a verdict. Exit code by \
         verdict: 0 PASS, 1 FAIL, 4 MARGINAL, 5 INCONCLUSIVE (as hotfix logs compare).
 
         Examples:
@@ -95,7 +99,8 @@ struct Deploy: AsyncParsableCommand {
     @OptionGroup var options: IncidentOptions
     @Flag(help: "Print every command of the plan, in order, and change nothing.") var dryRun = false
     @Flag(help: "Do not ask for confirmation.") var yes = false
-    @Option(help: ArgumentHelp("Deploy although the checklist is not done, with a written reason.", valueName: "reason")) var override: String?
+    @Option(help: ArgumentHelp("Deploy although the checklist is not done or the latest attempt was judged, with a written reason.",
+                               valueName: "reason")) var override: String?
 
     func run() async throws {
         let session = try await Wiring.session()
@@ -103,10 +108,19 @@ struct Deploy: AsyncParsableCommand {
         let deploy = DeployWorkflow(session)
         if dryRun {
             for line in await deploy.planText(id) { Output.line(line) }
+            if let refusal = try deploy.redeployRefusal(id) {
+                Output.line("Refused now: \(refusal.message). Next: \(refusal.next)")
+            }
             return
         }
-        try await deploy.enter(id, override: override)
-        let question = await deploy.question(id)
+        let judged = try await deploy.enter(id, override: override)
+        var question = await deploy.question(id)
+        if let judged {
+            // A second deploy after a verdict is a new attempt: its plan first, as the console shows it.
+            Output.line("Attempt \(judged.attempt) was judged \(judged.judged); this deploy is attempt \(judged.attempt + 1).")
+            for line in await deploy.planText(id) { Output.line(line) }
+            question = "Attempt \(judged.attempt + 1): " + question
+        }
         guard yes || Output.confirm(question) else {
             throw HotfixError.refused("not confirmed", untouched: "nothing was deployed",
                                       next: "answer y, or pass --yes (scripts); hotfix deploy --dry-run shows every command")

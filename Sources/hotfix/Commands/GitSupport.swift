@@ -20,7 +20,7 @@ enum GitOutput {
 
     static func moved(_ move: PhaseMove?, _ session: Session) {
         guard let move else { return }
-        print(PhaseText.moved(move, monitorWindow: session.config.deploy.window, now: session.clock.now))
+        print(PhaseText.moved(move, session: session))
     }
 
     /// `HOTFIX_DEBUG_KILL_AFTER_GIT=N` makes the process SIGKILL itself right after the N-th git

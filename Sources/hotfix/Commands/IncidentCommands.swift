@@ -159,7 +159,7 @@ struct Next: AsyncParsableCommand {
             print("Incident \(id) is already closed.")
             return
         }
-        print(PhaseText.moved(move, monitorWindow: session.config.deploy.window, now: session.clock.now))
+        print(PhaseText.moved(move, session: session))
     }
 }
 

@@ -10,7 +10,8 @@ struct Watch: AsyncParsableCommand {
         commandName: "watch",
         abstract: "Wait for a rollout made elsewhere (CI/CD, Argo CD, Flux), then monitor it and judge it.",
         discussion: """
-        Through the same checklist gate as hotfix deploy, then: the baseline (the deployment's \
+        Through the same gates as hotfix deploy (the checklist; no second watch of an attempt \
+        already judged unless it rolled nothing out or its PASS was rolled back), then: the baseline (the deployment's \
         revision, ReplicaSet and the old pods' recent logs), then a wait (deploy.wait, 15 min by \
         default) for the deployment's next new ReplicaSet, only one whose image matches \
         deploy.expect_image when that is set (another is reported and ignored); then the same \
@@ -31,7 +32,7 @@ struct Watch: AsyncParsableCommand {
     @Option(name: .customLong("expect-image"),
             help: ArgumentHelp("Only a rollout whose image matches this glob counts (deploy.expect_image), e.g. '*:hotfix-{id}'.", valueName: "glob"))
     var expectImage: String?
-    @Option(help: ArgumentHelp("Watch although the checklist is not done, with a written reason.", valueName: "reason")) var override: String?
+    @Option(help: ArgumentHelp("Watch although the checklist is not done or the latest attempt was judged, with a written reason.", valueName: "reason")) var override: String?
 
     func run() async throws {
         var seconds: Double?
@@ -52,7 +53,9 @@ struct Watch: AsyncParsableCommand {
             for line in await deploy.planText(id, run: run) { Output.line(line) }
             return
         }
-        try await deploy.enter(id, override: override, command: "hotfix watch")
+        if let judged = try await deploy.enter(id, override: override, command: "hotfix watch") {
+            Output.line("Attempt \(judged.attempt) was judged \(judged.judged); this watch is attempt \(judged.attempt + 1).")
+        }
         try await Deploy.run(deploy, id, run)
     }
 }

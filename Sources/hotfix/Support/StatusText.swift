@@ -20,6 +20,9 @@ enum StatusText {
             let reason = v.reasons.first.map { " — \(Sanitize.inline($0))" } ?? ""
             line("Verdict: \(v.outcome) (attempt \(v.attempt)\(v.rolledBack ? ", rolled back" : ""))\(reason)")
         }
+        if let steps = r.deploySteps, let phase = r.phase, phase <= .deploy {
+            line("DEPLOY here: checklist, then \(steps.joined(separator: ", ")) (hotfix deploy --dry-run shows every command)")
+        }
         if r.attempts.count > 1 || r.attempt > 1 {
             let each = r.attempts.map { a in
                 "\(a.attempt) \(a.verdict?.name ?? "no verdict")" + (a.rollbacks.contains { $0.outcome == .done } ? " (rolled back)" : "")
@@ -64,6 +67,12 @@ enum StatusText {
         }
         line()
         if r.queued > 0 { line("\(r.queued) notification\(r.queued == 1 ? "" : "s") queued: run hotfix sync") }
+        if let a = r.afterVerdict, r.phase == .deploy {
+            line("Attempt \(a.attempt) was judged \(a.judged).")
+            line("  Next: \(a.next)")
+            line(a.deployAgain ? "  hotfix deploy deploys again as attempt \(a.attempt + 1), its plan shown first"
+                 : "  hotfix deploy is refused: a judged attempt is not deployed again (--override REASON passes it)")
+        }
         if r.closed {
             line("Next: write the post-mortem (hotfix postmortem).")
         } else if r.blockers.isEmpty {
