@@ -56,7 +56,7 @@ extension ConsoleModel {
         case .stream(let chunk):
             takeStream(chunk)
         case .failed(let error):
-            status = StatusMessage(error.description, role: .overdue)
+            show(error)
         case .confirm(let job, let question):
             if prompt == nil {
                 // A second deploy after a verdict is a new attempt: the question says so.
@@ -129,4 +129,13 @@ extension ConsoleModel {
         return setImage.at
     }
 
+}
+
+extension ConsoleModel {
+    /// An error on the single status row as one line (what happened, what was left, what next),
+    /// and what the tool said (kubectl's last lines) in the events' log under it.
+    mutating func show(_ error: HotfixError) {
+        status = StatusMessage(error.headline, role: .overdue)
+        if !error.said.isEmpty { log.append(error.said.map { LogLine(at: nil, text: "  " + $0, level: .warn) }) }
+    }
 }

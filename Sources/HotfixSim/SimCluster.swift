@@ -41,7 +41,8 @@ public final class SimCluster: Sendable {
                              image: String = "registry/app:1.4.2", replicas: Int = 3, containers: Int = 1,
                              token: String? = nil, timing: SimTiming = SimTiming()) async throws(SimError) -> SimCluster {
         guard speed > 0, speed <= 1000 else { throw SimError("--speed must be between 0 and 1000 (got \(speed))") }
-        guard replicas > 0, replicas <= 500 else { throw SimError("replicas must be between 1 and 500 (got \(replicas))") }
+        // 0: a deployment scaled to zero (tests of what waits for pods); `hotfix sim` asks for 1 at least.
+        guard replicas >= 0, replicas <= 500 else { throw SimError("replicas must be between 0 and 500 (got \(replicas))") }
         guard containers > 0, containers <= 8 else { throw SimError("containers must be between 1 and 8 (got \(containers))") }
         let cluster = Cluster(scenario: scenario, speed: speed, timing: timing, namespace: namespace, deployment: deployment,
                               container: container, image: image, replicas: replicas, sidecars: containers - 1)

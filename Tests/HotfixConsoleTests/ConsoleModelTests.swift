@@ -348,3 +348,18 @@ struct ConsoleModelTests {
         #expect(before.count == after.lines().count)
     }
 }
+
+extension ConsoleModelTests {
+    /// A failed job's error: its first line (what, what was left, what next) on the single status
+    /// row, and what kubectl said in the events' log, not joined onto the row.
+    @Test("a failure shows its headline on the status row and kubectl's lines in the log")
+    func failureHeadlineAndSaid() {
+        var model = IncidentFixture.model(at: 30, size: Self.size)
+        let error = HotfixError.environment("the cluster at https://10.0.0.1:6443 could not be reached (timed out), so hotfix could not read deployment/app",
+                                            untouched: "nothing was changed", next: "check that the cluster is up",
+                                            said: ["kubectl: no answer from the cluster in 15 s"])
+        _ = model.update(.failed(error))
+        #expect(model.status?.text == error.headline)
+        #expect(model.log.lines.last?.text == "  kubectl: no answer from the cluster in 15 s")
+    }
+}

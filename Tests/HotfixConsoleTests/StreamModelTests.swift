@@ -242,3 +242,17 @@ final class Counter: @unchecked Sendable {
     func add() { lock.withLock { n += 1 } }
     var value: Int { lock.withLock { n } }
 }
+
+extension StreamModelTests {
+    /// Before any pod is there (connecting, or a deployment at 0 pods) the empty stream says so,
+    /// and once a pod is there it waits for that pod's first lines.
+    @Test("an empty stream says whether it waits for pods or for their first lines")
+    func emptyStreamSaysWhatItWaitsFor() {
+        var stream = LogStream(capacity: 100)
+        #expect(stream.panel(height: 10, textWidth: 60, now: 0).empty == "no pod now: connecting, or the deployment has 0 pods · waiting for pods")
+        stream.take(StreamChunk(pods: [StreamPodUpdate(name: "app-7d9f8b6c5-x1k2p", isNew: false, created: 0)]), now: 0)
+        #expect(stream.panel(height: 10, textWidth: 60, now: 0).empty == "waiting for the pods' first lines")
+        stream.take(StreamChunk(pods: [StreamPodUpdate(name: "app-7d9f8b6c5-x1k2p", isNew: false, created: 0, deleted: true)]), now: 1)
+        #expect(stream.panel(height: 10, textWidth: 60, now: 1).empty?.hasPrefix("no pod now") == true, "the only pod went away")
+    }
+}

@@ -127,7 +127,7 @@ extension ConsoleModel {
                 status = StatusMessage((why.isEmpty ? error.message : why) + " — type a reason to override, esc to cancel", role: .warning)
                 prompt = .override(TextInput())
             } else {
-                status = StatusMessage(error.description, role: .overdue)
+                show(error)
             }
             return []
         }
@@ -139,7 +139,7 @@ extension ConsoleModel {
             let bodies = try Engine.decide(command, state: incident)
             return bodies.isEmpty ? [] : [.append(bodies)]
         } catch {
-            status = StatusMessage(error.description, role: .overdue)
+            show(error)
             return []
         }
     }

@@ -34,7 +34,9 @@ extension LogStream {
         let counts = filter.isActive ? "\(Self.count(shownCount)) of \(Self.count(kept))" : "\(Self.count(kept)) line\(kept == 1 ? "" : "s")"
         var empty: String?
         if rows.isEmpty {
-            empty = received == 0 ? "waiting for the pods' first lines" : "no line matches \(filter.words) · esc clears the filter"
+            empty = received > 0 ? "no line matches \(filter.words) · esc clears the filter"
+                : pods.contains { !$0.deleted } ? "waiting for the pods' first lines"
+                : "no pod now: connecting, or the deployment has 0 pods · waiting for pods"
         }
         return StreamPanel(state: state, stateRole: stateRole, filter: filter.isActive ? filter.words : nil, counts: counts,
                            pods: podsWords.text, podsRole: podsWords.role, rows: rows, empty: empty,

@@ -8,6 +8,7 @@ import Yams
 extension ConfigReader {
     static let deployKeys = ["image", "build", "push", "deployment", "container", "namespace", "context", "kubeconfig",
                              "window", "warmup", "interval", "auto_rollback", "rollout_timeout", "target", "kubectl_cache_dir",
+                             "request_timeout",
                              "baseline_entries", "baseline_wait", "rollout", "rollback", "expect_image", "wait", "helm_release",
                              "deployed_branch"]
 
@@ -40,6 +41,9 @@ extension ConfigReader {
                 }
             case "target": d.target = try string(v, p)
             case "kubectl_cache_dir": d.kubectlCacheDir = try string(v, p)
+            case "request_timeout":
+                d.requestTimeout = try seconds(v, p)
+                guard d.requestTimeout >= 1 else { throw fail(v, p, "expected a duration of at least 1s, like 10s") }
             case "baseline_entries": d.baselineEntries = try int(v, p, 1...1_000_000)
             case "baseline_wait": d.baselineWait = try seconds(v, p)
             case "rollout":

@@ -71,6 +71,10 @@ public enum ConfigTemplate {
       # kubectl --cache-dir for every call; give each cluster its own (the cloud SDK's kubectl
       # caches the server's /version there for two hours). "" = kubectl's ~/.kube/cache.
       kubectl_cache_dir: ""
+      # How long each kubectl read (the deployment, its ReplicaSets and pods) waits for the
+      # cluster before it fails (--request-timeout): a cluster that never answers is an error
+      # then, not after kubectl's two minutes. Streams and changes (set image, undo) never get it.
+      request_timeout: 10s
       # The baseline read (the old pods' recent logs) ends once every old pod gave this many
       # entries or caught up with its log, or after baseline_wait.
       baseline_entries: 300

@@ -57,6 +57,10 @@ public struct HotfixConfig: Sendable, Equatable {
         /// kubectl's `--cache-dir` for every call (discovery and HTTP caches, the cloud SDK
         /// dispatcher's `/version` answer included); empty: kubectl's own (~/.kube/cache).
         public var kubectlCacheDir = ""
+        /// `--request-timeout` of every one-shot kubectl read (the deployment, its ReplicaSets, its
+        /// pods), in seconds: a cluster that accepts connections and never answers fails the read
+        /// then instead of after kubectl's two minutes. Never given to a stream or to a change.
+        public var requestTimeout = 10.0
         /// The baseline read ends once every old pod gave this many entries (or caught up), or
         /// after `baselineWait` seconds.
         public var baselineEntries = 300

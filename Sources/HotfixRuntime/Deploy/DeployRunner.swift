@@ -194,7 +194,14 @@ public struct DeployRunner: Sendable {
 
     func recordBaseline() async throws(HotfixError) -> Baseline {
         progress(.step("read the baseline of deployment/\(s.deployment)", command: kubectl.argv(KubeCall.getDeployment(s.deployment))))
-        let info = try await kubectl.deployment(s.deployment)
+        let info: DeploymentInfo
+        do {
+            info = try await kubectl.deployment(s.deployment)
+        } catch {
+            // Nothing was rolled out: journaled as a warning, not a step (a step would begin an attempt).
+            try? await journal([.warning(Warning(source: .deploy, message: "could not read the baseline, nothing was rolled out: \(error.headline)"))])
+            throw error
+        }
         let image = info.images[s.container]
         if s.rollout.waits { try checkBeforeWaiting(info, image: image) }
         let release = await helmRevision()

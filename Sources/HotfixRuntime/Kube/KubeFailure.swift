@@ -36,7 +36,8 @@ public struct KubeFailure: Sendable, Equatable {
             cause = .unreachable(reason: "connection refused")
         } else if lower.contains("no such host") {
             cause = .unreachable(reason: "no such host")
-        } else if lower.contains("i/o timeout") || lower.contains("deadline exceeded") || lower.contains("timeout awaiting") {
+        } else if lower.contains("i/o timeout") || lower.contains("deadline exceeded") || lower.contains("timeout awaiting")
+                    || lower.contains("timeout exceeded") || lower.contains("handshake timeout") {
             cause = .unreachable(reason: "timed out")
         } else if lower.contains("unable to connect") || lower.contains("connect: ") || lower.contains("no route to host") {
             cause = .unreachable(reason: "cannot connect")
@@ -47,14 +48,33 @@ public struct KubeFailure: Sendable, Equatable {
         }
     }
 
+    public init(cause: Cause, server: String? = nil, said: [String] = []) {
+        self.cause = cause
+        self.server = server
+        self.said = said
+    }
+
     var isOther: Bool { if case .other = cause { true } else { false } }
 
     /// The error: one line for what happened, that nothing was changed and what to do next, and
     /// kubectl's own last lines under it.
-    public func error(what: String) -> HotfixError {
+    /// `check`, for a change (set image, rollout undo): how to see whether it was made, said when
+    /// kubectl gave up waiting for the cluster (the request may have reached it) or failed otherwise.
+    public func error(what: String, check: String? = nil) -> HotfixError {
         let at = server.map { "the cluster at \($0)" } ?? "the cluster"
         let config = "deploy.context / deploy.kubeconfig in .hotfix.yml"
         let said = said.map { "kubectl: " + $0 }
+        switch (cause, check) {
+        case (.unreachable("timed out"), let check?):
+            return .environment("\(at) did not answer in time (timed out) while hotfix tried to \(what)",
+                                untouched: "the change may or may not have been made",
+                                next: "check before anything else: \(check); then retry or roll back", said: said)
+        case (.other(let code), let check?):
+            return .refused("kubectl could not \(what) (exit \(code))\(self.said.last.map { ": " + $0 } ?? "")",
+                            untouched: "the change may or may not have been made",
+                            next: "check: \(check); fix the cause kubectl names, then retry", said: Array(said.dropLast()))
+        default: break
+        }
         switch cause {
         case .unreachable(let reason):
             return .environment("\(at) could not be reached (\(reason)), so hotfix could not \(what)", untouched: "nothing was changed",

@@ -32,6 +32,8 @@ public final class ProxyFollower: PodLogFollowing, @unchecked Sendable {
     private var continuation: AsyncStream<FollowEvent>.Continuation?
     private var sink: any LogSink = LogFanout()
     private let client: UnixHTTPClient
+    /// The API server's address (from the kubeconfig, read at the first failure), for failures to name.
+    private var server: String??
 
     public init(proxy: KubeProxy, namespace: String, selector: String, baselineHash: String?, since: Date? = nil, lineCap: Int = 16_384) {
         self.proxy = proxy
@@ -81,11 +83,19 @@ public final class ProxyFollower: PodLogFollowing, @unchecked Sendable {
     public func replicaSets() async throws(HotfixError) -> [ReplicaSetInfo] {
         let path = "/apis/apps/v1/namespaces/\(namespace.queryEscaped)/replicasets?labelSelector=\(selector.queryEscaped)"
         let body: [UInt8]
-        do { body = try await client.fetch(path) } catch { throw Self.failure(error, what: "list the replicasets of \(selector)") }
+        do { body = try await client.fetch(path) } catch { throw Self.failure(error, what: "list the replicasets of \(selector)", server: await serverName()) }
         guard let o = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] else {
             throw HotfixError.environment("the replicaset list through kubectl proxy is not JSON", untouched: "nothing was changed")
         }
         return (o["items"] as? [[String: Any]] ?? []).compactMap { ReplicaSetInfo(json: $0) }
+    }
+
+    /// The cluster's server as the kubeconfig names it, read once (`kubectl config view`), when a call failed.
+    private func serverName() async -> String? {
+        if let known = lock.withLock({ server }) { return known }
+        let found = await proxy.kubectl.server()
+        lock.withLock { server = .some(found) }
+        return found
     }
 
     private func emit(_ e: FollowEvent) { lock.withLock { continuation }?.yield(e) }
@@ -124,7 +134,7 @@ public final class ProxyFollower: PodLogFollowing, @unchecked Sendable {
                     continue
                 }
                 failures += 1
-                emit(.watchFailed(Self.failure(error, what: "watch the pods of \(selector)")))
+                emit(.watchFailed(Self.failure(error, what: "watch the pods of \(selector)", server: await serverName())))
                 try? await Task.sleep(for: .milliseconds(Int(min(5000, 100 * pow(2, Double(min(failures, 6)))))))
             }
         }
@@ -285,19 +295,24 @@ public final class ProxyFollower: PodLogFollowing, @unchecked Sendable {
         if cursor.accept(ts) { batch.append(UnsafeRawBufferPointer(rebasing: line[start...]), timestamp: ts) }
     }
 
-    static func failure(_ error: any Error, what: String) -> HotfixError {
+    /// A failed call through the proxy, in `KubeFailure`'s words (as a failed kubectl call says it):
+    /// the proxy answers 401/403/404 as the API server did, and 502/503/504 when it could not reach it.
+    static func failure(_ error: any Error, what: String, server: String? = nil) -> HotfixError {
         if let e = error as? HotfixError { return e }
         if let f = error as? UnixHTTPClient.Failure {
+            var k = KubeFailure(ProcessResult(argv: [], exitCode: 1, stdout: "", stderr: f.message, seconds: 0))
             switch f.status {
-            case 401, 403:
-                return .environment("kubectl proxy is not authorized to \(what): \(f.message)", untouched: "nothing was changed",
-                                    next: "check deploy.context and deploy.kubeconfig in .hotfix.yml, or log in to the cluster, then retry")
+            case 401: k.cause = .unauthorized
+            case 403: k.cause = .forbidden
+            case 404: k.cause = .notFound
             case 502, 503, 504:
-                return .environment("the cluster is unreachable through kubectl proxy, could not \(what): \(f.message)", untouched: "nothing was changed",
-                                    next: "check the network and deploy.context / deploy.kubeconfig in .hotfix.yml, then retry")
+                if case .unreachable = k.cause {} else { k.cause = .unreachable(reason: f.status == 504 ? "timed out" : "cannot connect") }
             default:
-                return .refused("could not \(what): \(f.description)", untouched: "nothing was changed", next: "read the message, fix the cause, then retry")
+                return .refused("kubectl proxy could not \(what) (HTTP \(f.status))\(f.message.isEmpty ? "" : ": " + Sanitize.inline(f.message))",
+                                untouched: "nothing was changed", next: "fix the cause it names, then retry")
             }
+            if k.server == nil { k.server = server }
+            return k.error(what: what)
         }
         return .environment("could not \(what) through kubectl proxy: \(error)", untouched: "nothing was changed",
                             next: "hotfix restarts kubectl proxy by itself; if this goes on, check kubectl and the cluster")

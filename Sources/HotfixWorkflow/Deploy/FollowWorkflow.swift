@@ -22,6 +22,13 @@ public struct FollowWorkflow: Sendable {
         public var how: String { follow.how }
         /// The pods of the deployment when the follow started.
         public let pods: [String]
+        /// The replicas the deployment asked for when the follow started.
+        public let replicas: Int
+        /// What to say while there is no pod to follow (nil when there are pods).
+        public var waitingForPods: String? {
+            guard pods.isEmpty else { return nil }
+            return "deployment/\(deployment) has 0 pods (\(replicas) replica\(replicas == 1 ? "" : "s")): waiting for pods; Ctrl-C to stop"
+        }
 
         init(_ follow: DeploymentFollow, pods: [String]) {
             self.follow = follow
@@ -29,6 +36,7 @@ public struct FollowWorkflow: Sendable {
             deployment = follow.deployment.name
             namespace = follow.deployment.namespace
             containers = follow.deployment.images.count
+            replicas = follow.deployment.replicas
         }
 
         public func stop() async { await follow.stop() }
@@ -36,17 +44,27 @@ public struct FollowWorkflow: Sendable {
 
     /// Starts following from `since` seconds ago; lines and pods go to `reader`, notices to `notice`.
     /// `Running.pods` are the pods there were (for a pod query to be told when it names none of them).
-    public func follow(since: Double, reader: any LiveLogReader,
+    /// When the first reads have not answered after `quiet` seconds, `status` is told once that
+    /// hotfix is connecting to the cluster (at its server), so a slow cluster is not silence.
+    public func follow(since: Double, reader: any LiveLogReader, quiet: Double = 3, status: @escaping @Sendable (String) -> Void = { _ in },
                        notice: @escaping @Sendable (String) -> Void) async throws(HotfixError) -> Running {
         let config = session.config
-        let streams = Kubectl(deploy: config.deploy, root: session.repository.root, runner: session.runner)
-        // The reads give up after 10 s a request (about 50 s in all with kubectl's retries) when the
-        // cluster does not answer, instead of kubectl's two minutes.
-        let kubectl = { var k = streams; k.requestTimeout = 10; return k }()
+        // The reads give up after deploy.request_timeout (10 s) and its grace when the cluster does
+        // not answer, instead of kubectl's two minutes; the streams never do.
+        let kubectl = Kubectl(deploy: config.deploy, root: session.repository.root, runner: session.runner)
         let name = config.deploy.deployment
+        let connecting = Task {
+            try? await Task.sleep(for: .seconds(quiet))
+            guard !Task.isCancelled else { return }
+            let server = await kubectl.server()
+            guard !Task.isCancelled else { return }
+            status("connecting to the cluster\(server.map { " at \($0)" } ?? "")…\(kubectl.requestTimeout.map { " (deploy.request_timeout: \($0)s a read)" } ?? "")")
+        }
+        defer { connecting.cancel() }
         let info = try await kubectl.deployment(name)
         // The pods there are: their templates other than the current one are old from the start.
         let listed = try await kubectl.pods(selector: info.selector)
+        connecting.cancel()
         let sink = LiveReaderSink(reader, newTemplate: info.templateHash ?? "")
         sink.markOld(listed.map(\.templateHash))
         let known = HashesSeen()
@@ -70,7 +88,7 @@ public struct FollowWorkflow: Sendable {
             }
             sink.pods(event)
         }
-        let follow = await DeploymentFollow.start(kubectl: streams, deployment: info, since: session.clock.now - since, lineCap: config.logs.lineCap,
+        let follow = await DeploymentFollow.start(kubectl: kubectl, deployment: info, since: session.clock.now - since, lineCap: config.logs.lineCap,
                                                   proxyDirectory: nil, sink: sink, pods: pods, notice: notice)
         return Running(follow, pods: listed.filter { !$0.deleting }.map(\.name))
     }

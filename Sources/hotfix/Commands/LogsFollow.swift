@@ -71,10 +71,12 @@ struct LogsFollow: AsyncParsableCommand {
             return source
         }
         defer { signals.forEach { $0.cancel() } }
-        let running = try await FollowWorkflow(session).follow(since: span, reader: printer) { Output.warn($0) }
+        let say: @Sendable (String) -> Void = { FileHandle.standardError.write(Data("hotfix: \(Sanitize.inline($0))\n".utf8)) }
+        let running = try await FollowWorkflow(session).follow(since: span, reader: printer, status: say) { Output.warn($0) }
         printer.showContainers = running.containers > 1
         let target = "deployment/\(running.deployment)\(running.namespace.isEmpty ? "" : " in \(running.namespace)")"
-        FileHandle.standardError.write(Data("hotfix: following \(target): \(running.how); Ctrl-C stops\n".utf8))
+        say("following \(target): \(running.how); Ctrl-C stops")
+        if let waiting = running.waitingForPods { say(waiting) }
         if let query, let missing = printer.start(pods: running.pods, query: query, target: target) { Output.warn(missing) }
         await stop.wait()
         await running.stop()
