@@ -66,7 +66,8 @@ struct Logs {
             case (nil, nil): return nil
             }
         }
-        var cursor = min(now, end() ?? now)
+        let lag = follow ? c.timing.logLag : 0
+        var cursor = min(now.addingTimeInterval(-lag), end() ?? now)
         var lines = gen.lines(runStart: run.start, run: run.index, from: from, to: cursor)
         if let tail { lines = Array(lines.suffix(max(0, tail))) }
         guard await conn.startStream(contentType: "text/plain") else { return }
@@ -103,7 +104,7 @@ struct Logs {
             if let p = c.pods[key] ?? c.retired[key] { stopAt = p.stopAt } else if stopAt == nil { stopAt = Date() }
             c.cond.leave()
             let e = end()
-            let to = min(Date(), e ?? .distantFuture)
+            let to = max(cursor, min(Date().addingTimeInterval(-lag), e ?? .distantFuture))
             guard await emit(gen.lines(runStart: run.start, run: run.index, from: cursor, to: to)) else {
                 return conn.isOpen ? await conn.endStream() : ()
             }

@@ -42,6 +42,9 @@ public struct SimTiming: Sendable {
     /// Real seconds a followed log waits before it reads what the container wrote since (not
     /// scaled: an API server on a loaded machine reads later; tests make it slow on purpose).
     public var logPoll = 0.04
+    /// Real seconds a followed log stays behind what the container wrote (a slow link to the API
+    /// server, a loaded kubelet or machine): the monitoring window's end must wait for such lines.
+    public var logLag = 0.0
 
     public init() {}
 }

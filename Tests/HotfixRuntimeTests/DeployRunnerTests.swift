@@ -110,6 +110,31 @@ import Testing
         if case .deploy(let base) = journal.bodies.first { #expect(base.revision == 1 && base.image == h.sim.baselineImage) }
     }
 
+    /// Logs that reach hotfix late (a slow link to the API server, a loaded machine: a CI-like run
+    /// saw the new pods' lines 27 s behind at the end of a 15 s window and judged a working fix
+    /// INCONCLUSIVE, "too little traffic"). Here every followed log stays 14 s behind what the pods
+    /// wrote: the window's end waits for the lines stamped inside it, says so, and judges them all.
+    @Test(arguments: [(LogCatchUp(), VerdictOutcome.pass), (LogCatchUp(limit: 0), .inconclusive)])
+    func theWindowsEndWaitsForLinesStillOnTheirWay(_ catchUp: LogCatchUp, _ expected: VerdictOutcome) async throws {
+        var timing = SimTiming()
+        timing.logLag = 14
+        let h = try await KubeHarness(.fixWorks, timing: timing)
+        let journal = Journal(), notices = Lines()
+        var runner = runner(h, journal)
+        runner.catchUp = catchUp
+        runner.progress = { if case .notice(let text) = $0 { notices.append(text) } }
+        let verdict = try await runner.run()
+        #expect(verdict.outcome == expected, "\(verdict.reasons)\n\(notices.all)")
+        let told = notices.all.filter { $0.contains("logs are") && $0.contains("behind (still arriving)") }
+        if catchUp.limit > 0 {
+            #expect(told.count == 1, "said once: \(notices.all)")
+        } else {
+            // Without the wait (the design before): the lines after the first second are missing.
+            #expect(told.isEmpty && verdict.reasons.joined().contains("too little traffic"), "\(verdict.reasons)")
+        }
+        #expect(journal.verdicts.map(\.1.outcome) == [VerdictRecord.Outcome(expected)])
+    }
+
     /// Issue 12: with the progress deadline at its real default (600 s) and the workflow's
     /// five-minute window, a crash loop fails within seconds of `set image`: `rollout status`
     /// (which would wait ten minutes) is stopped and recorded as stopped, the verdict journaled,

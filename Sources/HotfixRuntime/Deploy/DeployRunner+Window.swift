@@ -17,6 +17,10 @@ extension DeployRunner {
         var verdict = box.with { $0.verdict(now: clock.now.timeIntervalSince1970) }
         var stop: WindowStop?
         var waiting = false
+        // The window's end on the lines' clock, and when the clock ran out (the catch-up's start).
+        let end = deployedAt + s.warmup + s.window
+        var overSince: Double?
+        var toldBehind = false
         let began = s.rollout == .setImage ? "set image" : "the rollout was seen"
         while true {
             try? await Task.sleep(for: .milliseconds(500))
@@ -47,6 +51,17 @@ extension DeployRunner {
             // whatever the rollout does next.
             if verdict.verdict.outcome == .fail && (over || box.hasProblems) { break }
             if over {
+                // Lines stamped inside the window that are still on their way are judged too.
+                overSince = overSince ?? now
+                let (newest, sinceArrival) = box.newLines()
+                if case .wait(let behind) = catchUp.decide(end: end, newest: newest, sinceArrival: sinceArrival, overFor: now - (overSince ?? now)) {
+                    if !toldBehind {
+                        toldBehind = true
+                        progress(.notice(String(format: "the window is over but the new pods' logs are %.0f s behind (still arriving): ", behind)
+                                         + "judging once they catch up, within \(Durations.words(catchUp.limit))"))
+                    }
+                    continue
+                }
                 if rolloutRecorded { break }
                 if !waiting {
                     waiting = true
@@ -191,6 +206,8 @@ struct MonitorSink: LogSink {
             batch.forEach { text, ts in m.ingest(body: text, pod: pod, container: container, side: side, time: ts.time) }
         }
         // The baseline read ends once each old pod caught up with its log (a line written since it began).
-        if side == .baseline, let last = batch.lines.last { box.oldLine(pod, at: last.timestamp.time) }
+        if let last = batch.lines.last {
+            if side == .baseline { box.oldLine(pod, at: last.timestamp.time) } else { box.newLine(at: last.timestamp.time) }
+        }
     }
 }

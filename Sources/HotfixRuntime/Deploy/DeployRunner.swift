@@ -105,6 +105,8 @@ public struct DeployRunner: Sendable {
     public var lineReaders = LogFanout()
     /// How often the ReplicaSets are read while waiting for a rollout made elsewhere.
     public var waitPoll = DeployPlan.waitPoll
+    /// How long the window's end waits for the new pods' lines still on their way.
+    public var catchUp = LogCatchUp()
     /// Every pod watch report (a pod appeared, changed or went away), for a live view's pod list.
     public var podReaders: (@Sendable (FollowEvent) -> Void)?
 

@@ -50,4 +50,22 @@ final class MonitorBox: @unchecked Sendable {
     func baselineProgress() -> (pods: Set<String>, entries: [String: Int], latest: [String: Double]) {
         lock.withLock { (oldPods, model.summary(.baseline).pods.mapValues(\.entries), latestOldLine) }
     }
+
+    // MARK: - The new pods' lines at the window's end
+
+    private var newestNewLine: Double?
+    private var newLineArrived = Date.distantPast
+
+    /// The time of a new pod's line, as kubectl stamped it, received now.
+    func newLine(at time: Double) {
+        lock.withLock {
+            newestNewLine = max(newestNewLine ?? time, time)
+            newLineArrived = Date()
+        }
+    }
+
+    /// The newest new pod's line received (its stamp) and the seconds since one last arrived.
+    func newLines() -> (newest: Double?, sinceArrival: Double) {
+        lock.withLock { (newestNewLine, Date().timeIntervalSince(newLineArrived)) }
+    }
 }
