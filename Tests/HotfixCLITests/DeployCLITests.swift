@@ -11,11 +11,7 @@ import Testing
           image: registry/app
           build: [echo, "stand-in for docker build -t {image} ."]
           push: [echo, "stand-in for docker push {image}"]
-          deployment: \(sim.deployment)
-          container: \(sim.container)
-          namespace: \(sim.namespace)
-          context: \(sim.context)
-          kubeconfig: \(sim.kubeconfig)
+        \(sim.deployTarget)
           window: \(window)
           warmup: 2s
           interval: 2s

@@ -12,11 +12,7 @@ import Glibc
     func repo(_ sim: SimCluster) -> GitSandbox {
         GitSandbox(files: [".hotfix.yml": """
         deploy:
-          deployment: \(sim.deployment)
-          container: \(sim.container)
-          namespace: \(sim.namespace)
-          context: \(sim.context)
-          kubeconfig: \(sim.kubeconfig)
+        \(sim.deployTarget)
         """])
     }
 

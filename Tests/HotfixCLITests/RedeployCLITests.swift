@@ -114,11 +114,7 @@ import Testing
           image: registry/app
           build: []
           push: []
-          deployment: \(sim.deployment)
-          container: \(sim.container)
-          namespace: \(sim.namespace)
-          context: \(sim.context)
-          kubeconfig: \(sim.kubeconfig)
+        \(sim.deployTarget)
           rollout: external
           wait: 2s
           window: 6s

@@ -16,11 +16,7 @@ import Glibc
           image: registry/app
           build: []
           push: []
-          deployment: \(sim.deployment)
-          container: \(sim.container)
-          namespace: \(sim.namespace)
-          context: \(sim.context)
-          kubeconfig: \(sim.kubeconfig)
+        \(sim.deployTarget)
           window: 8s
           warmup: 2s
           interval: 2s

@@ -19,7 +19,7 @@ extension DeployRunner {
         var waiting = false
         // The window's end on the lines' clock, and when the clock ran out (the catch-up's start).
         let end = deployedAt + s.warmup + s.window
-        var overSince: Double?
+        var overAt: Double?
         var toldBehind = false
         let began = s.rollout == .setImage ? "set image" : "the rollout was seen"
         while true {
@@ -52,9 +52,10 @@ extension DeployRunner {
             if verdict.verdict.outcome == .fail && (over || box.hasProblems) { break }
             if over {
                 // Lines stamped inside the window that are still on their way are judged too.
-                overSince = overSince ?? now
+                let overFor = now - (overAt ?? now)
+                overAt = overAt ?? now
                 let (newest, sinceArrival) = box.newLines()
-                if case .wait(let behind) = catchUp.decide(end: end, newest: newest, sinceArrival: sinceArrival, overFor: now - (overSince ?? now)) {
+                if case .wait(let behind) = catchUp.decide(end: end, newest: newest, sinceArrival: sinceArrival, overFor: overFor) {
                     if !toldBehind {
                         toldBehind = true
                         progress(.notice(String(format: "the window is over but the new pods' logs are %.0f s behind (still arriving): ", behind)
